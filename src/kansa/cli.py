@@ -1,0 +1,67 @@
+"""The `kansa` command: one entry point whose sub-commands live beside the code they drive."""
+
+from __future__ import annotations
+
+import typer
+
+from kansa import __version__
+from kansa.conduct.cli import app as conduct_app
+from kansa.contract.cli import load_command
+from kansa.cyber.assessment.cli import app as assess_app
+from kansa.cyber.assessment.cli import synth_assessments_command
+from kansa.cyber.cli import app as cyber_app
+from kansa.cyber.logs.cli import parse_logs_command
+from kansa.demo import demo_command
+from kansa.engine.cli import app as rules_app
+from kansa.synth.cli import app as synth_app
+
+app = typer.Typer(
+    name="kansa",
+    help=(
+        "kansa (監査): internal-audit analytics for Japanese financial institutions.\n\n"
+        "Typical flow: `kansa synth conduct --out data/` (or your own exports) -> "
+        "`kansa load data/ --workspace ws/` -> `kansa conduct scan --workspace ws/ --out out/`.\n"
+        "`kansa demo` runs everything on a synthetic institution. Messages are Japanese by default; "
+        "add --lang en where offered."
+    ),
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_show_locals=False,
+)
+
+app.command(
+    "load",
+    help="Validate a folder of contract tables and load it into a workspace, all or nothing.",
+)(load_command)
+app.command("demo", help="Run everything on synthetic data and say where the results are.")(demo_command)
+synth_app.command(
+    "assessments",
+    help="Write a synthetic population of institutions with self-assessment answers (two rounds).",
+)(synth_assessments_command)
+cyber_app.command(
+    "parse-logs",
+    help="Turn Windows Security (.evtx, JSON lines, zipped) and Linux auth logs into access_events.",
+)(parse_logs_command)
+app.add_typer(synth_app, name="synth", help="Write deterministic synthetic data with planted cases.")
+app.add_typer(conduct_app, name="conduct", help="Customer-oriented conduct (顧客本位): red flags, KPIs, report.")
+app.add_typer(cyber_app, name="cyber", help="Cybersecurity audit analytics: logs, assets, accounts, backups.")
+app.add_typer(assess_app, name="assess", help="Cybersecurity self-assessment: templates, answers, benchmark.")
+app.add_typer(rules_app, name="rules", help="List, show and lint the rule catalog (working papers).")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kansa {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+) -> None:
+    """kansa (監査)."""
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

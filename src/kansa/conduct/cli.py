@@ -1,0 +1,7 @@
+"""`kansa conduct`: the conduct scan."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(no_args_is_help=True)

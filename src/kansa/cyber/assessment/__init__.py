@@ -1,0 +1,1 @@
+"""Cybersecurity self-assessment: frameworks as data, answers, scoring, peer benchmark, feedback."""

@@ -1,0 +1,1 @@
+"""Log parsers that turn Windows Security and Linux auth logs into the access_events table."""

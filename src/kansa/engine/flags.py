@@ -1,0 +1,48 @@
+"""The flags table every rule returns (contract: conduct.md and cyber.md, section Outputs)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+FLAG_COLUMNS: tuple[str, ...] = (
+    "rule_id", "entity_type", "entity_id", "severity", "score", "event_date", "reason", "evidence",
+)
+
+FLAGS_SCHEMA = pa.schema(
+    [
+        pa.field("rule_id", pa.string(), nullable=False),
+        pa.field("entity_type", pa.string(), nullable=False),
+        pa.field("entity_id", pa.string(), nullable=False),
+        pa.field("severity", pa.string(), nullable=False),   # high | medium | low
+        pa.field("score", pa.float64()),                       # larger = worse, ranks within a rule
+        pa.field("event_date", pa.date32()),
+        pa.field("reason", pa.string()),                        # one readable sentence with the numbers
+        pa.field("evidence", pa.string()),                      # JSON object
+    ]
+)
+
+CONDUCT_ENTITIES = ("trade", "customer", "household", "staff", "branch", "product")
+CYBER_ENTITIES = ("asset", "software", "account", "request", "event", "backup", "incident")
+SEVERITIES = ("high", "medium", "low")
+SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
+
+
+def empty_flags() -> pa.Table:
+    """A flags table with no rows."""
+    return FLAGS_SCHEMA.empty_table()
+
+
+def write_flags(flags: pa.Table, out_dir: Path) -> tuple[Path, Path]:
+    """Write flags.csv (UTF-8 with BOM, so Excel opens Japanese correctly) and flags.parquet."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    flags = flags.select(list(FLAG_COLUMNS)).cast(FLAGS_SCHEMA)
+    csv_path, parquet_path = out_dir / "flags.csv", out_dir / "flags.parquet"
+    pq.write_table(flags, parquet_path)
+    with csv_path.open("wb") as fh:
+        fh.write("\ufeff".encode())
+        pacsv.write_csv(flags, fh)
+    return csv_path, parquet_path

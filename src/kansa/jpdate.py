@@ -1,0 +1,99 @@
+"""Japanese calendar: era (和暦) dates in and out, fiscal years (April-March) and supervisory years."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Era:
+    """One Japanese era: its names and its first day."""
+
+    kanji: str
+    letter: str
+    romaji: str
+    start: date
+
+
+# Newest first: a date belongs to the first era whose start it does not precede.
+ERAS: tuple[Era, ...] = (
+    Era("令和", "R", "Reiwa", date(2019, 5, 1)),
+    Era("平成", "H", "Heisei", date(1989, 1, 8)),
+    Era("昭和", "S", "Showa", date(1926, 12, 25)),
+    Era("大正", "T", "Taisho", date(1912, 7, 30)),
+    Era("明治", "M", "Meiji", date(1868, 10, 23)),
+)
+_BY_NAME = {e.kanji: e for e in ERAS} | {e.letter: e for e in ERAS} | {e.letter.lower(): e for e in ERAS}
+
+_ERA_RE = re.compile(
+    r"^\s*(?P<era>令和|平成|昭和|大正|明治|[RHSTMrhstm])\s*\.?\s*(?P<year>元|\d{1,2})\s*"
+    r"(?:年|[./\-])\s*(?P<month>\d{1,2})\s*(?:月|[./\-])\s*(?P<day>\d{1,2})\s*日?\s*$"
+)
+_FULLWIDTH = str.maketrans("０１２３４５６７８９／．－", "0123456789/.-")
+
+
+class EraDateError(ValueError):
+    """An era date that does not exist (bad era, month, day, or a year beyond the era's end)."""
+
+
+def parse_era_date(text: str) -> date | None:
+    """Parse 令和4年12月1日, R4.12.1, H31/4/30, 令和元年5月1日; None when the text is not an era form.
+
+    Raises EraDateError when the text is an era form but names no real date, for example
+    平成32年 (Heisei ended in its 31st year) or 令和元年4月30日 (before Reiwa began).
+    """
+    m = _ERA_RE.match(text.translate(_FULLWIDTH))
+    if not m:
+        return None
+    era = _BY_NAME[m["era"]]
+    year_in_era = 1 if m["year"] == "元" else int(m["year"])
+    if year_in_era < 1:
+        raise EraDateError(f"era year must be 1 or more: {text!r}")
+    try:
+        d = date(era.start.year + year_in_era - 1, int(m["month"]), int(m["day"]))
+    except ValueError as exc:
+        raise EraDateError(f"no such date: {text!r}") from exc
+    if d < era.start:
+        raise EraDateError(f"{text!r} is before {era.kanji} began ({era.start.isoformat()})")
+    newer = [e for e in ERAS if e.start > era.start]
+    if newer and d >= min(e.start for e in newer):
+        raise EraDateError(f"{text!r} is after {era.kanji} ended")
+    return d
+
+
+def era_of(d: date) -> tuple[Era, int]:
+    """Return the era of a date and the year within it (1 = 元年)."""
+    for era in ERAS:
+        if d >= era.start:
+            return era, d.year - era.start.year + 1
+    raise EraDateError(f"{d.isoformat()} is before Meiji")
+
+
+def format_era(d: date, style: str = "kanji") -> str:
+    """Format a date as 令和8年11月25日 (style 'kanji') or R8.11.25 (style 'short')."""
+    era, year = era_of(d)
+    if style == "short":
+        return f"{era.letter}{year}.{d.month}.{d.day}"
+    y = "元" if year == 1 else str(year)
+    return f"{era.kanji}{y}年{d.month}月{d.day}日"
+
+
+def fiscal_year(d: date) -> int:
+    """Japanese fiscal year (April to March), named by the calendar year it starts in."""
+    return d.year if d.month >= 4 else d.year - 1
+
+
+def format_fiscal_year(fy: int, lang: str = "ja") -> str:
+    """Label a fiscal year: 2025年度 (令和7年度) in Japanese, FY2025 in English."""
+    if lang == "en":
+        return f"FY{fy}"
+    era, year = era_of(date(fy, 4, 1))
+    y = "元" if year == 1 else str(year)
+    return f"{fy}年度（{era.kanji}{y}年度）"
+
+
+def supervisory_year(d: date) -> int:
+    """The FSA's supervisory year (事務年度, July to June), named by the year it starts in."""
+    return d.year if d.month >= 7 else d.year - 1

@@ -1,0 +1,1 @@
+"""Synthetic institutions in the contract, with planted cases and their answer key."""
