@@ -22,4 +22,4 @@ def check_lang(value: str) -> Lang:
     """Validate a --lang option value."""
     if value not in LANGS:
         raise ValueError(f"--lang must be ja or en, not {value!r}")
-    return value  # type: ignore[return-value]
+    return value
