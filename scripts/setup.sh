@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Install what kansa needs on a fresh Debian machine: system packages, a virtualenv, the package.
+#   scripts/setup.sh          the product (for `kansa demo`)
+#   scripts/setup.sh --dev    plus test tools and the Spark extra (for the test suite)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+dev=0
+[ "${1:-}" = "--dev" ] && dev=1
+
+# Debian packages: IPAex fonts for Japanese PDFs and charts, Pango for WeasyPrint,
+# a Java runtime for the Spark engine's tests, poppler to look at PDFs.
+pkgs=(fonts-ipaexfont libpango-1.0-0 libpangoft2-1.0-0)
+[ "$dev" = 1 ] && pkgs+=(openjdk-17-jre-headless poppler-utils)
+missing=()
+for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ "${#missing[@]}" -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${missing[@]}"
+fi
+
+python3 -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+if [ "$dev" = 1 ]; then
+  .venv/bin/python -m pip install -q -e '.[dev,spark]'
+else
+  .venv/bin/python -m pip install -q -e .
+fi
+echo "kansa installed in .venv ($(.venv/bin/kansa --version))"
