@@ -1,0 +1,245 @@
+"""FSA common KPIs: DuckDB SQL against hand cases at band edges and an independent plain-Python computation."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from kansa.conduct.kpis import compute_kpis, evaluation_dates, write_kpis
+
+PRODUCTS_DDL = """
+CREATE TABLE products (product_id VARCHAR, name VARCHAR, product_type VARCHAR, risk_class BIGINT,
+  is_complex BOOLEAN, is_caution_product BOOLEAN, is_affiliated BOOLEAN, currency VARCHAR,
+  upfront_fee_rate DOUBLE, annual_cost_rate DOUBLE, implied_cost_rate DOUBLE, inception_date DATE,
+  maturity_date DATE, knock_in_level DOUBLE, return_5y_annualized DOUBLE, risk_5y_annualized DOUBLE,
+  is_money_market BOOLEAN)
+"""
+POSITIONS_DDL = """
+CREATE TABLE positions (as_of_date DATE, customer_id VARCHAR, product_id VARCHAR, market_value_jpy DOUBLE,
+  cumulative_purchase_jpy DOUBLE, cumulative_sale_jpy DOUBLE, cumulative_distribution_jpy DOUBLE)
+"""
+AS_OF = date(2026, 3, 31)
+
+
+def _fund(pid: str, ptype: str = "investment_trust", inception: date | None = date(2015, 1, 1), **kw: Any) -> dict:
+    row = {"product_id": pid, "name": pid, "product_type": ptype, "risk_class": 3, "is_complex": False,
+           "is_caution_product": False, "is_affiliated": False, "currency": "JPY", "upfront_fee_rate": 3.3,
+           "annual_cost_rate": 1.1, "implied_cost_rate": None, "inception_date": inception, "maturity_date": None,
+           "knock_in_level": None, "return_5y_annualized": 5.0, "risk_5y_annualized": 12.0, "is_money_market": False}
+    row.update(kw)
+    return row
+
+
+def _con(products: list[dict], positions: list[tuple]) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute(PRODUCTS_DDL)
+    con.execute(POSITIONS_DDL)
+    cols = list(_fund("x").keys())
+    con.executemany(f"INSERT INTO products VALUES ({', '.join('?' * len(cols))})",
+                    [[p[c] for c in cols] for p in products])
+    con.executemany("INSERT INTO positions VALUES (?, ?, ?, ?, ?, ?, ?)", positions)
+    return con
+
+
+def _bands(section: dict) -> dict[str, int]:
+    return {b["band"]: b["customers"] for b in section["return_bands"]}
+
+
+def test_it_puts_band_edges_in_the_band_they_open() -> None:
+    # (mv, purchase, sale, distribution): rate = (mv + sale + dist - purchase) / mv
+    cases = {
+        "C_zero": (1_000_000, 1_000_000, 0, 0),           # exactly 0%      -> 0_10
+        "C_m50": (1_000_000, 1_500_000, 0, 0),            # exactly -50%    -> m50_m30
+        "C_p50": (1_000_000, 500_000, 0, 0),              # exactly +50%    -> ge_50
+        "C_m10": (1_000_000, 1_200_000, 100_000, 0),      # exactly -10% with a sale -> m10_0
+        "C_just_below0": (1_000_000, 1_000_001, 0, 0),    # -0.0001%        -> m10_0
+        "C_m30b": (100, 130, 0, 0),                        # -30% (binary 0.3) -> m30_m10
+        "C_p10": (300, 270, 0, 0),                         # +10% with 0.1 inexact -> 10_30
+        "C_deep": (100, 1000, 0, 0),                       # -900%           -> lt_m50
+        "C_dist": (1_000_000, 1_400_000, 0, 100_000),      # -30%            -> m30_m10
+    }
+    positions = [(AS_OF, cid, "F1", mv, pur, sale, dist) for cid, (mv, pur, sale, dist) in cases.items()]
+    kpis = compute_kpis(_con([_fund("F1")], positions))
+    sec = kpis[0]["investment_trust"]
+    assert _bands(sec) == {"lt_m50": 1, "m50_m30": 1, "m30_m10": 2, "m10_0": 2, "0_10": 1, "10_30": 1,
+                           "30_50": 0, "ge_50": 1}
+    assert sec["customers"] == 9
+    assert sec["positive_share"] == pytest.approx(3 / 9)
+    assert [b["band"] for b in sec["return_bands"]] == ["lt_m50", "m50_m30", "m30_m10", "m10_0", "0_10", "10_30",
+                                                        "30_50", "ge_50"]
+
+
+def test_it_sums_a_customers_positions_of_the_type_before_banding() -> None:
+    products = [_fund("F1"), _fund("F2"), _fund("I1", "foreign_currency_insurance"), _fund("D1", "deposit")]
+    positions = [
+        (AS_OF, "C1", "F1", 100, 200, 0, 0),   # -100% alone
+        (AS_OF, "C1", "F2", 100, 0, 0, 0),     # +100% alone; together (200-200)/200 = 0% -> 0_10
+        (AS_OF, "C1", "I1", 100, 160, 0, 0),   # insurance -60% -> lt_m50 in its own section
+        (AS_OF, "C1", "D1", 1_000, 1_000, 0, 0),  # deposits are in neither section
+    ]
+    kpi = compute_kpis(_con(products, positions))[0]
+    assert _bands(kpi["investment_trust"])["0_10"] == 1 and kpi["investment_trust"]["customers"] == 1
+    assert _bands(kpi["foreign_currency_insurance"])["lt_m50"] == 1
+    assert kpi["foreign_currency_insurance"]["positive_share"] == 0
+
+
+def test_it_skips_customers_with_no_value_left_and_reports_every_date() -> None:
+    d1 = date(2025, 3, 31)
+    positions = [(d1, "C1", "F1", 100, 90, 0, 0), (AS_OF, "C1", "F1", 0, 90, 120, 0), (AS_OF, "C2", "F1", 50, 50, 0, 0)]
+    con = _con([_fund("F1")], positions)
+    kpis = compute_kpis(con)
+    assert [k["as_of_date"] for k in kpis] == ["2025-03-31", "2026-03-31"]
+    assert kpis[0]["investment_trust"]["customers"] == 1
+    assert kpis[1]["investment_trust"]["customers"] == 1  # C1 sold out: denominator 0, not counted
+    assert evaluation_dates(con, up_to=d1) == [d1]
+
+
+def test_top20_takes_five_year_old_non_mmf_funds_by_balance() -> None:
+    products = [
+        _fund("OLD_BIG", inception=date(2021, 3, 31), upfront_fee_rate=3.0, annual_cost_rate=1.0,
+              return_5y_annualized=8.0, risk_5y_annualized=16.0),      # exactly 5 years on the date: in
+        _fund("YOUNG", inception=date(2021, 4, 1)),                     # one day short: out
+        _fund("MMF", is_money_market=True),                             # money market: out
+        _fund("NOINC", inception=None),                                 # unknown age: out
+        _fund("SMALL", upfront_fee_rate=None, annual_cost_rate=0.5, return_5y_annualized=2.0,
+              risk_5y_annualized=4.0),                                  # no-load: cost = 0.5
+        _fund("LEAP", inception=date(2020, 2, 29)),                     # see the leap-day test
+    ]
+    positions = [(AS_OF, f"C{i}", pid, mv, mv, 0, 0) for i, (pid, mv) in enumerate(
+        [("OLD_BIG", 3e6), ("OLD_BIG", 1e6), ("YOUNG", 9e9), ("MMF", 9e9), ("NOINC", 9e9), ("SMALL", 1e6)])]
+    sec = compute_kpis(_con(products, positions))[0]["investment_trust"]
+    assert [t["product_id"] for t in sec["top20"]] == ["OLD_BIG", "SMALL"]
+    big = sec["top20"][0]
+    assert big == {"product_id": "OLD_BIG", "balance_jpy": 4e6, "cost_rate": pytest.approx(1.6),
+                   "return_5y": 8.0, "risk_5y": 16.0}
+    assert sec["top20"][1]["cost_rate"] == pytest.approx(0.5)
+    w = sec["top20_weighted"]
+    assert w["cost_rate"] == pytest.approx((1.6 * 4 + 0.5 * 1) / 5)
+    assert w["return_5y"] == pytest.approx((8 * 4 + 2 * 1) / 5)
+    assert w["risk_5y"] == pytest.approx((16 * 4 + 4 * 1) / 5)
+
+
+def test_a_leap_day_inception_completes_its_years_on_1_march() -> None:
+    products = [_fund("LEAP", inception=date(2020, 2, 29))]
+    for as_of, expected in ((date(2025, 2, 28), []), (date(2025, 3, 1), ["LEAP"])):
+        con = _con(products, [(as_of, "C1", "LEAP", 100, 100, 0, 0)])
+        assert [t["product_id"] for t in compute_kpis(con)[0]["investment_trust"]["top20"]] == expected
+
+
+def test_top20_keeps_only_twenty_and_breaks_ties_by_product_id() -> None:
+    products = [_fund(f"F{i:02d}") for i in range(25)]
+    positions = [(AS_OF, "C1", f"F{i:02d}", 1000 if i < 22 else 10, 1, 0, 0) for i in range(25)]
+    top = compute_kpis(_con(products, positions))[0]["investment_trust"]["top20"]
+    assert [t["product_id"] for t in top] == [f"F{i:02d}" for i in range(20)]
+
+
+# ---- independent computation on generated data ------------------------------------------------------
+
+def _py_band(rate: float) -> str:
+    # written apart from kansa.conduct.kpis on purpose: thresholds as the contract states them
+    edges = [(-0.5, "lt_m50"), (-0.3, "m50_m30"), (-0.1, "m30_m10"), (0.0, "m10_0"), (0.1, "0_10"),
+             (0.3, "10_30"), (0.5, "30_50")]
+    for edge, name in edges:
+        if rate < edge:
+            return name
+    return "ge_50"
+
+
+def _py_years(start: date, at: date) -> int:
+    return at.year - start.year - ((at.month, at.day) < (start.month, start.day))
+
+
+def _py_kpis(products: list[dict], positions: list[tuple], as_of: date, ptype: str) -> dict:
+    by_id = {p["product_id"]: p for p in products}
+    per_cust: dict[str, list[float]] = {}
+    balance: dict[str, float] = {}
+    for d, cid, pid, mv, pur, sale, dist in positions:
+        if d != as_of or by_id[pid]["product_type"] != ptype:
+            continue
+        acc = per_cust.setdefault(cid, [0.0, 0.0])
+        acc[0] += mv
+        acc[1] += mv + (sale or 0) + (dist or 0) - pur
+        balance[pid] = balance.get(pid, 0.0) + mv
+    counts = {b: 0 for b in ("lt_m50", "m50_m30", "m30_m10", "m10_0", "0_10", "10_30", "30_50", "ge_50")}
+    for mv, gain in per_cust.values():
+        if mv > 0:
+            counts[_py_band(round(gain / mv, 10))] += 1
+    eligible = [pid for pid, bal in balance.items() if bal > 0
+                and not by_id[pid]["is_money_market"] and by_id[pid]["inception_date"] is not None
+                and _py_years(by_id[pid]["inception_date"], as_of) >= 5]
+    eligible.sort(key=lambda pid: (-balance[pid], pid))
+    top = eligible[:20]
+    tot = sum(balance[p] for p in top)
+    cost = {p: (by_id[p]["upfront_fee_rate"] or 0) / 5 + by_id[p]["annual_cost_rate"] for p in top}
+    return {
+        "bands": counts,
+        "positive_share": sum(counts[b] for b in ("0_10", "10_30", "30_50", "ge_50")) / sum(counts.values()),
+        "top": top,
+        "balance": [balance[p] for p in top],
+        "w_cost": sum(cost[p] * balance[p] for p in top) / tot if top else None,
+        "w_ret": sum(by_id[p]["return_5y_annualized"] * balance[p] for p in top) / tot if top else None,
+    }
+
+
+def _generated(seed: int) -> tuple[list[dict], list[tuple], list[date]]:
+    rnd = random.Random(seed)
+    dates = [date(2024, 3, 31), date(2025, 3, 31), AS_OF]
+    products = []
+    for i in range(60):
+        ptype = rnd.choice(["investment_trust"] * 3 + ["foreign_currency_insurance", "deposit", "structured_bond"])
+        products.append(_fund(
+            f"P{i:03d}", ptype, inception=rnd.choice([None, date(rnd.randint(2012, 2025), rnd.randint(1, 12), 1),
+                                                      date(2020, 2, 29), date(2021, 3, 31)]),
+            upfront_fee_rate=rnd.choice([None, 0.0, 1.1, 2.2, 3.3]), annual_cost_rate=round(rnd.uniform(0.1, 2.5), 3),
+            return_5y_annualized=round(rnd.uniform(-5, 15), 2), risk_5y_annualized=round(rnd.uniform(2, 25), 2),
+            is_money_market=rnd.random() < 0.1))
+    positions = []
+    for d in dates:
+        for c in range(400):
+            for pid in rnd.sample([p["product_id"] for p in products], rnd.randint(1, 4)):
+                mv = rnd.choice([0, 100_000, 250_000, rnd.randint(1, 5_000_000)])
+                # purchases chosen to hit band edges often: mv * (1 - edge) exactly
+                pur = rnd.choice([round(mv * rnd.choice([0.5, 0.7, 0.9, 1.0, 1.1, 1.3, 1.5, 2.0])),
+                                  rnd.randint(0, 6_000_000)])
+                positions.append((d, f"C{c:04d}", pid, float(mv), float(pur),
+                                  rnd.choice([None, 0.0, float(rnd.randint(0, 500_000))]),
+                                  rnd.choice([None, 0.0, float(rnd.randint(0, 100_000))])))
+    return products, positions, dates
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_it_equals_an_independent_python_computation(seed: int) -> None:
+    products, positions, dates = _generated(seed)
+    kpis = compute_kpis(_con(products, positions))
+    assert [k["as_of_date"] for k in kpis] == [d.isoformat() for d in dates]
+    tops = 0
+    for k, d in zip(kpis, dates, strict=True):
+        for ptype in ("investment_trust", "foreign_currency_insurance"):
+            want = _py_kpis(products, positions, d, ptype)
+            sec = k[ptype]
+            assert _bands(sec) == want["bands"]
+            assert sec["positive_share"] == pytest.approx(want["positive_share"])
+            assert sum(b["share"] for b in sec["return_bands"]) == pytest.approx(1.0)
+            assert [t["product_id"] for t in sec["top20"]] == want["top"]
+            tops += len(want["top"])
+            assert [t["balance_jpy"] for t in sec["top20"]] == pytest.approx(want["balance"])
+            assert sec["top20_weighted"]["cost_rate"] == (want["w_cost"] and pytest.approx(want["w_cost"]))
+            assert sec["top20_weighted"]["return_5y"] == (want["w_ret"] and pytest.approx(want["w_ret"]))
+    assert tops > 20  # the generated data really exercises the top-20 selection
+
+
+def test_write_kpis_gives_the_contract_shape(tmp_path: Path) -> None:
+    products, positions, _ = _generated(7)
+    path = write_kpis(compute_kpis(_con(products, positions)), tmp_path / "kpis.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert isinstance(data, list) and data[0]["as_of_date"] == "2024-03-31"
+    it = data[0]["investment_trust"]
+    assert set(it) >= {"return_bands", "positive_share", "top20", "top20_weighted"}
+    assert set(it["top20"][0]) == {"product_id", "balance_jpy", "cost_rate", "return_5y", "risk_5y"}
+    assert set(data[0]["foreign_currency_insurance"]) >= {"return_bands", "positive_share"}
