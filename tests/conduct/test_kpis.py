@@ -43,7 +43,8 @@ def _con(products: list[dict], positions: list[tuple]) -> duckdb.DuckDBPyConnect
     cols = list(_fund("x").keys())
     con.executemany(f"INSERT INTO products VALUES ({', '.join('?' * len(cols))})",
                     [[p[c] for c in cols] for p in products])
-    con.executemany("INSERT INTO positions VALUES (?, ?, ?, ?, ?, ?, ?)", positions)
+    if positions:
+        con.executemany("INSERT INTO positions VALUES (?, ?, ?, ?, ?, ?, ?)", positions)
     return con
 
 
@@ -243,3 +244,62 @@ def test_write_kpis_gives_the_contract_shape(tmp_path: Path) -> None:
     assert set(it) >= {"return_bands", "positive_share", "top20", "top20_weighted"}
     assert set(it["top20"][0]) == {"product_id", "balance_jpy", "cost_rate", "return_5y", "risk_5y"}
     assert set(data[0]["foreign_currency_insurance"]) >= {"return_bands", "positive_share"}
+
+
+# ---- the platform's own monitoring indicators ---------------------------------------------------------
+
+def _trading_con() -> duckdb.DuckDBPyConnection:
+    products = [
+        _fund("SB", "structured_bond", is_complex=True, is_caution_product=True, is_affiliated=True, risk_class=4),
+        _fund("IT", is_caution_product=False), _fund("IT2", is_caution_product=False),
+        _fund("DEP", "deposit", is_caution_product=False),
+    ]
+    con = _con(products, [])
+    con.execute("CREATE TABLE customers (customer_id VARCHAR, birth_date DATE, branch_id VARCHAR)")
+    con.executemany("INSERT INTO customers VALUES (?, ?, ?)", [
+        ("C75", date(1951, 3, 31), "B1"),   # 75 on the evaluation date itself
+        ("C74", date(1951, 4, 1), "B1"),    # 74 there: one day short
+        ("C80", date(1946, 3, 1), "B2"),    # 80 on 2026-03-01
+    ])
+    con.execute("CREATE TABLE trades (trade_id VARCHAR, trade_date DATE, customer_id VARCHAR, product_id VARCHAR,"
+                " side VARCHAR, amount_jpy DOUBLE, fee_jpy DOUBLE, branch_id VARCHAR, switch_group_id VARCHAR)")
+    con.executemany("INSERT INTO trades VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+        ("T1", AS_OF, "C75", "SB", "buy", 1_000_000, 30_000, "B1", None),
+        ("T2", AS_OF, "C74", "SB", "buy", 2_000_000, 0, "B1", None),
+        ("T3", date(2026, 3, 1), "C80", "IT", "buy", 500_000, 16_500, "B2", None),
+        ("T4", date(2026, 3, 1), "C80", "SB", "buy", 1_000_000, 10_000, "B2", None),
+        ("T5", AS_OF, "C74", "DEP", "buy", 9_999_999, 0, "B1", None),            # deposits: left out
+        ("T6", date(2025, 3, 31), "C75", "SB", "buy", 5_000_000, 0, "B1", None),  # 365 days back: outside
+        ("T7s", date(2026, 1, 10), "C74", "IT", "sell", 300_000, 0, "B1", None),
+        ("T7b", date(2026, 2, 1), "C74", "IT2", "buy", 300_000, 9_900, "B1", None),  # 22 days after a sell
+    ])
+    return con
+
+
+def test_monitoring_indicators_on_a_hand_built_book() -> None:
+    from kansa.conduct.indicators import monitoring_indicators
+
+    m = monitoring_indicators(_trading_con(), AS_OF)["monitoring"]
+    assert m["window"] == {"from": "2025-04-01", "to": "2026-03-31", "days": 365}
+    assert m["buys"] == 5 and m["buy_amount_jpy"] == 4_800_000
+    assert m["fee_rate_weighted"] == pytest.approx(66_400 / 4_800_000 * 100)
+    assert m["affiliated_share"] == pytest.approx(4 / 4.8)
+    assert m["caution_buys"] == 3
+    assert m["caution_buys_age75_share"] == pytest.approx(2 / 3)
+    assert m["caution_buys_age80_share"] == pytest.approx(1 / 3)
+    assert m["caution_amount_age75_share"] == pytest.approx(0.5)
+    assert m["caution_amount_age80_share"] == pytest.approx(0.25)
+    assert m["investment_trust_buys"] == 2 and m["switch_share"] == 0.5
+    assert m["switch_amount_share"] == pytest.approx(0.3 / 0.8)
+    assert [(b["branch_id"], round(b["structured_bond_share"], 4)) for b in m["by_branch"]] == [
+        ("B1", round(3 / 3.3, 4)), ("B2", round(1 / 1.5, 4))]
+    assert {p["product_type"] for p in m["by_product_type"]} == {"structured_bond", "investment_trust"}
+
+
+def test_compute_kpis_adds_the_monitoring_key_per_date() -> None:
+    from kansa.conduct.indicators import monitoring_indicators
+
+    con = _trading_con()
+    con.execute("INSERT INTO positions VALUES (?, 'C1', 'IT', 100, 100, 0, 0)", [AS_OF])
+    kpis = compute_kpis(con, extra=lambda d: monitoring_indicators(con, d))
+    assert kpis[0]["monitoring"]["caution_buys"] == 3
