@@ -61,7 +61,7 @@ def _overview(con: duckdb.DuckDBPyConnection, as_of: date, window_days: int) -> 
         "buy_amount_jpy": amount or 0.0,
         "fee_jpy": fees or 0.0,
         # percent, like the contract's rates (upfront_fee_rate 3.3 = 3.3%)
-        "fee_rate_weighted": _ratio(fees, amount) * 100 if amount else None,
+        "fee_rate_weighted": (fees or 0) / amount * 100 if amount else None,
         "affiliated_share": _ratio(aff, amount),
         "caution_buys": int(cn),
         "caution_buys_age75_share": _ratio(c75, cn),
