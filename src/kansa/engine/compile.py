@@ -1,0 +1,60 @@
+"""Turn a rule's SQL into plain SQL for one engine: macros expanded, parameters bound as typed literals."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any, cast
+
+import sqlglot
+from sqlglot import exp
+
+from kansa.engine.macros import expand_macros
+from kansa.engine.spec import ParamSpec, RuleSpec, SpecError
+
+DIALECTS = ("duckdb", "spark")
+
+
+def _literal(param: ParamSpec | None, value: Any) -> exp.Expression:
+    """A typed SQL literal for one scalar parameter value (never text pasted into SQL)."""
+    kind = param.type if param is not None else "date"
+    if kind == "int":
+        return exp.Literal.number(int(value))
+    if kind == "float":
+        return exp.cast(exp.Literal.number(repr(float(value))), exp.DataType.build("DOUBLE"))
+    if kind == "date":
+        if not isinstance(value, date):
+            raise TypeError(f"expected a date, got {value!r}")
+        return exp.cast(exp.Literal.string(value.isoformat()), exp.DataType.build("DATE"))
+    return exp.Literal.string(str(value))
+
+
+def bind_params(tree: exp.Expression, spec: RuleSpec, values: Mapping[str, Any]) -> exp.Expression:
+    """Replace every `:name` placeholder by its value; a list parameter may only stand in `IN (:name)`."""
+    for node in list(tree.find_all(exp.Placeholder)):
+        name = node.name
+        if name not in values:
+            raise SpecError(spec.path, f"sql :{name}", "no value for this parameter / 値がありません")
+        param = None if name == "as_of" else spec.param(name)
+        value = values[name]
+        if param is not None and param.type == "list[string]":
+            parent = node.parent
+            if not isinstance(parent, exp.In) or node not in parent.expressions:
+                raise SpecError(spec.path, f"sql :{name}",
+                                "a list parameter goes in `x IN (:name)` / リストは IN の中で使います")
+            items = [exp.Literal.string(v) for v in value]
+            rest = [e for e in parent.expressions if e is not node]
+            parent.set("expressions", rest + items)
+            continue
+        node.replace(_literal(param, value))
+    return tree
+
+
+def compile_rule(spec: RuleSpec, values: Mapping[str, Any], as_of: date, dialect: str = "duckdb") -> str:
+    """The rule's SELECT as plain SQL for `dialect`, with macros expanded and `values` plus `:as_of` bound."""
+    if dialect not in DIALECTS:
+        raise ValueError(f"dialect must be one of {DIALECTS}, not {dialect!r}")
+    tree = cast(exp.Expression, sqlglot.parse_one(spec.sql, read="duckdb"))
+    tree = expand_macros(tree, dialect)
+    tree = bind_params(tree, spec, {**values, "as_of": as_of})
+    return tree.sql(dialect=dialect)
