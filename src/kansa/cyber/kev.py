@@ -1,0 +1,262 @@
+"""CISA Known Exploited Vulnerabilities (KEV): load the catalog and match installed software to it.
+
+Method (explained in the report too): KEV lists vendorProject and product names but no CPEs and no
+affected versions. Both sides therefore go through the same normalisation: vendor names lose case,
+punctuation, corporate suffixes (Inc., Corporation, 株式会社 ...) and map through a small alias table
+(`Microsoft Corporation` -> microsoft); product names become sets of tokens without generic words
+(server, software, edition ...). A KEV product such as `NetScaler ADC and Gateway` or
+`Internet Information Services (IIS)` is split into alternatives. Installed software matches a KEV
+entry when the vendors agree and every token of one alternative appears in the installed product.
+Software with a CPE 2.3 name is matched by the CPE's vendor and product only. A match says "this
+product has known exploited vulnerabilities": the installed version still has to be checked against
+the vendor advisory.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+# Trailing (or leading) words that name the legal form or the kind of company, not the company.
+_VENDOR_NOISE = frozenset({
+    "the", "inc", "incorporated", "corp", "corporation", "co", "company", "ltd", "limited", "llc", "plc",
+    "gmbh", "ag", "sa", "bv", "nv", "kk", "holdings", "group", "software", "systems", "technologies",
+    "technology", "networks", "communications", "foundation", "labs", "株式会社", "有限会社", "合同会社",
+})
+# Normalised vendor key -> canonical key (renamed companies, local names, acquisitions KEV files apart).
+VENDOR_ALIASES: dict[str, str] = {
+    "ms": "microsoft", "msft": "microsoft", "マイクロソフト": "microsoft", "日本マイクロソフト": "microsoft",
+    "pulsesecure": "ivanti", "cloudsoftwaregroup": "citrix", "netscaler": "citrix",
+    "vmwarebybroadcom": "vmware", "internationalbusinessmachines": "ibm", "hp": "hewlettpackard",
+    "oracleamerica": "oracle", "日本オラクル": "oracle", "オラクル": "oracle", "シスコ": "cisco",
+    "シスコシステムズ": "cisco", "フォーティネット": "fortinet", "トレンドマイクロ": "trendmicro",
+    "ヴイエムウェア": "vmware", "apachesoftwarefoundation": "apache", "asf": "apache", "paloalto": "paloaltonetworks",
+    "linuxkernel": "linux", "kernelorg": "linux",
+}
+# Words that qualify a product name without naming it.
+_PRODUCT_NOISE = frozenset({
+    "server", "servers", "software", "data", "center", "centre", "appliance", "appliances", "edition",
+    "series", "the", "and", "for", "of", "system", "systems", "suite", "platform", "formerly", "version",
+    "multiple", "products", "devices",
+})
+_PRODUCT_ALIASES: dict[str, str] = {"log4j2": "log4j", "msexchange": "exchange", "iis": "iis"}
+_TOKEN = re.compile(r"[a-z0-9]+|[^\x00-\x7f]+")
+_PAREN = re.compile(r"\(([^)]*)\)")
+_SPLIT_ALTERNATIVES = re.compile(r",|/|\band\b|&")
+
+
+@dataclass(frozen=True)
+class KevEntry:
+    """One KEV catalog entry with its normalised matching keys."""
+
+    cve_id: str
+    vendor_project: str
+    product: str
+    vulnerability_name: str
+    date_added: date | None
+    due_date: date | None
+    ransomware_known: bool
+    short_description: str
+    vendor_keys: frozenset[str]
+    alternatives: tuple[frozenset[str], ...]
+
+
+@dataclass(frozen=True)
+class KevCatalog:
+    """The KEV catalog as loaded: version, release date, entries."""
+
+    path: Path
+    version: str
+    released: str
+    entries: tuple[KevEntry, ...]
+
+
+class KevFileError(ValueError):
+    """The KEV file cannot be read (bilingual message naming the file)."""
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text or "").lower().strip()
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(_nfkc(text).replace("㈱", " 株式会社 ").replace("(株)", " 株式会社 "))
+
+
+def vendor_keys(vendor: str) -> frozenset[str]:
+    """Normalised keys for a vendor name: all tokens joined, and without corporate words; aliases applied."""
+    toks = _tokens(_PAREN.sub(" ", _nfkc(vendor)))
+    toks = [t.replace("株式会社", "").replace("有限会社", "") or t for t in toks]
+    core = [t for t in toks if t not in _VENDOR_NOISE] or toks
+    keys = {"".join(toks), "".join(core)} - {""}
+    return frozenset(VENDOR_ALIASES.get(k, k) for k in keys)
+
+
+def _vendor_tokens(vendor: str) -> set[str]:
+    return set(_tokens(vendor)) | set(vendor_keys(vendor))
+
+
+def product_tokens(product: str, vendor: str = "") -> frozenset[str]:
+    """The tokens that name an installed product (vendor words and generic words removed)."""
+    drop = _vendor_tokens(vendor) if vendor else set()
+    toks = [_PRODUCT_ALIASES.get(t, t) for t in _tokens(product.replace("_", " "))]
+    return frozenset(t for t in toks if t not in drop and t not in _PRODUCT_NOISE)
+
+
+def kev_alternatives(product: str, vendor: str) -> tuple[frozenset[str], ...]:
+    """Split a KEV product name ('NetScaler ADC and Gateway', 'IIS (Internet ...)') into token sets."""
+    text = _nfkc(product)
+    parts = [m.group(1) for m in _PAREN.finditer(text)]
+    parts += _SPLIT_ALTERNATIVES.split(_PAREN.sub(" ", text))
+    drop = _vendor_tokens(vendor)
+    alts: list[frozenset[str]] = []
+    for part in parts:
+        toks = [_PRODUCT_ALIASES.get(t, t) for t in _tokens(part)]
+        if not toks or "multiple" in toks:
+            continue  # 'Multiple Products' names nothing that can be matched
+        named = frozenset(t for t in toks if t not in _PRODUCT_NOISE)
+        if not named:
+            continue  # a qualifier such as 'Data Center' is not a product of its own
+        alts.append(frozenset(named - drop))  # empty = the vendor's eponymous product ('Git' by Git)
+    return tuple(dict.fromkeys(alts))
+
+
+def parse_cpe(cpe: str | None) -> tuple[str, str] | None:
+    """Vendor and product of a CPE 2.3 (`cpe:2.3:a:vendor:product:...`) or 2.2 (`cpe:/a:...`) name."""
+    if not cpe or not cpe.strip():
+        return None
+    text = cpe.strip()
+    if text.lower().startswith("cpe:2.3:"):
+        fields = re.split(r"(?<!\\):", text)
+        if len(fields) < 5:
+            return None
+        vendor, product = fields[3], fields[4]
+    elif text.lower().startswith("cpe:/"):
+        fields = text[5:].split(":")
+        if len(fields) < 3:
+            return None
+        vendor, product = fields[1], fields[2]
+    else:
+        return None
+    vendor, product = (f.replace("\\", "") for f in (vendor, product))
+    if vendor in ("", "*", "-") or product in ("", "*", "-"):
+        return None
+    return vendor.replace("_", " "), product.replace("_", " ")
+
+
+def _date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _entry(raw: dict[str, Any]) -> KevEntry:
+    vendor, product = str(raw.get("vendorProject") or ""), str(raw.get("product") or "")
+    return KevEntry(
+        cve_id=str(raw["cveID"]).strip(), vendor_project=vendor.strip(), product=product.strip(),
+        vulnerability_name=str(raw.get("vulnerabilityName") or ""),
+        date_added=_date(raw.get("dateAdded")), due_date=_date(raw.get("dueDate")),
+        ransomware_known=str(raw.get("knownRansomwareCampaignUse") or "").strip().lower() == "known",
+        short_description=str(raw.get("shortDescription") or ""),
+        vendor_keys=vendor_keys(vendor), alternatives=kev_alternatives(product, vendor),
+    )
+
+
+def load_kev(path: Path) -> KevCatalog:
+    """Load the KEV catalog from CISA's JSON feed (or its CSV twin); errors name the file (ja/en)."""
+    path = Path(path)
+    if not path.is_file():
+        raise KevFileError(f"KEVファイルが見つかりません / KEV file not found: {path}")
+    try:
+        if path.suffix.lower() == ".csv":
+            with path.open(encoding="utf-8-sig", newline="") as fh:
+                rows: list[dict[str, Any]] = list(csv.DictReader(fh))
+            version, released = "", ""
+        else:
+            doc = json.loads(path.read_text(encoding="utf-8-sig"))
+            rows = doc["vulnerabilities"]
+            version, released = str(doc.get("catalogVersion", "")), str(doc.get("dateReleased", ""))
+        entries = tuple(_entry(r) for r in rows)
+    except (KeyError, TypeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise KevFileError(
+            f"KEVファイルの形式が不正です / KEV file is not CISA's KEV format: {path} ({type(exc).__name__}: {exc})"
+        ) from exc
+    return KevCatalog(path=path, version=version, released=released, entries=entries)
+
+
+KEV_MATCH_SCHEMA = pa.schema([
+    ("software_id", pa.string()), ("asset_id", pa.string()), ("vendor", pa.string()), ("product", pa.string()),
+    ("version", pa.string()), ("cpe", pa.string()), ("match_method", pa.string()), ("cve_id", pa.string()),
+    ("kev_vendor", pa.string()), ("kev_product", pa.string()), ("vulnerability_name", pa.string()),
+    ("date_added", pa.date32()), ("due_date", pa.date32()), ("ransomware_known", pa.bool_()),
+])
+
+
+def software_id(asset_id: str, vendor: str, product: str, version: str) -> str:
+    """The entity id of an installed software row: `asset_id:vendor:product:version`."""
+    return f"{asset_id}:{vendor}:{product}:{version}"
+
+
+def _index(catalog: KevCatalog) -> dict[str, list[KevEntry]]:
+    index: dict[str, list[KevEntry]] = {}
+    for entry in catalog.entries:
+        for key in entry.vendor_keys:
+            index.setdefault(key, []).append(entry)
+    return index
+
+
+def match_one(vendor: str, product: str, cpe: str | None, index: dict[str, list[KevEntry]]
+              ) -> tuple[str, list[KevEntry]]:
+    """KEV entries matching one installed product: ('cpe' | 'vendor_product', entries)."""
+    parsed = parse_cpe(cpe)
+    method = "cpe" if parsed else "vendor_product"
+    if parsed:
+        vendor, product = parsed
+    keys = vendor_keys(vendor)
+    installed = product_tokens(product, vendor)
+    seen: dict[str, KevEntry] = {}
+    for key in keys:
+        for entry in index.get(key, ()):
+            if entry.cve_id not in seen and any(
+                (alt <= installed if alt else not installed) for alt in entry.alternatives
+            ):
+                seen[entry.cve_id] = entry
+    return method, sorted(seen.values(), key=lambda e: e.cve_id)
+
+
+def match_software(software: pa.Table | Iterable[dict[str, Any]], catalog: KevCatalog) -> pa.Table:
+    """The derived `kev_matches` table: one row per (installed software, matching KEV CVE)."""
+    rows = software.to_pylist() if isinstance(software, pa.Table) else list(software)
+    index = _index(catalog)
+    cache: dict[tuple[str, str, str], tuple[str, list[KevEntry]]] = {}
+    out: dict[str, list[Any]] = {f.name: [] for f in KEV_MATCH_SCHEMA}
+    for row in rows:
+        vendor, product = str(row.get("vendor") or ""), str(row.get("product") or "")
+        cpe = row.get("cpe") or ""
+        key = (vendor, product, str(cpe))
+        if key not in cache:
+            cache[key] = match_one(vendor, product, str(cpe) or None, index)
+        method, entries = cache[key]
+        sid = software_id(str(row.get("asset_id")), vendor, product, str(row.get("version") or ""))
+        for e in entries:
+            values = (sid, row.get("asset_id"), vendor, product, row.get("version"), cpe or None, method,
+                      e.cve_id, e.vendor_project, e.product, e.vulnerability_name, e.date_added, e.due_date,
+                      e.ransomware_known)
+            for name, value in zip(out, values, strict=True):
+                out[name].append(value)
+    return pa.table(out, schema=KEV_MATCH_SCHEMA)
+
+
+def empty_matches() -> pa.Table:
+    """An empty `kev_matches` table (so the rule's SQL still binds when no KEV file is given)."""
+    return KEV_MATCH_SCHEMA.empty_table()
