@@ -1,0 +1,296 @@
+"""Readers: CSV (UTF-8, UTF-8 with BOM or CP932, detected), .xlsx and Parquet, every cell as text."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from kansa.contract.issues import Issue, make_issue
+from kansa.i18n import Lang
+
+_CHUNK = 8 << 20  # decode in slices so a 1M-row file never exists three times over in memory
+_BAD_BYTE = re.compile("[\udc80-\udcff]")  # what surrogateescape leaves for an undecodable byte
+
+
+@dataclass
+class RawTable:
+    """One table as read from a file: its headers and every cell as text, with the row the user sees."""
+
+    table: str
+    path: Path
+    sheet: str | None
+    headers: list[str]
+    columns: list[pa.Array]  # one string array per header, same order
+    rows: pa.Array  # int64: header is row 1, the first data row is 2 (xlsx: the sheet row)
+    encoding: str | None = None
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def num_rows(self) -> int:
+        """Data rows read."""
+        return len(self.rows)
+
+
+def file_digest(path: Path) -> tuple[str, int]:
+    """SHA-256 (hex) and size in bytes of a file, read in slices."""
+    h = hashlib.sha256()
+    size = 0
+    with path.open("rb") as f:
+        while chunk := f.read(_CHUNK):
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
+def _bad_lines(data: bytes, encoding: str) -> list[tuple[int, str]]:
+    """Line numbers (1-based) and bytes (hex) of every undecodable sequence in `data`."""
+    text = data.decode(encoding, errors="surrogateescape")
+    found: list[tuple[int, str]] = []
+    line, last = 1, 0
+    for m in _BAD_BYTE.finditer(text):
+        line += text.count("\n", last, m.start())
+        last = m.start()
+        hex_bytes = f"{ord(m.group()) - 0xDC00:02X}"
+        if found and found[-1][0] == line:
+            continue  # one report per line is enough to find it
+        found.append((line, hex_bytes))
+    return found
+
+
+def _split_at_newline(data: bytes, start: int) -> int:
+    end = min(len(data), start + _CHUNK)
+    if end < len(data):
+        nl = data.rfind(b"\n", start, end)
+        end = nl + 1 if nl > start else end  # CP932 and UTF-8 never use 0x0A inside a character
+    return end
+
+
+def decode_to_utf8(data: bytes) -> tuple[bytes, str, list[tuple[int, str]]]:
+    """Return (UTF-8 bytes, encoding used, bad lines); utf-8-sig strictly first, else cp932, never shift_jis."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return b"", "utf-8-sig", _bad_lines(data, "utf-8")
+        return data, "utf-8-sig", []
+    try:
+        data.decode("utf-8")
+        return data, "utf-8", []
+    except UnicodeDecodeError:
+        pass
+    utf8_bad = _bad_lines(data, "utf-8")
+    # A UTF-8 file with one damaged byte must not be silently re-read as CP932 mojibake: if far more
+    # characters decode as UTF-8 than fail, it is broken UTF-8.
+    multibyte_ok = sum(1 for b in data[:_CHUNK] if 0xC2 <= b <= 0xF4)
+    if multibyte_ok > 4 * len(utf8_bad):
+        return b"", "utf-8", utf8_bad
+    out = []
+    start = 0
+    while start < len(data):
+        end = _split_at_newline(data, start)
+        piece = data[start:end]
+        if piece.isascii():
+            out.append(piece)
+        else:
+            try:
+                out.append(piece.decode("cp932").encode("utf-8"))
+            except UnicodeDecodeError:
+                return b"", "cp932", _bad_lines(data, "cp932")
+        start = end
+    return b"".join(out), "cp932", []
+
+
+def _sniff_delimiter(path: Path, header_line: str) -> str:
+    if path.suffix.lower() in (".tsv", ".tab") or ("\t" in header_line and "," not in header_line):
+        return "\t"
+    return ","
+
+
+def read_csv(path: Path, table: str, lang: Lang) -> RawTable:
+    """Read a CSV/TSV into text columns; encoding detected; row-level issues for broken rows."""
+    raw = RawTable(table, path, None, [], [], pa.array([], pa.int64()))
+    data = path.read_bytes()
+    utf8, encoding, bad = decode_to_utf8(data)
+    del data
+    raw.encoding = encoding
+    if bad:
+        for line, hex_bytes in bad:
+            raw.issues.append(
+                make_issue("bad_encoding", lang, table, line, None, f"0x{hex_bytes}", detail=f"{path.name}: {line}")
+            )
+        return raw
+    utf8 = utf8.rstrip(b"\r\n\t ") + b"\n"  # trailing blank lines are not rows the user means
+    nl = utf8.find(b"\n")
+    header_line = utf8[:nl].decode("utf-8").rstrip("\r")
+    if not header_line.strip():
+        raw.issues.append(make_issue("empty_file", lang, table, 1))
+        return raw
+    delimiter = _sniff_delimiter(path, header_line)
+    raw.headers = next(csv.reader([header_line], delimiter=delimiter))
+    n = len(raw.headers)
+    body = utf8[nl + 1 :]
+    del utf8
+    if not body:
+        raw.columns = [pa.array([], pa.string()) for _ in range(n)]
+        return raw
+    invalid: list[int] = []
+
+    def _on_invalid(row: pacsv.InvalidRow) -> str:
+        invalid.append(row.number or 0)
+        return "skip"
+
+    names = [f"c{i}" for i in range(n)]
+    try:
+        table_ = pacsv.read_csv(
+            io.BytesIO(body),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=16 << 20),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=_on_invalid
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid:
+        invalid.append(0)
+    if invalid:
+        return _read_csv_slowly(raw, body.decode("utf-8"), delimiter, lang)
+    raw.columns = [table_.column(i).combine_chunks() for i in range(n)]
+    raw.rows = pa.array(range(2, table_.num_rows + 2), pa.int64())
+    return raw
+
+
+def _read_csv_slowly(raw: RawTable, text: str, delimiter: str, lang: Lang) -> RawTable:
+    """Row by row with the csv module: exact row numbers for blank and ragged rows (rare files only)."""
+    n = len(raw.headers)
+    cells: list[list[str]] = [[] for _ in range(n)]
+    rows: list[int] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    row_no = 1
+    try:
+        for record in reader:
+            row_no += 1
+            if not record or (len(record) == 1 and not record[0].strip()):
+                continue  # a blank line: counted, as the user sees it, but not a row
+            if len(record) != n:
+                raw.issues.append(
+                    make_issue(
+                        "bad_row", lang, raw.table, row_no, None, delimiter.join(record), expected=n, actual=len(record)
+                    )
+                )
+                continue
+            rows.append(row_no)
+            for i, value in enumerate(record):
+                cells[i].append(value)
+    except csv.Error as exc:
+        raw.issues.append(make_issue("unreadable_file", lang, raw.table, row_no + 1, None, None, detail=str(exc)))
+    raw.columns = [pa.array(c, pa.string()) for c in cells]
+    raw.rows = pa.array(rows, pa.int64())
+    return raw
+
+
+def cell_text(value: object) -> str:
+    """Render a spreadsheet cell as the text a person would type (dates ISO, 1.0 as 1)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ") if value.time() != time(0) else value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+    return str(value)
+
+
+def read_sheet(path: Path, sheet: str, table: str, lang: Lang) -> RawTable:
+    """Read one worksheet into text columns; rows are the sheet's own row numbers."""
+    import openpyxl
+
+    raw = RawTable(table, path, sheet, [], [], pa.array([], pa.int64()))
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        ws = wb[sheet]
+        cells: list[list[str]] = []
+        rows: list[int] = []
+        for row_no, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            texts = [cell_text(v) for v in values]
+            if not any(t.strip() for t in texts):
+                continue
+            if not raw.headers:
+                while texts and not texts[-1].strip():
+                    texts.pop()
+                raw.headers = texts
+                cells = [[] for _ in texts]
+                continue
+            n = len(raw.headers)
+            if any(t.strip() for t in texts[n:]):
+                raw.issues.append(
+                    make_issue("bad_row", lang, table, row_no, None, ",".join(texts), expected=n, actual=len(texts))
+                )
+                continue
+            texts = (texts + [""] * n)[:n]
+            rows.append(row_no)
+            for i, t in enumerate(texts):
+                cells[i].append(t)
+    finally:
+        wb.close()
+    if not raw.headers:
+        raw.issues.append(make_issue("empty_file", lang, table, 1))
+    raw.columns = [pa.array(c, pa.string()) for c in cells]
+    raw.rows = pa.array(rows, pa.int64())
+    return raw
+
+
+def sheet_names(path: Path) -> list[str]:
+    """Names of a workbook's worksheets."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return list(wb.sheetnames)
+    finally:
+        wb.close()
+
+
+def _as_text(arr: pa.ChunkedArray) -> pa.Array:
+    t = arr.type
+    if pa.types.is_timestamp(t) and t.tz is not None:
+        # Aware instants become Asia/Tokyo wall time (+09:00, no daylight saving) before they are text.
+        arr = pc.add(
+            arr.cast(pa.timestamp(t.unit)), pa.scalar(9 * 3600 * 10**6, pa.duration("us")).cast(pa.duration(t.unit))
+        )
+    elif pa.types.is_boolean(t):
+        arr = pc.if_else(arr, "true", "false")
+    text = arr.cast(pa.string()) if not pa.types.is_string(arr.type) else arr
+    return pc.fill_null(text, "").combine_chunks()
+
+
+def read_parquet(path: Path, table: str, lang: Lang) -> RawTable:
+    """Read a Parquet file; typed columns become text so they pass the same checks (rows: 1-based + 1)."""
+    raw = RawTable(table, path, None, [], [], pa.array([], pa.int64()))
+    try:
+        t = pq.read_table(path)
+    except (pa.ArrowException, OSError) as exc:
+        raw.issues.append(make_issue("unreadable_file", lang, table, None, None, None, detail=str(exc)))
+        return raw
+    raw.headers = list(t.column_names)
+    raw.columns = [_as_text(t.column(i)) for i in range(t.num_columns)]
+    # Row numbers as if the table were a sheet with a header row, so every format reads alike.
+    raw.rows = pa.array(range(2, t.num_rows + 2), pa.int64())
+    return raw

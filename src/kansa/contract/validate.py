@@ -1,0 +1,171 @@
+"""Typing and checking one table in DuckDB: SQL for the common spellings, Python only for the odd values."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from kansa.contract.issues import Issue, make_issue
+from kansa.contract.readers import RawTable
+from kansa.contract.schema import Column, TableSchema, arrow_schema, arrow_type
+from kansa.contract.values import TRIM_CHARS, CellError, fast_sql, parse_value
+from kansa.i18n import Lang
+
+_TYPE_SQL = {
+    "string": "VARCHAR",
+    "enum": "VARCHAR",
+    "date": "DATE",
+    "datetime": "TIMESTAMP",
+    "int": "BIGINT",
+    "decimal": "DOUBLE",
+    "rate": "DOUBLE",
+    "bool": "BOOLEAN",
+}
+
+
+def q(name: str) -> str:
+    """Quote an SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def work_table(table: str) -> str:
+    """Name of the DuckDB table that holds a contract table while it is checked."""
+    return q(f"w_{table}")
+
+
+def raw_col(column: Column) -> str:
+    """The working column holding a cell's trimmed text (strings need no second copy)."""
+    return q(column.name) if column.type == "string" else q(column.name + "$raw")
+
+
+def stage(con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSchema, present: dict[str, int]) -> None:
+    """Put the table into DuckDB: trimmed text of every present column and its fast-path typed value."""
+    arrays: list[pa.Array] = [raw.rows]
+    names = ["_row"]
+    for name, index in present.items():
+        arrays.append(raw.columns[index])
+        names.append(name)
+    src = pa.Table.from_arrays(arrays, names=names)
+    view = f"src_{spec.name}"
+    con.register(view, src)
+    trim = "'" + TRIM_CHARS + "'"
+    inner = ["_row"]
+    outer = ["_row"]
+    for col in spec.columns:
+        if col.name in present:
+            text = f"NULLIF(trim({q(col.name)}, {trim}), '')"
+            if col.type == "string":
+                inner.append(f"{text} AS {q(col.name)}")
+                outer.append(q(col.name))
+            else:
+                inner.append(f"{text} AS {raw_col(col)}")
+                outer.append(f"{fast_sql(col, raw_col(col))} AS {q(col.name)}")
+                outer.append(raw_col(col))
+        else:
+            outer.append(f"CAST(NULL AS {_TYPE_SQL[col.type]}) AS {q(col.name)}")
+            if col.type != "string":
+                outer.append(f"CAST(NULL AS VARCHAR) AS {raw_col(col)}")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {work_table(spec.name)} AS "
+        f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {q(view)})"
+    )
+    con.unregister(view)
+
+
+def check_types(con: duckdb.DuckDBPyConnection, spec: TableSchema, present: dict[str, int], lang: Lang) -> list[Issue]:
+    """Parse what SQL could not with the Python parsers, write the results back, report the rest."""
+    w = work_table(spec.name)
+    typed = [c for c in spec.columns if c.type != "string" and c.name in present]
+    if not typed:
+        return []
+    union = " UNION ALL ".join(
+        f"SELECT DISTINCT '{c.name}' AS c, {raw_col(c)} AS v FROM {w} WHERE {q(c.name)} IS NULL AND {raw_col(c)} "
+        "IS NOT NULL"
+        for c in typed
+    )
+    fixes: dict[str, list[tuple[str, Any]]] = defaultdict(list)
+    failures: dict[str, dict[str, CellError]] = defaultdict(dict)
+    by_name = {c.name: c for c in typed}
+    for name, text in con.execute(union).fetchall():
+        try:
+            fixes[name].append((text, parse_value(by_name[name], text)))
+        except CellError as exc:
+            failures[name][text] = exc
+    for name, pairs in fixes.items():
+        col = by_name[name]
+        fix = pa.table(
+            {"v": pa.array([p[0] for p in pairs], pa.string()), "x": pa.array([p[1] for p in pairs], arrow_type(col))}
+        )
+        con.register("_fix", fix)
+        con.execute(f"UPDATE {w} SET {q(name)} = _fix.x FROM _fix WHERE {w}.{raw_col(col)} = _fix.v")
+        con.unregister("_fix")
+    issues: list[Issue] = []
+    for name, bad in failures.items():
+        col = by_name[name]
+        rows = con.execute(
+            f"SELECT _row, {raw_col(col)} FROM {w} WHERE {q(name)} IS NULL AND {raw_col(col)} IS NOT NULL ORDER BY _row"
+        ).fetchall()
+        for row, text in rows:
+            err = bad[text]
+            issues.append(make_issue(err.code, lang, spec.name, row, name, text, detail=err.detail))
+    return issues
+
+
+def check_values(con: duckdb.DuckDBPyConnection, spec: TableSchema, present: dict[str, int], lang: Lang) -> list[Issue]:
+    """Empty required values, ranges, negative amounts, string formats and duplicate primary keys."""
+    w = work_table(spec.name)
+    issues: list[Issue] = []
+    for col in spec.columns:
+        if col.name not in present:
+            continue
+        name = q(col.name)
+        if col.required or col.pk:
+            for (row,) in con.execute(f"SELECT _row FROM {w} WHERE {raw_col(col)} IS NULL ORDER BY _row").fetchall():
+                issues.append(make_issue("missing_value", lang, spec.name, row, col.name, None))
+        if col.nonnegative:
+            rows = con.execute(f"SELECT _row, {raw_col(col)} FROM {w} WHERE {name} < 0 ORDER BY _row").fetchall()
+            issues += [make_issue("negative_amount", lang, spec.name, r, col.name, v) for r, v in rows]
+        if col.min is not None or col.max is not None:
+            lo = "-inf" if col.min is None else f"{col.min:g}"
+            hi = "inf" if col.max is None else f"{col.max:g}"
+            cond = " OR ".join(
+                f"{name} {op} {bound}" for op, bound in (("<", col.min), (">", col.max)) if bound is not None
+            )
+            rows = con.execute(f"SELECT _row, {raw_col(col)} FROM {w} WHERE {cond} ORDER BY _row").fetchall()
+            issues += [
+                make_issue("out_of_range", lang, spec.name, r, col.name, v, detail=f"{lo}..{hi}") for r, v in rows
+            ]
+        if col.pattern:
+            rows = con.execute(
+                f"SELECT _row, {name} FROM {w} WHERE {name} IS NOT NULL AND NOT regexp_full_match({name}, ?) "
+                "ORDER BY _row",
+                [col.pattern.strip("^$")],
+            ).fetchall()
+            issues += [make_issue("bad_format", lang, spec.name, r, col.name, v, detail=col.pattern) for r, v in rows]
+    pk = spec.primary_key
+    if pk and all(p in present for p in pk):
+        keys = ", ".join(q(p) for p in pk)
+        not_null = " AND ".join(f"{q(p)} IS NOT NULL" for p in pk)
+        rows = con.execute(
+            f"SELECT _row, first, {keys} FROM (SELECT _row, {keys}, min(_row) OVER (PARTITION BY {keys}) AS first "
+            f"FROM {w} WHERE {not_null}) WHERE _row <> first ORDER BY _row"
+        ).fetchall()
+        for row, first, *key in rows:
+            value = "|".join(str(k) for k in key)
+            issues.append(make_issue("duplicate_key", lang, spec.name, row, ",".join(pk), value, detail=first))
+    return issues
+
+
+def typed_table(con: duckdb.DuckDBPyConnection, spec: TableSchema) -> pa.Table:
+    """The checked table with defaults applied, in contract column order and arrow_schema types."""
+    select = []
+    for col in spec.columns:
+        expr = q(col.name)
+        if col.default_sql:
+            expr = f"COALESCE({expr}, {col.default_sql})"
+        select.append(f"CAST({expr} AS {_TYPE_SQL[col.type]}) AS {q(col.name)}")
+    rel = con.sql(f"SELECT {', '.join(select)} FROM {work_table(spec.name)} ORDER BY _row")
+    return rel.to_arrow_table().cast(arrow_schema(spec.name))

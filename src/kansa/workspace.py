@@ -1,0 +1,146 @@
+"""The workspace: a folder holding kansa.duckdb with one table per contract table and the load manifest."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from kansa.contract.load import LoadFailed, LoadResult, load_directory
+from kansa.contract.schema import TABLES
+from kansa.i18n import Lang
+
+DB_NAME = "kansa.duckdb"
+MANIFEST = "_load_manifest"
+
+_MANIFEST_DDL = f"""
+CREATE TABLE IF NOT EXISTS {MANIFEST} (
+    load_id VARCHAR NOT NULL,
+    table_name VARCHAR NOT NULL,
+    path VARCHAR NOT NULL,
+    sheet VARCHAR,
+    sha256 VARCHAR NOT NULL,
+    size_bytes BIGINT NOT NULL,
+    row_count BIGINT NOT NULL,
+    encoding VARCHAR,
+    loaded_at TIMESTAMP NOT NULL,
+    load_seconds DOUBLE NOT NULL
+)
+"""
+
+
+class Workspace:
+    """A folder with kansa.duckdb: what a successful load wrote, and the manifest proving its inputs."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.db_path = self.path / DB_NAME
+
+    def exists(self) -> bool:
+        """True when a load has been written here."""
+        return self.db_path.is_file()
+
+    def replace(self, result: LoadResult) -> str:
+        """Write every table of a successful load in one transaction; returns the load id."""
+        if not result.ok:
+            raise LoadFailed(result.issues)
+        self.path.mkdir(parents=True, exist_ok=True)
+        load_id = uuid.uuid4().hex
+        con = duckdb.connect(str(self.db_path))
+        try:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                con.execute(_MANIFEST_DDL)
+                for name, table in result.tables.items():
+                    con.register("_incoming", table)
+                    con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _incoming')
+                    con.unregister("_incoming")
+                con.executemany(
+                    f"INSERT INTO {MANIFEST} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        [
+                            load_id,
+                            f.table,
+                            str(f.path.resolve()),
+                            f.sheet,
+                            f.sha256,
+                            f.size,
+                            f.rows,
+                            f.encoding,
+                            f.loaded_at,
+                            f.seconds,
+                        ]
+                        for f in result.files
+                    ],
+                )
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        finally:
+            con.close()
+        return load_id
+
+    def connect(self, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+        """A connection to the workspace database (tables under their contract names)."""
+        if not self.exists():
+            raise FileNotFoundError(f"no workspace at {self.path} (run `kansa load` first) / ワークスペースなし")
+        return duckdb.connect(str(self.db_path), read_only=read_only)
+
+    def tables(self) -> list[str]:
+        """Contract tables present in the workspace."""
+        with self.connect() as con:
+            names = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        return [t for t in TABLES if t in names]
+
+    def manifest(self) -> pa.Table:
+        """The load manifest: one row per input file of every load."""
+        with self.connect() as con:
+            return con.execute(f"SELECT * FROM {MANIFEST} ORDER BY loaded_at, table_name").to_arrow_table()
+
+    def export_parquet(self, out_dir: Path | str) -> dict[str, Path]:
+        """Write each contract table to `out_dir/<table>.parquet` (for Spark); returns the paths."""
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        paths: dict[str, Path] = {}
+        with self.connect() as con:
+            for name in self.tables():
+                target = out / f"{name}.parquet"
+                con.execute(f"COPY \"{name}\" TO '{_sql_str(target)}' (FORMAT parquet)")
+                paths[name] = target
+        return paths
+
+
+def _sql_str(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def memory_connection(result: LoadResult) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB holding the tables of a successful load."""
+    con = duckdb.connect()
+    for name, table in result.tables.items():
+        con.register("_incoming", table)
+        con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _incoming')
+        con.unregister("_incoming")
+    return con
+
+
+def open_source(
+    data_dir: Path | str | None = None,
+    workspace: Path | str | None = None,
+    *,
+    lang: Lang = "ja",
+    mapping: Path | str | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """What a scan reads: a DATA_DIR validated into memory, or a workspace read-only; LoadFailed on errors."""
+    if (data_dir is None) == (workspace is None):
+        raise ValueError("give exactly one of DATA_DIR or --workspace / DATA_DIR か --workspace のどちらか一方を指定")
+    if workspace is not None:
+        return Workspace(workspace).connect(read_only=True)
+    assert data_dir is not None
+    result = load_directory(data_dir, mapping=mapping, lang=lang)
+    if not result.ok:
+        raise LoadFailed(result.issues)
+    return memory_connection(result)
