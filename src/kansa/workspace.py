@@ -98,7 +98,7 @@ class Workspace:
     def manifest(self) -> pa.Table:
         """The load manifest: one row per input file of every load."""
         with self.connect() as con:
-            return con.execute(f"SELECT * FROM {MANIFEST} ORDER BY loaded_at, table_name").to_arrow_table()
+            return con.sql(f"SELECT * FROM {MANIFEST} ORDER BY loaded_at, table_name").to_arrow_table()
 
     def export_parquet(self, out_dir: Path | str) -> dict[str, Path]:
         """Write each contract table to `out_dir/<table>.parquet` (for Spark); returns the paths."""

@@ -1,10 +1,127 @@
-"""`kansa load`: validate a folder of contract tables and load it into a workspace."""
+"""`kansa load`: validate a folder of contract tables and load it into a workspace, all or nothing."""
 
 from __future__ import annotations
 
+import csv
+from collections import Counter
+from pathlib import Path
+
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from kansa.contract.issues import Issue
+from kansa.contract.load import LoadResult, load_directory
+from kansa.i18n import Lang, check_lang
+from kansa.workspace import Workspace
+
+_FIRST_SHOWN = 20
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def load_command() -> None:
-    """Placeholder until the contract loader lands."""
-    raise typer.Exit(2)
+def escape_cell(text: str) -> str:
+    """Make a cell inert in spreadsheets: text starting with = + - @ gets a leading apostrophe."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def write_issues_csv(issues: list[Issue], path: Path) -> None:
+    """Write issues as CSV `table,row,column,value,code,message` (UTF-8 with BOM, so Excel reads Japanese)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["table", "row", "column", "value", "code", "message"])
+        for i in issues:
+            cells = [i.table, "" if i.row is None else str(i.row), i.column or "", i.value or "", i.code, i.message]
+            out.writerow([escape_cell(c) for c in cells])
+
+
+def _summary(result: LoadResult, console: Console, lang: Lang) -> None:
+    ja = lang == "ja"
+    counts = Counter((i.table, i.code, i.level) for i in result.issues)
+    if counts:
+        t = Table(title="検出件数（表・コード別）" if ja else "Issues by table and code")
+        for head in (
+            "表" if ja else "table",
+            "コード" if ja else "code",
+            "区分" if ja else "level",
+            "件数" if ja else "n",
+        ):
+            t.add_column(head)
+        for (table, code, level), n in sorted(counts.items()):
+            t.add_row(table, code, ("エラー" if level == "error" else "警告") if ja else level, f"{n:,}")
+        console.print(t)
+    errors = result.errors
+    if errors:
+        t = Table(
+            title=("最初のエラー" if ja else "First errors") + f" ({min(len(errors), _FIRST_SHOWN)}/{len(errors)})"
+        )
+        for head in (
+            ("表", "行", "列", "値", "コード", "内容") if ja else ("table", "row", "column", "value", "code", "message")
+        ):
+            t.add_column(head)
+        for i in errors[:_FIRST_SHOWN]:
+            t.add_row(i.table, str(i.row or ""), i.column or "", i.value or "", i.code, i.message)
+        console.print(t)
+    t = Table(title="入力ファイル" if ja else "Input files")
+    for head in (
+        ("表", "ファイル", "行数", "文字コード", "SHA-256") if ja else ("table", "file", "rows", "encoding", "SHA-256")
+    ):
+        t.add_column(head)
+    for f in result.files:
+        name = f.path.name + (f"[{f.sheet}]" if f.sheet else "")
+        t.add_row(f.table, name, f"{f.rows:,}", f.encoding or "", f.sha256[:16] + "…")
+    console.print(t)
+
+
+def load_command(
+    data_dir: Path = typer.Argument(
+        ..., exists=True, file_okay=False, help="Folder of contract tables (trades.csv, customers.xlsx, ...)."
+    ),
+    workspace: Path = typer.Option(..., "--workspace", "-w", help="Workspace folder to write (kansa.duckdb)."),
+    mapping: Path | None = typer.Option(
+        None,
+        "--mapping",
+        exists=True,
+        dir_okay=False,
+        help="Column mapping for your headers: CSV `table,source_header,column` or YAML {table: {header: column}}.",
+    ),
+    errors_out: Path | None = typer.Option(
+        None, "--errors-out", help="Write every error and warning here (CSV table,row,column,value,code,message)."
+    ),
+    lang: str = typer.Option("ja", "--lang", help="Message language: ja (default) or en."),
+) -> None:
+    """Validate every table in DATA_DIR and load it into the workspace, all or nothing.
+
+    CSV (UTF-8 or CP932, detected), .xlsx (one sheet per table) and Parquet are read; Japanese headers
+    such as 顧客ID or 約定日 are recognised. Every error is reported with table, row, column and value.
+    On any error the exit status is 1 and the workspace is left exactly as it was.
+    """
+    language = check_lang(lang)
+    console = Console(stderr=False)
+    try:
+        result = load_directory(data_dir, mapping=mapping, lang=language, progress=True)
+    except (ValueError, OSError) as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    if errors_out is not None:
+        write_issues_csv(result.issues, errors_out)
+    _summary(result, console, language)
+    ja = language == "ja"
+    if not result.ok:
+        console.print(
+            f"[red]{len(result.errors):,} 件のエラー。ワークスペースは変更していません。[/red]"
+            if ja
+            else f"[red]{len(result.errors):,} error(s). The workspace was not changed.[/red]"
+        )
+        if errors_out is not None:
+            console.print(("エラー一覧: " if ja else "Full list: ") + str(errors_out))
+        raise typer.Exit(1)
+    load_id = Workspace(workspace).replace(result)
+    rows = sum(f.rows for f in result.files)
+    console.print(
+        f"[green]{len(result.files)} ファイル・{rows:,} 行を {workspace} に読み込みました（load_id {load_id}、"
+        f"警告 {len(result.warnings):,} 件）[/green]"
+        if ja
+        else f"[green]Loaded {len(result.files)} file(s), {rows:,} rows into {workspace} (load_id {load_id}, "
+        f"{len(result.warnings):,} warning(s))[/green]"
+    )
