@@ -1,0 +1,210 @@
+"""Peer benchmark of a round: cohort statistics per domain and question, percentile ranks, trend, k-suppression."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kansa.cyber.assessment.answers import Submission
+from kansa.cyber.assessment.cohorts import Cohort, benchmark_cohort, build_cohorts, cohort_keys
+from kansa.cyber.assessment.institutions import Institution
+from kansa.cyber.assessment.model import Framework, QuestionRef
+from kansa.cyber.assessment.scoring import InstitutionScore, question_points, score_institution, targets_for_risk
+from kansa.cyber.assessment.stats import describe, percentile_rank
+
+OVERALL = "_overall"
+STAT_FIELDS = ("n", "mean", "median", "q1", "q3")
+
+
+@dataclass
+class Round:
+    """One round's answers and the framework they answer."""
+
+    framework: Framework
+    submissions: Mapping[str, Submission]
+
+
+@dataclass
+class Benchmark:
+    """Everything a benchmark run computes; every table is a list of plain rows (dicts)."""
+
+    framework: Framework
+    k: int
+    institutions: dict[str, Institution]
+    cohorts: dict[str, Cohort]
+    scores: dict[str, InstitutionScore]
+    domain_stats: list[dict[str, Any]]
+    question_stats: list[dict[str, Any]]
+    option_shares: list[dict[str, Any]]
+    institution_rows: list[dict[str, Any]]
+    trend_domain: list[dict[str, Any]] = field(default_factory=list)
+    trend_institution: list[dict[str, Any]] = field(default_factory=list)
+    non_respondents: list[Institution] = field(default_factory=list)
+    unknown_respondents: list[str] = field(default_factory=list)
+    previous_version: str | None = None
+
+    def domain_stat(self, cohort: str, domain: str) -> dict[str, Any] | None:
+        """The statistics row of one cohort and domain (None if absent)."""
+        return self._domain_lookup().get((cohort, domain))
+
+    def _domain_lookup(self) -> dict[tuple[str, str], dict[str, Any]]:
+        if not hasattr(self, "_dl"):
+            self._dl = {(r["cohort"], r["domain_id"]): r for r in self.domain_stats}
+        return self._dl
+
+
+def run_benchmark(current: Round, institutions: list[Institution], k: int = 5,
+                  previous: Round | None = None) -> Benchmark:
+    """Score every respondent, build cohorts, compute suppressed statistics, ranks and the trend."""
+    if k < 1:
+        raise ValueError("k must be at least 1")
+    fw = current.framework
+    known = {i.institution_id: i for i in institutions}
+    responded = {i for i in current.submissions if i in known}
+    cohorts = build_cohorts(institutions, responded, k)
+    scores = {iid: score_institution(fw, current.submissions[iid].values(), iid,
+                                     targets_for_risk(fw, known[iid].inherent_risk))
+              for iid in sorted(responded)}
+    domain_ids = [d.id for d in fw.domains] + [OVERALL]
+    domain_stats = [_suppressible(c, {"domain_id": d}, _values(scores, c, d), k)
+                    for c in cohorts.values() for d in domain_ids]
+    question_stats, option_shares = _question_tables(fw, cohorts, current.submissions, k)
+    bench = Benchmark(fw, k, known, cohorts, scores, domain_stats, question_stats, option_shares, [],
+                      non_respondents=[i for i in institutions if i.institution_id not in responded],
+                      unknown_respondents=sorted(set(current.submissions) - set(known)))
+    bench.institution_rows = _institution_rows(bench, domain_ids)
+    if previous is not None:
+        bench.previous_version = previous.framework.version
+        bench.trend_institution, bench.trend_domain = _trend(bench, current, previous)
+    return bench
+
+
+def _score_of(s: InstitutionScore, domain: str) -> float | None:
+    return s.score if domain == OVERALL else s.domain(domain).score
+
+
+def _values(scores: Mapping[str, InstitutionScore], cohort: Cohort, domain: str) -> list[float]:
+    return [v for iid in cohort.members if (v := _score_of(scores[iid], domain)) is not None]
+
+
+def _suppressible(cohort: Cohort, keys: dict[str, Any], values: list[float], k: int) -> dict[str, Any]:
+    """A statistics row: figures only for a published cohort with at least k values, else blanks and why."""
+    row: dict[str, Any] = {"cohort": cohort.key, "cohort_level": cohort.level, **keys}
+    if cohort.published and len(values) >= k:
+        row.update(describe(values))
+        row["suppressed"] = False
+        row["suppression"] = None
+    else:
+        row.update(dict.fromkeys(STAT_FIELDS))
+        row["suppressed"] = True
+        # a published cohort can still have fewer than k values here (N/A, or absent from the last round)
+        row["suppression"] = cohort.reason or "n<k"
+    return row
+
+
+def _question_tables(fw: Framework, cohorts: Mapping[str, Cohort],
+                     subs: Mapping[str, Submission], k: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    stats: list[dict[str, Any]] = []
+    shares: list[dict[str, Any]] = []
+    refs = fw.refs()
+    for cohort in cohorts.values():
+        chosen = [subs[iid].answers for iid in cohort.members]
+        for ref in refs:
+            qid = ref.question.id
+            picks = [a[qid].value for a in chosen if qid in a]
+            pts = [p for v in picks if (p := question_points(ref, v)[1]) is not None]
+            stats.append(_suppressible(cohort, {"domain_id": ref.domain.id, "question_id": qid},
+                                       [100.0 * p for p in pts], k))
+            for opt in ref.question.answers.options:
+                row: dict[str, Any] = {"cohort": cohort.key, "cohort_level": cohort.level, "domain_id": ref.domain.id,
+                                       "question_id": qid, "option": opt.value, "label_ja": opt.label.get("ja", ""),
+                                       "label_en": opt.label.get("en", "")}
+                if cohort.published and len(picks) >= k:
+                    count = sum(1 for v in picks if v == opt.value)
+                    row.update(count=count, share=100.0 * count / len(picks), suppressed=False, suppression=None)
+                else:
+                    row.update(count=None, share=None, suppressed=True, suppression=cohort.reason or "n<k")
+                shares.append(row)
+    return stats, shares
+
+
+def _institution_rows(bench: Benchmark, domain_ids: list[str]) -> list[dict[str, Any]]:
+    rows = []
+    for iid, s in bench.scores.items():
+        inst = bench.institutions[iid]
+        own = bench.cohorts[cohort_keys(inst)["type_size"]]
+        bc = benchmark_cohort(inst, bench.cohorts)
+        for d in domain_ids:
+            value = _score_of(s, d)
+            ds = None if d == OVERALL else s.domain(d)
+            row: dict[str, Any] = {
+                "institution_id": iid, "name": inst.name, "type": inst.type, "size_band": inst.size_band,
+                "domain_id": d, "score": value,
+                "level": s.level if ds is None else ds.level,
+                "answered_share": s.answered_share if ds is None else ds.answered_share,
+                "basic_coverage": s.basic_coverage if ds is None else ds.basic_coverage,
+                "target_level": None if ds is None else ds.target, "level_gap": None if ds is None else ds.level_gap,
+                "peer_cohort": own.key,
+                "percentile_in_peer_cohort": _rank(value, own, bench, d),
+                "benchmark_cohort": None if bc is None else bc.key,
+                "percentile_in_benchmark_cohort": None if bc is None else _rank(value, bc, bench, d),
+            }
+            rows.append(row)
+    return rows
+
+
+def _rank(value: float | None, cohort: Cohort, bench: Benchmark, domain: str) -> float | None:
+    if value is None or not cohort.published:
+        return None
+    values = _values(bench.scores, cohort, domain)
+    return percentile_rank(value, values) if len(values) >= bench.k else None
+
+
+def comparable_pairs(current: Framework, previous: Framework) -> list[tuple[QuestionRef, QuestionRef]]:
+    """(current, previous) question pairs linked by `replaces`: the only ones a trend may use."""
+    prev = previous.question_index()
+    return [(ref, prev[ref.question.replaces]) for ref in current.refs()
+            if ref.question.replaces and ref.question.replaces in prev]
+
+
+def _comparable_score(pairs: list[tuple[QuestionRef, QuestionRef]], cur: Mapping[str, str],
+                      prev: Mapping[str, str]) -> tuple[float | None, float | None]:
+    """Weighted scores of both rounds over the same comparable questions (N/A in either round left out)."""
+    num_c = num_p = den = 0.0
+    for rc, rp in pairs:
+        _, pc = question_points(rc, cur.get(rc.question.id))
+        _, pp = question_points(rp, prev.get(rp.question.id))
+        if pc is None or pp is None:
+            continue
+        num_c += rc.weight * pc
+        num_p += rc.weight * pp
+        den += rc.weight
+    return (100.0 * num_c / den, 100.0 * num_p / den) if den else (None, None)
+
+
+def _trend(bench: Benchmark, current: Round, previous: Round) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    pairs = comparable_pairs(current.framework, previous.framework)
+    by_domain: dict[str, list[tuple[QuestionRef, QuestionRef]]] = {}
+    for pair in pairs:
+        by_domain.setdefault(pair[0].domain.id, []).append(pair)
+    by_domain[OVERALL] = pairs
+    inst_rows: list[dict[str, Any]] = []
+    changes: dict[tuple[str, str], float] = {}
+    for iid in bench.scores:
+        if iid not in previous.submissions:
+            continue
+        cur, prev = current.submissions[iid].values(), previous.submissions[iid].values()
+        for d, dp in by_domain.items():
+            c, p = _comparable_score(dp, cur, prev)
+            inst_rows.append({"institution_id": iid, "domain_id": d, "comparable_questions": len(dp),
+                              "current": c, "previous": p, "change": None if c is None or p is None else c - p})
+            if c is not None and p is not None:
+                changes[(iid, d)] = c - p
+    cohort_rows = []
+    for cohort in bench.cohorts.values():
+        for d in by_domain:
+            values = [changes[(iid, d)] for iid in cohort.members if (iid, d) in changes]
+            row = _suppressible(cohort, {"domain_id": d, "comparable_questions": len(by_domain[d])}, values, bench.k)
+            cohort_rows.append(row)
+    return inst_rows, cohort_rows
