@@ -1,0 +1,232 @@
+"""`parse_logs`: any mix of log files (evtx, syslog, JSON, zip, gzip) into one access_events table."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import zipfile
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import IO, cast
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from kansa.cyber.logs import detect
+from kansa.cyber.logs.columns import EVENTS_SCHEMA, Row, rows_to_table
+from kansa.cyber.logs.evtxlog import expected_records, parse_evtx
+from kansa.cyber.logs.jsonlog import parse_access_events_json, parse_windows_json
+from kansa.cyber.logs.result import FileSummary, ParseError, ParseResult
+from kansa.cyber.logs.syslog import AuthLogParser
+from kansa.cyber.logs.times import TOKYO, zone
+from kansa.cyber.logs.windows import resolve_sid
+
+Progress = Callable[[int], None]
+_BLOCK = 4 << 20
+_PARALLEL_MIN_BYTES = 8 << 20  # below this, starting worker processes costs more than it saves
+
+
+class _Part:
+    """What one file (or one zip member) gave."""
+
+    def __init__(self, rows: list[Row] | pa.Table, errors: list[ParseError], fmt: str) -> None:
+        self.table = rows if isinstance(rows, pa.Table) else rows_to_table(rows)
+        self.errors = errors
+        self.format = fmt
+
+
+def parse_logs(
+    paths: Iterable[str | Path],
+    *,
+    year: int | None = None,
+    tz: str = "Asia/Tokyo",
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> ParseResult:
+    """Parse log files into access_events (contract columns, then extras), in the order given.
+
+    `year`: the year of the first line of syslog files (default: each file's mtime year is its last
+    line's year). `tz`: the zone syslog times are written in; output is Asia/Tokyo wall time.
+    `progress(n)` is called with bytes read. `workers`: processes for .evtx files (default: up to 2
+    when there are several large ones; 1 = none).
+    """
+    files_in = [Path(p) for p in paths]
+    source_zone = None if tz == "Asia/Tokyo" else zone(tz)
+    sids: dict[str, str] = {}
+    parts: list[_Part | None] = [None] * len(files_in)
+    formats: list[str | None] = []
+    for path in files_in:
+        try:
+            formats.append(detect.detect_format(path))
+        except (OSError, detect.UnknownFormat) as exc:
+            formats.append(None)
+            code = "unknown_format" if isinstance(exc, detect.UnknownFormat) else "unreadable_file"
+            parts[len(formats) - 1] = _Part([], [ParseError(path.name, code, detail=str(exc)[:300])], "unknown")
+
+    evtx_jobs = [i for i, f in enumerate(formats) if f == detect.EVTX]
+    big = sum(_size(files_in[i]) for i in evtx_jobs)
+    n_workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+    if len(evtx_jobs) > 1 and n_workers > 1 and (big >= _PARALLEL_MIN_BYTES or workers is not None):
+        with ProcessPoolExecutor(max_workers=n_workers) as pool:
+            for i, (table, errors, found) in zip(
+                evtx_jobs, pool.map(_evtx_job, [files_in[i] for i in evtx_jobs]), strict=True
+            ):
+                parts[i] = _Part(table, errors, detect.EVTX)
+                sids.update(found)
+                if progress:
+                    progress(files_in[i].stat().st_size)
+
+    for i, (path, fmt) in enumerate(zip(files_in, formats, strict=True)):
+        if parts[i] is not None or fmt is None:
+            continue
+        try:
+            parts[i] = _parse_file(path, fmt, year, source_zone, sids, progress)
+        except OSError as exc:
+            parts[i] = _Part([], [ParseError(path.name, "unreadable_file", detail=str(exc)[:300])], fmt)
+
+    done = [p for p in parts if p is not None]
+    events = pa.concat_tables([p.table for p in done]) if done else EVENTS_SCHEMA.empty_table()
+    events = _name_members_by_sid(events, sids)
+    files = [
+        FileSummary(str(path), p.format, _size(path), p.table.num_rows, len(p.errors))
+        for path, p in zip(files_in, done, strict=True)
+    ]
+    return ParseResult(events=events, errors=[e for p in done for e in p.errors], files=files)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _evtx_job(path: Path) -> tuple[pa.Table, list[ParseError], dict[str, str]]:
+    """One .evtx in a worker process; the table crosses back as Arrow, not as Python rows."""
+    sids: dict[str, str] = {}
+    rows, errors = parse_evtx(path, path.name, sids, expected=expected_records(path))
+    return rows_to_table(rows), errors, sids
+
+
+def _parse_file(
+    path: Path, fmt: str, year: int | None, source_zone: tzinfo | None, sids: dict[str, str], progress: Progress | None
+) -> _Part:
+    if fmt == detect.EVTX:
+        size = path.stat().st_size
+        rows, errors = parse_evtx(path, path.name, sids, size=size, expected=expected_records(path), progress=progress)
+        return _Part(rows, errors, fmt)
+    if fmt == detect.ZIP:
+        return _parse_zip(path, year, source_zone, sids, progress)
+    mtime = datetime.fromtimestamp(path.stat().st_mtime, source_zone or TOKYO).replace(tzinfo=None)
+    if fmt == detect.GZIP:
+        with gzip.open(path, "rb") as unzipped:
+            inner = detect.detect_bytes(unzipped.peek(65536)[:65536])
+            return _parse_stream(cast(IO[bytes], unzipped), inner, path.name, year, mtime, source_zone, sids, progress)
+    with open(path, "rb") as stream:
+        return _parse_stream(stream, fmt, path.name, year, mtime, source_zone, sids, progress)
+
+
+def _parse_stream(
+    stream: IO[bytes],
+    fmt: str,
+    name: str,
+    year: int | None,
+    mtime: datetime | None,
+    source_zone: tzinfo | None,
+    sids: dict[str, str],
+    progress: Progress | None,
+) -> _Part:
+    if fmt == detect.SYSLOG:
+        return _Part(*_parse_syslog(stream, name, year, mtime, source_zone, progress), fmt)
+    if fmt == detect.WINDOWS_JSON:
+        return _Part(*parse_windows_json(stream, name, sids, progress), fmt)
+    if fmt == detect.ACCESS_EVENTS_JSON:
+        return _Part(*parse_access_events_json(stream, name, progress), fmt)
+    if fmt == detect.EVTX:
+        blob = stream.read()
+        rows, errors = parse_evtx(io.BytesIO(blob), name, sids, expected=expected_records(blob))
+        if progress:
+            progress(len(blob))
+        return _Part(rows, errors, fmt)
+    return _Part([], [ParseError(name, "unknown_format", detail=f"{fmt} inside an archive is not read")], fmt)
+
+
+def _parse_syslog(
+    stream: IO[bytes],
+    name: str,
+    year: int | None,
+    mtime: datetime | None,
+    source_zone: tzinfo | None,
+    progress: Progress | None,
+) -> tuple[list[Row], list[ParseError]]:
+    """Read big blocks, cut at the last newline, decode once, split on \\n only (line numbers as editors count)."""
+    parser = AuthLogParser(name, year=year, mtime=mtime, source_zone=source_zone)
+    lineno = 1
+    tail = b""
+    first = True
+    while block := stream.read(_BLOCK):
+        block = tail + block
+        cut = block.rfind(b"\n")
+        if cut < 0:
+            tail = block
+            continue
+        tail = block[cut + 1 :]
+        text = block[:cut].decode("utf-8", errors="backslashreplace")
+        if first:
+            text = text.removeprefix("\ufeff")
+            first = False
+        lineno = parser.feed_lines(text.split("\n"), lineno)
+        if progress:
+            progress(cut + 1)
+    if tail:
+        text = tail.decode("utf-8", errors="backslashreplace")
+        parser.feed(text.removeprefix("\ufeff") if first else text, lineno)
+        if progress:
+            progress(len(tail))
+    parser.finish()
+    return parser.rows, parser.errors
+
+
+def _parse_zip(
+    path: Path, year: int | None, source_zone: tzinfo | None, sids: dict[str, str], progress: Progress | None
+) -> _Part:
+    """Every member of a zip, detected by content; sources read `name.zip/member:n`."""
+    rows: list[Row] = []
+    tables: list[pa.Table] = []
+    errors: list[ParseError] = []
+    with zipfile.ZipFile(path) as archive:
+        for member in archive.infolist():
+            if member.is_dir():
+                continue
+            name = f"{path.name}/{member.filename}"
+            with archive.open(member) as stream:
+                head = stream.read(65536)
+            try:
+                fmt = detect.detect_bytes(head)
+            except detect.UnknownFormat as exc:
+                errors.append(ParseError(name, "unknown_format", detail=str(exc)[:300]))
+                continue
+            mtime = datetime(*member.date_time)
+            with archive.open(member) as stream:
+                part = _parse_stream(stream, fmt, name, year, mtime, source_zone, sids, None)
+            tables.append(part.table)
+            errors.extend(part.errors)
+            if progress:
+                progress(member.compress_size)
+    table = pa.concat_tables(tables) if tables else rows_to_table(rows)
+    return _Part(table, errors, detect.ZIP)
+
+
+def _name_members_by_sid(events: pa.Table, sids: dict[str, str]) -> pa.Table:
+    """Group members given only by SID get the name seen for that SID anywhere in this parse."""
+    is_sid = pc.and_(pc.equal(events["event_type"], "group_member_added"), pc.starts_with(events["username"], "S-1-"))
+    if not pc.any(is_sid).as_py():
+        return events
+    names = events["username"].to_pylist()
+    for i in pc.indices_nonzero(is_sid).to_pylist():
+        names[i] = resolve_sid(names[i], sids)
+    column = events.schema.get_field_index("username")
+    return events.set_column(column, "username", pa.array(names, pa.string()))

@@ -1,0 +1,101 @@
+"""What a parse returns: the events table, the corrupt records (never dropped silently), counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+from kansa.i18n import Lang, pick
+
+# Why a record could not be read, in both languages ({value} etc. filled from ParseError fields).
+REASONS: dict[str, dict[str, str]] = {
+    "not_syslog": {
+        "ja": "syslog形式の行ではありません（先頭に日時・ホスト名がない）",
+        "en": "not a syslog line (no timestamp and host at the start)",
+    },
+    "bad_timestamp": {"ja": "日時が読めません", "en": "unreadable timestamp"},
+    "bad_json": {"ja": "JSONとして読めません", "en": "not valid JSON"},
+    "not_an_object": {"ja": "JSONオブジェクトではありません", "en": "not a JSON object"},
+    "no_event_id": {"ja": "EventIDがありません", "en": "no EventID"},
+    "no_time": {"ja": "イベント日時がありません", "en": "no event time"},
+    "bad_record": {"ja": "EVTXレコードが壊れています", "en": "corrupt EVTX record"},
+    "bad_field": {"ja": "列の値が不正です", "en": "invalid column value"},
+    "missing_field": {"ja": "必須列が空です", "en": "required column is empty"},
+    "unreadable_file": {"ja": "ファイルを読めません", "en": "cannot read the file"},
+    "unknown_format": {"ja": "対応していないログ形式です", "en": "not a supported log format"},
+}
+
+
+@dataclass(frozen=True)
+class ParseError:
+    """One corrupt record: where it is (`source`), why (`code`), which column and value."""
+
+    source: str
+    code: str
+    detail: str = ""
+    column: str = ""
+    value: str = ""
+
+    def reason(self, lang: Lang = "ja") -> str:
+        """The reason in one language, with the column and the detail."""
+        text = pick(REASONS.get(self.code, {"ja": self.code, "en": self.code}), lang)
+        if self.column:
+            text += f" [{self.column}]"
+        if self.detail:
+            text += f": {self.detail}"
+        return text
+
+
+ERRORS_SCHEMA = pa.schema(
+    [
+        ("source", pa.string()),
+        ("code", pa.string()),
+        ("column", pa.string()),
+        ("value", pa.string()),
+        ("reason_ja", pa.string()),
+        ("reason_en", pa.string()),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class FileSummary:
+    """What one input file gave: its detected format, events and corrupt records."""
+
+    path: str
+    format: str
+    size: int
+    events: int
+    errors: int
+
+
+@dataclass
+class ParseResult:
+    """Events in access_events shape (contract columns then extras), corrupt records and counts."""
+
+    events: pa.Table
+    errors: list[ParseError] = field(default_factory=list)
+    files: list[FileSummary] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Number of events per event_type, in the contract's enum order (zeros included)."""
+        from kansa.cyber.logs.columns import EVENT_TYPES
+
+        found = {row["values"]: row["counts"] for row in self.events.column("event_type").value_counts().to_pylist()}
+        return {t: int(found.get(t, 0)) for t in EVENT_TYPES}
+
+    def errors_table(self) -> pa.Table:
+        """The corrupt records as a table (for errors.csv)."""
+        return pa.table(
+            {
+                "source": [e.source for e in self.errors],
+                "code": [e.code for e in self.errors],
+                "column": [e.column for e in self.errors],
+                "value": [e.value for e in self.errors],
+                "reason_ja": [e.reason("ja") for e in self.errors],
+                "reason_en": [e.reason("en") for e in self.errors],
+            },
+            schema=ERRORS_SCHEMA,
+        )

@@ -1,0 +1,375 @@
+"""Linux auth logs (syslog: BSD `Mar  3 10:15:01 host prog[pid]: msg` or RFC 3339) to access_events rows.
+
+Choices an auditor should know (also in README.md of this package):
+- sshd: `Accepted <method> for U from IP` is the logon and `Failed <method> for [invalid user] U from IP`
+  the failed logon. The PAM lines sshd writes beside them (`pam_unix(sshd:auth): authentication
+  failure`, `pam_unix(sshd:session): session opened`) describe the same attempt and stay `other`, so
+  nothing is counted twice. Old Red Hat sshd wrote only PAM lines under the tag `sshd(pam_unix)`: there
+  `authentication failure` is the failed logon and `session opened` the logon. `session closed` is the
+  logoff in both styles.
+- rsyslog's `message repeated N times: [ msg ]` is parsed as msg with `repeated` = N (one row).
+- sudo: a line with COMMAND= is one `sudo` event; username = the caller (the person), target_user =
+  USER= (root), command = COMMAND=. A refused sudo (`3 incorrect password attempts ; ... COMMAND=`,
+  `user NOT in sudoers`) is `other` with the refusal in raw_result: it is not a privileged use.
+- su: one `su` event per su process (host + pid): the first success line of the process
+  (`pam_unix(su:session): session opened for user root by alice(uid=1000)`, `(to root) alice on pts/0`,
+  `Successful su for root by alice`, `+ pts/0 alice:root`) makes the event, its siblings stay `other`.
+  username = the account switched to (root), subject_user = the caller (the PAM login name wins when
+  several lines name one). A failed su (`FAILED SU (to root) ...`, `FAILED su for root by ...`,
+  `- pts/0 a:root`, `pam_unix(su:auth): authentication failure`) is one `logon_failed` the same way.
+- useradd `new user: name=X` is `account_created` (username X); `add 'X' to group 'G'` (useradd -G,
+  usermod) and gpasswd `user X added by Y to group G` are `group_member_added` (username X, target_user
+  G). groupadd `new group: name=G` has no contract type: `other` with raw_result `group_created`.
+- Year: BSD lines carry none. It is `year` (the year of the FIRST line) when given, else taken from
+  the file's modification time as the year of the LAST line (a last line later than the mtime by more
+  than a day belongs to the year before). A line more than 7 days earlier than the previous line starts
+  the next year (December to January); a line about a year later than the previous one is a straggler
+  from the year before. RFC 3339 lines carry their own year and zone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta, tzinfo
+
+from kansa.cyber.logs.columns import I_SUBJECT, I_TIME, UNKNOWN_USER, Row
+from kansa.cyber.logs.result import ParseError
+from kansa.cyber.logs.times import aware_to_tokyo, local_to_tokyo
+
+_MONTHS = {
+    m: i
+    for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], start=1)
+}
+_ROLLOVER = timedelta(days=7)
+_STRAGGLER = timedelta(days=300)
+
+_SSHD_CLOSED = "pam_unix(sshd:session): session closed for user "
+_RE_REPEAT = re.compile(r"message repeated (\d+) times: \[ ?(.*?) ?\]?$")
+_RE_ACCEPTED = re.compile(r"Accepted (\S+) for (.*?) from (\S+) port \d+")
+_RE_FAILED = re.compile(r"Failed (\S+) for (invalid user )?(.*?) from (\S+) port \d+")
+_RE_SESSION = re.compile(r"session (opened|closed) for user ([^\s(]+)(?:\(uid=\d+\))?(?: by (\S*?)\(uid=(\d+)\))?")
+_RE_PAM_FAIL = re.compile(r"authentication failure;.*?rhost=(\S*)(?:\s+user=(\S+))?")
+_RE_SU_OK = re.compile(r"Successful su for (\S+) by (\S+)")
+_RE_SU_TO = re.compile(r"\(to (\S+)\) (\S+) on (\S+)")
+_RE_SU_FAILED_TO = re.compile(r"FAILED SU \(to (\S+)\) (\S+) on (\S+)")
+_RE_SU_FAILED_FOR = re.compile(r"FAILED su for (\S+) by (\S+)")
+_RE_SU_TTY = re.compile(r"([+-]) (\S+) (\S+):(\S+)$")
+_RE_NEW_USER = re.compile(r"new user: name=([^,]+),")
+_RE_ADD_TO_GROUP = re.compile(r"add '([^']+)' to group '([^']+)'")
+_RE_GPASSWD = re.compile(r"user (\S+) added by (\S+) to group (\S+)")
+_RE_NEW_GROUP = re.compile(r"new group: name=([^,]+)")
+
+Handler = Callable[[datetime, str, str, str, str, str, str, int], "Row | None"]
+
+
+class AuthLogParser:
+    """Stateful parser of one auth log: feed lines in order, then `finish()`; rows and errors accumulate."""
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        year: int | None = None,
+        mtime: datetime | None = None,
+        source_zone: tzinfo | None = None,
+    ) -> None:
+        """`name` prefixes sources; `year` of the first line, else `mtime` (local) gives the last line's year."""
+        self.name = name
+        self.rows: list[Row] = []
+        self.errors: list[ParseError] = []
+        self._zone = source_zone
+        self._year_given = year is not None
+        self._mtime = mtime
+        self._year = year if year is not None else (mtime.year if mtime else datetime.now().year)
+        self._last_local: datetime | None = None
+        self._cache: dict[str, datetime] = {}
+        self._bsd_rows: list[int] = []  # rows whose year was inferred (shifted by finish() if needed)
+        self._su_open: dict[tuple[str, str, str], int] = {}
+        self._handlers: dict[str, Handler] = {
+            "sshd": self._sshd,
+            "sshd-session": self._sshd,
+            "sudo": self._sudo,
+            "su": self._su,
+            "useradd": self._user_admin,
+            "usermod": self._user_admin,
+            "gpasswd": self._user_admin,
+            "groupadd": self._user_admin,
+        }
+
+    # ---- driving -------------------------------------------------------------------------------
+
+    def feed_lines(self, lines: Iterable[str], first_lineno: int = 1) -> int:
+        """Parse lines numbered from `first_lineno`; returns the next line number."""
+        feed = self.feed
+        n = first_lineno
+        for n, line in enumerate(lines, start=first_lineno):
+            feed(line, n)
+        return n + 1
+
+    def feed(self, line: str, lineno: int) -> None:
+        """Parse one line (without its newline); a corrupt line becomes an error, never an exception."""
+        if line.endswith("\r"):
+            line = line[:-1]
+        if not line.strip():
+            return
+        source = f"{self.name}:{lineno}"
+        if line[0] == "<":  # a syslog priority <13> before the header (forwarded syslog)
+            end = line.find(">", 1, 6)
+            if end > 0 and line[1:end].isdigit():
+                line = line[end + 1 :]
+                if line.startswith("1 ") and line[2:3].isdigit():
+                    line = _rfc5424_to_rfc3339_line(line[2:])
+        month = _MONTHS.get(line[:3])
+        try:
+            if month is not None and len(line) > 16 and line[15] == " " and line[6] == " ":
+                stamp = line[:15]
+                when = self._cache.get(stamp)
+                if when is None:
+                    when = self._bsd_time(stamp, month)
+                self._bsd_rows.append(len(self.rows))
+                rest = line[16:]
+            elif line[:4].isdigit() and line[4:5] == "-":
+                stamp, _, rest = line.partition(" ")
+                parsed = datetime.fromisoformat(stamp)
+                aware = parsed.tzinfo is not None
+                when = aware_to_tokyo(parsed) if aware else local_to_tokyo(parsed, self._zone)
+            else:
+                self.errors.append(ParseError(source, "not_syslog", value=line[:200]))
+                return
+        except ValueError as exc:
+            self.errors.append(ParseError(source, "bad_timestamp", detail=str(exc), value=line[:200]))
+            return
+        host, _, rest = rest.lstrip(" ").partition(" ")
+        tag, sep, msg = rest.partition(": ")
+        if not sep:
+            tag, msg = "", rest
+        bracket = tag.find("[")
+        if bracket >= 0:
+            program, pid = tag[:bracket], tag[bracket + 1 : -1]
+        else:
+            program, pid = tag, ""
+        legacy = ""
+        paren = program.find("(")
+        if paren > 0:  # old Red Hat PAM style: sshd(pam_unix)[123]
+            program, legacy = program[:paren], program[paren + 1 : -1]
+        repeated = 1
+        if msg.startswith("message repeated "):
+            match = _RE_REPEAT.match(msg)
+            if match:
+                repeated, msg = int(match.group(1)), match.group(2)
+        handler = self._handlers.get(program)
+        row = handler(when, host, source, tag, pid, legacy, msg, repeated) if handler else None
+        if row is None:
+            row = (when, None, host, UNKNOWN_USER, "other", None, None, source, program or None, None, None,
+                   None, None, None, None, tag or None, None, None, repeated)  # fmt: skip
+        self.rows.append(row)
+
+    def _bsd_time(self, stamp: str, month: int) -> datetime:
+        """Local time of a BSD stamp, moving to the next year on a December-to-January turn."""
+        day, clock = int(stamp[4:6]), stamp[7:15]
+        hour, minute, second = int(clock[0:2]), int(clock[3:5]), int(clock[6:8])
+        if clock[2] != ":" or clock[5] != ":":
+            raise ValueError(f"bad clock {clock!r}")
+        local = datetime(self._year, month, day, hour, minute, second)
+        last = self._last_local
+        if last is not None:
+            if local < last - _ROLLOVER:
+                self._year += 1
+                self._cache.clear()
+                local = datetime(self._year, month, day, hour, minute, second)
+            elif local > last + _STRAGGLER:  # a late line from the year before: do not cache, do not move on
+                return local_to_tokyo(local.replace(year=self._year - 1), self._zone)
+        self._last_local = local
+        when = local_to_tokyo(local, self._zone)
+        self._cache[stamp] = when
+        return when
+
+    def finish(self) -> None:
+        """Shift inferred years so the last line falls in the file's mtime year (no-op when year was given)."""
+        if self._year_given or self._mtime is None or self._last_local is None or not self._bsd_rows:
+            return
+        last = self._last_local
+        target = self._mtime.year
+        try:
+            if last.replace(year=target) > self._mtime + timedelta(days=1):
+                target -= 1
+        except ValueError:  # 29 February in a common year
+            target -= 1
+        delta = target - last.year
+        if delta == 0:
+            return
+        rows = self.rows
+        for i in self._bsd_rows:
+            row = rows[i]
+            rows[i] = (_shift_years(row[I_TIME], delta), *row[1:])
+
+    # ---- programs --------------------------------------------------------------------------------
+
+    def _sshd(
+        self, when: datetime, host: str, source: str, tag: str, pid: str, legacy: str, msg: str, rep: int
+    ) -> Row | None:
+        if msg.startswith("Accepted "):
+            m = _RE_ACCEPTED.match(msg)
+            if m:
+                method, user, ip = m.group(1), m.group(2), m.group(3)
+                return (when, None, host, user or UNKNOWN_USER, "logon", ip, method, source, "sshd", None, user,
+                        None, None, None, method, tag, "accepted", None, rep)  # fmt: skip
+        elif msg.startswith("Failed "):
+            m = _RE_FAILED.match(msg)
+            if m:
+                method, invalid, user, ip = m.group(1), m.group(2), m.group(3), m.group(4)
+                result = "invalid_user" if invalid else "failed"
+                return (when, None, host, user or UNKNOWN_USER, "logon_failed", ip, method, source, "sshd", None,
+                        user, None, None, None, method, tag, result, None, rep)  # fmt: skip
+        elif legacy:
+            if msg.startswith("authentication failure;"):
+                m = _RE_PAM_FAIL.match(msg)
+                ip = (m.group(1) or None) if m else None
+                user = m.group(2) if m else None
+                return (when, None, host, user or UNKNOWN_USER, "logon_failed", ip, "pam", source, "sshd", None, user,
+                        None, None, None, legacy, tag, "pam_auth_failure", None, rep)  # fmt: skip
+            if msg.startswith("session "):
+                m = _RE_SESSION.match(msg)
+                if m:
+                    kind = "logon" if m.group(1) == "opened" else "logoff"
+                    user = m.group(2)
+                    return (when, None, host, user, kind, None, "pam", source, "sshd", None, user, None, None,
+                            None, legacy, tag, None, None, rep)  # fmt: skip
+        elif msg.startswith(_SSHD_CLOSED):
+            user = msg[len(_SSHD_CLOSED) :].split(" ", 1)[0].split("(", 1)[0]
+            return (when, None, host, user, "logoff", None, None, source, "sshd", None, user, None, None, None,
+                    None, tag, None, None, rep)  # fmt: skip
+        return None
+
+    def _sudo(
+        self, when: datetime, host: str, source: str, tag: str, pid: str, legacy: str, msg: str, rep: int
+    ) -> Row | None:
+        caller, sep, rest = msg.partition(" : ")
+        at = rest.find("COMMAND=")
+        if not sep or at < 0:
+            return None
+        caller = caller.strip()
+        command = rest[at + 8 :]
+        target = None
+        refusal = None
+        for part in rest[:at].split(" ; "):
+            part = part.strip()
+            if part.startswith("USER="):
+                target = part[5:]
+            elif part and "=" not in part:
+                refusal = part
+        kind = "other" if refusal else "sudo"
+        return (when, None, host, caller or UNKNOWN_USER, kind, None, None, source, "sudo", None, target, caller,
+                None, command, None, tag, refusal, None, rep)  # fmt: skip
+
+    def _su(
+        self, when: datetime, host: str, source: str, tag: str, pid: str, legacy: str, msg: str, rep: int
+    ) -> Row | None:
+        ok: bool | None = None
+        to = by = None
+        login = None  # the PAM login name: the person, even under `sudo su`
+        if legacy or msg.startswith("pam_unix(su"):
+            body = msg.split("): ", 1)[1] if msg.startswith("pam_unix(") else msg
+            if body.startswith("session "):
+                m = _RE_SESSION.match(body)
+                if m is None:
+                    return None
+                if m.group(1) == "closed":
+                    self._su_open.pop((host, pid, "ok"), None)
+                    self._su_open.pop((host, pid, "failed"), None)
+                    return None
+                ok, to, login = True, m.group(2), m.group(3) or None
+                by = login
+            elif body.startswith("authentication failure;"):
+                m = _RE_PAM_FAIL.match(body)
+                ok, to = False, (m.group(2) if m else None)
+            else:
+                return None
+        elif (m := _RE_SU_TO.match(msg)) or (m := _RE_SU_OK.match(msg)):
+            ok, to, by = True, m.group(1), m.group(2)
+        elif (m := _RE_SU_FAILED_TO.match(msg)) or (m := _RE_SU_FAILED_FOR.match(msg)):
+            ok, to, by = False, m.group(1), m.group(2)
+        elif m := _RE_SU_TTY.match(msg):
+            ok, by, to = m.group(1) == "+", m.group(3), m.group(4)
+        else:
+            return None
+        key = (host, pid, "ok" if ok else "failed")
+        seen = self._su_open.get(key) if pid else None
+        if seen is not None:
+            if login and self.rows[seen][I_SUBJECT] != login:
+                row = self.rows[seen]
+                self.rows[seen] = (*row[:I_SUBJECT], login, *row[I_SUBJECT + 1 :])
+            return None
+        if pid:
+            if len(self._su_open) > 10_000:  # a pid never closed: keep memory bounded
+                self._su_open.clear()
+            self._su_open[key] = len(self.rows)
+        kind = "su" if ok else "logon_failed"
+        return (when, None, host, to or UNKNOWN_USER, kind, None, None, source, "su", None, to, by, None, None,
+                None, tag, None if ok else "su_failed", None, rep)  # fmt: skip
+
+    def _user_admin(
+        self, when: datetime, host: str, source: str, tag: str, pid: str, legacy: str, msg: str, rep: int
+    ) -> Row | None:
+        program = tag.split("[", 1)[0]
+        if m := _RE_NEW_USER.match(msg):
+            user = m.group(1)
+            return (when, None, host, user, "account_created", None, None, source, program, None, user, None, None,
+                    None, None, tag, None, None, rep)  # fmt: skip
+        if m := _RE_ADD_TO_GROUP.match(msg):
+            user, group = m.group(1), m.group(2)
+            return (when, None, host, user, "group_member_added", None, None, source, program, None, group, None,
+                    None, None, None, tag, None, None, rep)  # fmt: skip
+        if m := _RE_GPASSWD.match(msg):
+            user, by, group = m.group(1), m.group(2), m.group(3)
+            return (when, None, host, user, "group_member_added", None, None, source, program, None, group, by,
+                    None, None, None, tag, None, None, rep)  # fmt: skip
+        if program == "groupadd" and (m := _RE_NEW_GROUP.match(msg)):
+            return (when, None, host, UNKNOWN_USER, "other", None, None, source, program, None, m.group(1), None,
+                    None, None, None, tag, "group_created", None, rep)  # fmt: skip
+        return None
+
+
+def _shift_years(value: datetime, delta: int) -> datetime:
+    """Move a time by whole years (29 February becomes 28 February in a common year)."""
+    try:
+        return value.replace(year=value.year + delta)
+    except ValueError:
+        return value.replace(year=value.year + delta, day=28)
+
+
+def _rfc5424_to_rfc3339_line(rest: str) -> str:
+    """`TS HOST APP PROCID MSGID [SD] MSG` (RFC 5424 after `<PRI>1 `) as `TS HOST APP[PROCID]: MSG`."""
+    parts = rest.split(" ", 5)
+    if len(parts) < 6:
+        return rest
+    stamp, host, app, procid, _msgid, tail = parts
+    if tail.startswith("- "):
+        msg = tail[2:]
+    elif tail.startswith("["):  # structured data: skip to the end of the last element
+        end = tail.find("] ")
+        msg = tail[end + 2 :] if end >= 0 else ""
+    else:
+        msg = tail
+    tag = app if procid == "-" else f"{app}[{procid}]"
+    return f"{stamp} {host} {tag}: {msg.lstrip(chr(0xFEFF))}"
+
+
+def looks_like_syslog(line: str) -> bool:
+    """True when the line starts like a BSD or RFC 3339 / RFC 5424 syslog line."""
+    if line.startswith("<"):
+        end = line.find(">", 1, 6)
+        if end > 0:
+            line = line[end + 1 :]
+            if line.startswith("1 "):
+                line = line[2:]
+    if _MONTHS.get(line[:3]) and len(line) > 16 and line[15] == " ":
+        return True
+    if line[:4].isdigit() and line[4:5] == "-":
+        try:
+            datetime.fromisoformat(line.split(" ", 1)[0])
+        except ValueError:
+            return False
+        return True
+    return False
