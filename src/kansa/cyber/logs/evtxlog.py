@@ -94,14 +94,7 @@ def parse_evtx(
             continue
         rows.append(windows_row(event_id, channel, host, when, f"{name}:{number}", data, sids))
     if expected > seen:
-        errors.append(
-            ParseError(
-                f"{name}:?",
-                "bad_record",
-                detail=f"{expected - seen} records announced by chunk headers were not readable"
-                f" / チャンクヘッダ上の{expected - seen}件のレコードが読めません",
-            )
-        )
+        errors.append(ParseError(f"{name}:?", "records_lost", detail=str(expected - seen)))
     if step:
         progress(max(0, size - step * (seen // _PROGRESS_EVERY)))  # type: ignore[misc]
     return rows, errors

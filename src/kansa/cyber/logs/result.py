@@ -20,6 +20,10 @@ REASONS: dict[str, dict[str, str]] = {
     "no_event_id": {"ja": "EventIDがありません", "en": "no EventID"},
     "no_time": {"ja": "イベント日時がありません", "en": "no event time"},
     "bad_record": {"ja": "EVTXレコードが壊れています", "en": "corrupt EVTX record"},
+    "records_lost": {
+        "ja": "チャンクヘッダが示すレコードのうち読めなかった件数",
+        "en": "records announced by chunk headers that could not be read (count)",
+    },
     "bad_field": {"ja": "列の値が不正です", "en": "invalid column value"},
     "missing_field": {"ja": "必須列が空です", "en": "required column is empty"},
     "unreadable_file": {"ja": "ファイルを読めません", "en": "cannot read the file"},
