@@ -1,0 +1,83 @@
+"""The Spark engine (extra `kansa[spark]`): the same specs, transpiled by SQLGlot, over the same Parquet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from kansa.engine.base import ORDER_BY, BaseEngine
+from kansa.engine.finish import finish_sql
+from kansa.engine.spec import RuleSpec
+from kansa.i18n import Lang
+
+MISSING = ("pyspark is not installed: `pip install 'kansa[spark]'` (and Java 17) / "
+           "pyspark がインストールされていません: pip install 'kansa[spark]'")
+
+
+def _pyspark() -> Any:
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:  # optional extra
+        raise RuntimeError(MISSING) from exc
+    return SparkSession
+
+
+def local_session(cores: int = 2) -> Any:
+    """A local SparkSession as tests and small runs want it: few partitions, no UI, UTC session time zone."""
+    session_cls = _pyspark()
+    return (
+        session_cls.builder.master(f"local[{cores}]")
+        .appName("kansa")
+        .config("spark.sql.shuffle.partitions", str(cores))
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        # naive timestamps are Tokyo wall time: a UTC session leaves them unshifted
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.driver.memory", "1g")
+        .getOrCreate()
+    )
+
+
+def _naive_timestamps(table: pa.Table) -> pa.Table:
+    """Spark hands timestamps back with a UTC zone; make them naive wall times as DuckDB gives them."""
+    fields = []
+    for f in table.schema:
+        if pa.types.is_timestamp(f.type) and f.type.tz is not None:
+            fields.append(pa.field(f.name, pa.timestamp("us")))
+        else:
+            fields.append(f)
+    schema = pa.schema(fields)
+    return table if schema == table.schema else table.cast(schema)
+
+
+class SparkEngine(BaseEngine):
+    """Runs rules on Spark SQL over temp views; reason and evidence are built exactly as on DuckDB."""
+
+    dialect = "spark"
+
+    def __init__(self, spark: Any) -> None:
+        self.spark = spark
+        self._finisher = duckdb.connect()
+
+    @classmethod
+    def from_parquet(cls, folder: Path, spark: Any = None) -> SparkEngine:
+        """Register every `<folder>/<table>.parquet` as a view named after the table."""
+        engine = cls(spark if spark is not None else local_session())
+        for path in sorted(Path(folder).glob("*.parquet")):
+            engine.spark.read.parquet(str(path)).createOrReplaceTempView(path.stem)
+        return engine
+
+    def register(self, name: str, table: pa.Table) -> None:
+        """Add a derived table that rules may read under `name`."""
+        self.spark.createDataFrame(table).createOrReplaceTempView(name)
+
+    def _run_one(self, spec: RuleSpec, sql: str, lang: Lang) -> pa.Table:
+        raw = _naive_timestamps(self.spark.sql(sql).toArrow())
+        self._finisher.register("r", raw)
+        try:
+            return self._finisher.sql(finish_sql(spec, "r", raw.column_names, lang) + " " + ORDER_BY).to_arrow_table()
+        finally:
+            self._finisher.unregister("r")
