@@ -1,0 +1,246 @@
+"""The cyber audit report: HTML and PDF (management summary, control areas, 3-2-1 matrix) and the workbook."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kansa import __version__
+from kansa.engine.flags import SEVERITIES
+from kansa.i18n import Lang, pick
+from kansa.reports.excel import Sheet, write_workbook
+from kansa.reports.html import make_env
+
+if TYPE_CHECKING:
+    from kansa.cyber.scan import CyberScan
+
+# The control areas the supervisor names, each with the rules that test it (every catalog rule once).
+AREAS: tuple[tuple[str, dict[str, str], tuple[str, ...]], ...] = (
+    ("assets", {"ja": "情報資産台帳（網羅性・最新性）", "en": "Information-asset register (complete, current)"},
+     ("asset_missing_owner_or_class", "asset_inventory_stale", "host_not_in_register")),
+    ("vulnerabilities", {"ja": "脆弱性管理（サポート終了・悪用済み脆弱性）",
+                         "en": "Vulnerabilities (end of support, known exploited)"},
+     ("software_end_of_support", "software_known_exploited")),
+    ("privileged", {"ja": "特権ID管理（所有者・MFA・パスワード・申請承認）",
+                    "en": "Privileged IDs (owner, MFA, password, approvals)"},
+     ("privileged_account_shared", "privileged_account_no_mfa", "privileged_password_age",
+      "privileged_account_dormant", "request_self_approved")),
+    ("logs", {"ja": "ログ監視（実ログとの突合）", "en": "Logs and monitoring (tested against real logs)"},
+     ("privileged_use_without_request", "account_created_outside_register", "log_review_gap")),
+    ("backups", {"ja": "バックアップ（3-2-1・復元テスト）", "en": "Backups (3-2-1, restore tests)"},
+     ("backup_not_321", "backup_stale_or_untested")),
+    ("incidents", {"ja": "インシデント対応（報告の適時性）", "en": "Incidents (timely reporting)"},
+     ("incident_late_report",)),
+)
+
+KEV_METHOD: dict[str, str] = {
+    "ja": (
+        "CISAの既知の悪用された脆弱性（KEV）カタログと、ソフトウェア台帳を照合した。KEVはCPEを持たないため、台帳に"
+        "CPE 2.3名がある製品はCPEのベンダー・製品を、ない製品は台帳のベンダー名・製品名を、KEVのvendorProject・"
+        "productと同じ規則で正規化して比較した（大文字小文字・記号・法人格（Inc.、Corporation、株式会社等）の除去、"
+        "別名表（Microsoft Corporation→microsoft 等）、製品名の語の集合。KEVの「NetScaler ADC and Gateway」のような"
+        "複合名は分割し、いずれかの語がすべて導入製品名に含まれれば一致）。"
+    ),
+    "en": (
+        "Installed software was compared with CISA's Known Exploited Vulnerabilities (KEV) catalog. KEV has no "
+        "CPEs, so software with a CPE 2.3 name was compared by the CPE's vendor and product, other software by "
+        "its vendor and product names, both normalised exactly like KEV's vendorProject and product (case, "
+        "punctuation, corporate suffixes such as Inc., Corporation, 株式会社 removed; an alias table such as "
+        "Microsoft Corporation -> microsoft; product names as sets of words. Compound KEV names such as "
+        "'NetScaler ADC and Gateway' are split, and a match needs every word of one part in the installed name)."
+    ),
+}
+KEV_LIMITS: dict[str, str] = {
+    "ja": (
+        "限界: KEVは影響を受けるバージョンを掲載しないため、一致は「この製品には実際に悪用された脆弱性がある」ことを"
+        "示すにとどまり、導入バージョンが影響を受けるかはベンダーのアドバイザリで確認する必要がある（修正済み版でも"
+        "一致する）。OSの構成要素（Win32k等）として掲載された脆弱性は製品名が一致しないため拾えない場合がある。"
+        "別名表にない社名変更・買収は一致しない。重大度はランサムウェアでの利用、インターネット接続、KEV期限の"
+        "経過のうち二つ以上で「高」、一つで「中」とした。"
+    ),
+    "en": (
+        "Limits: KEV lists no affected versions, so a match only says the product has vulnerabilities exploited "
+        "in the wild; whether the installed version is affected must be checked against the vendor advisory "
+        "(a patched version matches too). Entries filed under an OS component (Win32k ...) may not match the "
+        "product name. Renamed or acquired vendors match only through the alias table. Severity is high when "
+        "two or more of ransomware use, internet exposure and a passed KEV due date apply, medium for one."
+    ),
+}
+
+LABELS: dict[str, dict[str, str]] = {
+    "title": {"ja": "サイバーセキュリティ監査分析レポート", "en": "Cybersecurity audit analytics report"},
+    "as_of": {"ja": "評価基準日", "en": "Evaluation date"},
+    "inferred": {"ja": "（データ中の最新日付から推定）", "en": "(latest date found in the data)"},
+    "summary": {"ja": "経営陣向けサマリー", "en": "Summary for management"},
+    "area": {"ja": "統制領域", "en": "Control area"},
+    "findings": {"ja": "指摘件数", "en": "Findings"},
+    "high": {"ja": "高", "en": "High"}, "medium": {"ja": "中", "en": "Medium"}, "low": {"ja": "低", "en": "Low"},
+    "rule": {"ja": "検証項目", "en": "Test"},
+    "top": {"ja": "重大度「高」の主な指摘", "en": "Main high-severity findings"},
+    "scope": {"ja": "対象データ", "en": "Data in scope"},
+    "table": {"ja": "テーブル", "en": "Table"}, "rows": {"ja": "件数", "en": "Rows"},
+    "rationale": {"ja": "根拠", "en": "Why"}, "references": {"ja": "参照", "en": "References"},
+    "params": {"ja": "パラメータ", "en": "Parameters"},
+    "entity": {"ja": "対象", "en": "Entity"}, "severity": {"ja": "重大度", "en": "Severity"},
+    "date": {"ja": "日付", "en": "Date"}, "reason": {"ja": "内容", "en": "Finding"},
+    "pointer": {"ja": "ログの所在", "en": "Raw log"},
+    "no_findings": {"ja": "指摘なし", "en": "No findings"},
+    "shown": {"ja": "件を表示（全件はExcelを参照）", "en": "shown (all rows in the workbook)"},
+    "skipped": {"ja": "未実施", "en": "Not run"},
+    "no_kev": {"ja": "KEVファイルが指定されていないため（--kev FILE）、悪用済み脆弱性の照合は実施していない。",
+               "en": "No KEV file was given (--kev FILE), so the known-exploited check did not run."},
+    "kev_title": {"ja": "KEV照合の方法と限界", "en": "KEV matching: method and limits"},
+    "kev_catalog": {"ja": "KEVカタログ", "en": "KEV catalog"},
+    "kev_matched": {"ja": "KEVに一致した導入ソフトウェア", "en": "Installed software matching KEV"},
+    "matrix": {"ja": "重要資産のバックアップ 3-2-1 マトリクス", "en": "Backup 3-2-1 matrix per critical asset"},
+    "asset": {"ja": "資産", "en": "Asset"}, "criticality": {"ja": "重要度", "en": "Criticality"},
+    "copies": {"ja": "コピー数", "en": "Copies"}, "media": {"ja": "媒体", "en": "Media"},
+    "locations": {"ja": "保管場所", "en": "Locations"},
+    "offline": {"ja": "オフライン/イミュータブル", "en": "Offline / immutable"},
+    "last_success": {"ja": "最終成功", "en": "Last success"},
+    "last_restore": {"ja": "最終復元テスト（合格）", "en": "Last restore test (passed)"},
+    "meets": {"ja": "3-2-1", "en": "3-2-1"}, "yes": {"ja": "充足", "en": "Met"}, "no": {"ja": "不足", "en": "Not met"},
+    "logs": {"ja": "ログの取込", "en": "Logs read"},
+    "file": {"ja": "ファイル", "en": "File"}, "format": {"ja": "形式", "en": "Format"},
+    "events": {"ja": "イベント", "en": "Events"}, "errors": {"ja": "破損レコード", "en": "Corrupt records"},
+    "no_logs": {"ja": "ログファイルは指定されていない（access_eventsはデータ中のテーブルのみ）。",
+                "en": "No log files were given (access_events only from the data, if any)."},
+    "unresolved": {"ja": "台帳に解決できなかったホスト", "en": "Hosts not resolved to the register"},
+    "method_hosts": {"ja": "ホストは資産名・資産IDと大文字小文字を区別せず照合し、FQDNと短縮名を同一視した。",
+                     "en": "Hosts were matched to asset names and ids case-insensitively, FQDN and short name alike."},
+    "footer": {"ja": "kansa cyber scan による自動分析。指摘は監査人の確認を要する。",
+               "en": "Automated analysis by kansa cyber scan; findings need the auditor's review."},
+}
+
+HTML_ROWS_PER_RULE = 30
+_POINTER_KEYS = ("source", "first_source")
+
+
+def _labels(lang: Lang) -> dict[str, str]:
+    return {k: pick(v, lang) for k, v in LABELS.items()}
+
+
+def _flag_rows(scan: CyberScan) -> list[dict[str, Any]]:
+    rows = scan.flags.to_pylist()
+    for row in rows:
+        row["ev"] = json.loads(row["evidence"]) if row.get("evidence") else {}
+        row["pointer"] = next((row["ev"][k] for k in _POINTER_KEYS if row["ev"].get(k)), "")
+    return rows
+
+
+def build_context(scan: CyberScan) -> dict[str, Any]:
+    """Everything the HTML template shows, already in the report's language."""
+    lang = scan.lang
+    rows = _flag_rows(scan)
+    by_rule: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_rule.setdefault(row["rule_id"], []).append(row)
+    specs = {s.id: s for s in scan.rules}
+    areas: list[dict[str, Any]] = []
+    for area_id, title, rule_ids in AREAS:
+        rules: list[dict[str, Any]] = []
+        for rid in rule_ids:
+            spec = specs[rid]
+            flagged = by_rule.get(rid, [])
+            sev = Counter(r["severity"] for r in flagged)
+            rules.append({
+                "id": rid, "title": pick(spec.title, lang), "rationale": pick(spec.rationale, lang),
+                "references": list(spec.references), "count": len(flagged),
+                "severity": {s: sev.get(s, 0) for s in SEVERITIES},
+                "params": {p.name: scan.params.get(rid, {}).get(p.name, p.default) for p in spec.params},
+                "rows": flagged[:HTML_ROWS_PER_RULE], "skipped": scan.skipped.get(rid),
+                "has_pointer": any(r["pointer"] for r in flagged),
+            })
+        sev_area = Counter(r["severity"] for rid in rule_ids for r in by_rule.get(rid, []))
+        areas.append({"id": area_id, "title": pick(title, lang), "rules": rules,
+                      "count": sum(r["count"] for r in rules),
+                      "severity": {s: sev_area.get(s, 0) for s in SEVERITIES}})
+    titles = {rid: pick(specs[rid].title, lang) for rid in specs}
+    top = [dict(r, title=titles[r["rule_id"]]) for r in rows if r["severity"] == "high"][:12]
+    kev_software = sorted({r["software_id"] for r in scan.kev_matches.to_pylist()}) if scan.kev else []
+    return {
+        "lang": lang, "L": _labels(lang), "as_of": scan.as_of, "as_of_inferred": scan.as_of_inferred,
+        "areas": areas, "top": top, "total": len(rows),
+        "total_severity": {s: sum(a["severity"][s] for a in areas) for s in SEVERITIES},
+        "counts": scan.counts, "kev": scan.kev, "kev_software": len(kev_software),
+        "kev_method": pick(KEV_METHOD, lang), "kev_limits": pick(KEV_LIMITS, lang),
+        "matrix": scan.backup_matrix, "logs": scan.logs, "unresolved": list(scan.hosts.unresolved),
+        "log_errors": scan.logs.errors[:20], "kansa_version": __version__,
+        "n_rules": len(scan.rules), "n_run": len([s for s in scan.rules if s.id not in scan.skipped]),
+    }
+
+
+def render_html(scan: CyberScan) -> str:
+    """The report as one HTML page (print CSS for the PDF comes from the shared base template)."""
+    env = make_env("kansa.cyber")
+    return env.get_template("cyber_report.html.j2").render(**build_context(scan))
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def workbook_sheets(scan: CyberScan) -> list[Sheet]:
+    """The workbook: a summary, one sheet per rule with its evidence columns, the 3-2-1 matrix, logs."""
+    lang = scan.lang
+    L = _labels(lang)
+    rows = _flag_rows(scan)
+    specs = {s.id: s for s in scan.rules}
+    summary_rows = []
+    for _area_id, title, rule_ids in AREAS:
+        for rid in rule_ids:
+            flagged = [r for r in rows if r["rule_id"] == rid]
+            sev = Counter(r["severity"] for r in flagged)
+            status = L["skipped"] if rid in scan.skipped else len(flagged)
+            summary_rows.append([pick(title, lang), rid, pick(specs[rid].title, lang), status,
+                                 sev.get("high", 0), sev.get("medium", 0), sev.get("low", 0)])
+    sheets = [Sheet(
+        name="summary", note=f"{L['title']} — {L['as_of']} {scan.as_of.isoformat()}",
+        columns=[L["area"], "rule_id", L["rule"], L["findings"], L["high"], L["medium"], L["low"]],
+        rows=summary_rows, widths=[34, 34, 50, 10, 8, 8, 8],
+    )]
+    for _area_id, _title, rule_ids in AREAS:
+        for rid in rule_ids:
+            flagged = [r for r in rows if r["rule_id"] == rid]
+            keys: list[str] = []
+            for r in flagged:
+                keys.extend(k for k in r["ev"] if k not in keys)
+            columns = ["entity_id", "severity", "score", "event_date", "reason", *keys]
+            data = [[r["entity_id"], r["severity"], r["score"], r["event_date"], r["reason"],
+                     *(_cell(r["ev"].get(k)) for k in keys)] for r in flagged]
+            note = pick(specs[rid].title, lang) + (f" — {L['no_kev']}" if rid in scan.skipped else "")
+            sheets.append(Sheet(name=rid, columns=columns, rows=data, note=note,
+                                widths=[36, 9, 9, 12, 70] + [18] * len(keys)))
+    matrix_cols = ["asset_id", "name", "criticality", "copies", "media_kinds", "media", "locations",
+                   "offline_copies", "last_success_at", "last_restore_pass_at", "last_restore_test_at", "meets_321"]
+    sheets.append(Sheet(name="backup_3-2-1", columns=matrix_cols, note=L["matrix"],
+                        rows=[[m[c] for c in matrix_cols] for m in scan.backup_matrix]))
+    kev_cols = scan.kev_matches.column_names
+    sheets.append(Sheet(name="kev_matches", columns=kev_cols,
+                        note=pick(KEV_METHOD, lang) if scan.kev else L["no_kev"],
+                        rows=[[r[c] for c in kev_cols] for r in scan.kev_matches.to_pylist()]))
+    sheets.append(Sheet(name="log_errors", columns=["source", "reason"], note=L["errors"],
+                        rows=[list(e) for e in scan.logs.errors]))
+    sheets.append(Sheet(name="unresolved_hosts", columns=["host"], note=L["method_hosts"],
+                        rows=[[h] for h in scan.hosts.unresolved]))
+    return sheets
+
+
+def write_reports(scan: CyberScan, out: Path, *, pdf: bool = True) -> dict[str, Path]:
+    """Write report.html, report.pdf (unless pdf=False) and report.xlsx into `out`."""
+    out.mkdir(parents=True, exist_ok=True)
+    html = render_html(scan)
+    files = {"report.html": out / "report.html"}
+    files["report.html"].write_text(html, encoding="utf-8")
+    if pdf:
+        from kansa.reports.pdf import write_pdf
+
+        files["report.pdf"] = write_pdf(html, out / "report.pdf")
+    files["report.xlsx"] = write_workbook(out / "report.xlsx", workbook_sheets(scan))
+    return files

@@ -1,0 +1,260 @@
+"""The cyber audit scan: registers + parsed logs + KEV -> the 16 cyber rules -> flags and reports."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+from rich.progress import Progress
+
+from kansa.contract.schema import arrow_schema
+from kansa.cyber.assets import HostResolution, resolve_events
+from kansa.cyber.kev import KevCatalog, empty_matches, load_kev, match_software
+from kansa.engine import DuckDBEngine, RuleSpec, load_catalog
+from kansa.engine.flags import write_flags
+from kansa.i18n import Lang
+
+KEV_RULE = "software_known_exploited"
+# Columns beyond the contract's that the event rules read (filled by the log parser; NULL otherwise).
+EVENT_EXTRAS: tuple[str, ...] = ("event_id", "target_user", "subject_user", "command")
+EVENTS_SCHEMA = pa.schema(list(arrow_schema("access_events")) + [pa.field(c, pa.string()) for c in EVENT_EXTRAS])
+# Dated columns that show how recent the data is (used when no --as-of is given).
+_DATA_DATES: tuple[tuple[str, str], ...] = (
+    ("assets", "last_inventory_date"), ("log_reviews", "period_end"), ("log_reviews", "reviewed_at"),
+    ("backups", "last_success_at"), ("incidents", "detected_at"), ("accounts", "last_login_at"),
+    ("access_events", "event_time"),
+)
+
+
+@dataclass
+class LogInput:
+    """What the log files gave: events, corrupt records and per-file summaries (empty without --logs)."""
+
+    paths: list[Path] = field(default_factory=list)
+    events: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (source, reason)
+    files: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class CyberScan:
+    """Everything a scan produced, for the report, the CLI and `kansa demo`."""
+
+    flags: pa.Table
+    as_of: date
+    as_of_inferred: bool
+    lang: Lang
+    rules: list[RuleSpec]
+    skipped: dict[str, str]                      # rule_id -> why it did not run
+    kev: KevCatalog | None
+    kev_matches: pa.Table
+    logs: LogInput
+    hosts: HostResolution
+    counts: dict[str, int]                       # rows per input table
+    backup_matrix: list[dict[str, Any]]
+    params: dict[str, dict[str, Any]]
+    out_dir: Path | None = None
+    files: dict[str, Path] = field(default_factory=dict)
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str, args: list[Any] | None = None) -> Any:
+    """One value; fetchall() so that DuckDB sees the result finished before the next statement."""
+    rows = con.execute(sql, args or []).fetchall()
+    return rows[0][0] if rows else None
+
+
+def _table(con: duckdb.DuckDBPyConnection, name: str) -> pa.Table | None:
+    if not _scalar(con, "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]):
+        return None
+    return con.sql(f'SELECT * FROM "{name}"').to_arrow_table()
+
+
+def _conform_events(table: pa.Table) -> pa.Table:
+    """Events in EVENTS_SCHEMA: contract columns and the extras, missing ones as NULL."""
+    columns = []
+    for f in EVENTS_SCHEMA:
+        if f.name in table.column_names:
+            columns.append(table.column(f.name).cast(f.type))
+        else:
+            columns.append(pa.nulls(table.num_rows, f.type))
+    return pa.Table.from_arrays(columns, schema=EVENTS_SCHEMA)
+
+
+def parse_log_files(paths: Sequence[Path], *, year: int | None = None, tz: str = "Asia/Tokyo",
+                    progress: Progress | None = None, lang: Lang = "ja") -> tuple[pa.Table, LogInput]:
+    """Parse log files into access_events (with the extras the rules read) and a summary."""
+    info = LogInput(paths=[Path(p) for p in paths])
+    if not paths:
+        return EVENTS_SCHEMA.empty_table(), info
+    from kansa.cyber.logs import parse_logs  # the log parser: imported only when logs are given
+
+    files = [Path(p) for p in paths]
+    advance = None
+    if progress is not None:
+        task = progress.add_task("logs / ログ", total=sum(p.stat().st_size for p in files))
+
+        def advance(n: int) -> None:
+            progress.update(task, advance=n)
+
+    result = parse_logs(files, year=year, tz=tz, progress=advance)
+    events = _conform_events(result.events)
+    info.events = events.num_rows
+    info.counts = dict(result.counts)
+    info.errors = [(e.source, e.reason(lang)) for e in result.errors]
+    info.files = [
+        {"path": f.path, "format": f.format, "size": f.size, "events": f.events, "errors": f.errors}
+        for f in result.files
+    ]
+    return events, info
+
+
+def infer_as_of(con: duckdb.DuckDBPyConnection, events: pa.Table | None = None) -> date | None:
+    """The latest date found in the registers and events: the data's own "as of" when none is given."""
+    latest: date | None = None
+    for table, column in _DATA_DATES:
+        if table == "access_events" and events is not None:
+            value = pc.max(events.column("event_time")).as_py() if events.num_rows else None
+        else:
+            try:
+                value = _scalar(con, f'SELECT max("{column}") FROM "{table}"')
+            except duckdb.Error:
+                continue
+        if isinstance(value, datetime):
+            value = value.date()
+        if isinstance(value, date) and (latest is None or value > latest):
+            latest = value
+    return latest
+
+
+def backup_matrix(con: duckdb.DuckDBPyConnection, as_of: date, min_criticality: int = 4) -> list[dict[str, Any]]:
+    """The 3-2-1 matrix per critical asset: copies, media kinds, offline/immutable, last success and test."""
+    sql = """
+        SELECT a.asset_id, a.name, a.criticality,
+               count(DISTINCT b.copy_id) AS copies,
+               count(DISTINCT b.media) AS media_kinds,
+               coalesce(string_agg(DISTINCT b.media, ', ' ORDER BY b.media), '') AS media,
+               coalesce(string_agg(DISTINCT b.location, ', ' ORDER BY b.location), '') AS locations,
+               coalesce(sum(CASE WHEN b.offline_or_immutable THEN 1 ELSE 0 END), 0) AS offline_copies,
+               max(b.last_success_at) AS last_success_at,
+               max(CASE WHEN b.restore_test_result = 'pass' THEN b.last_restore_test_at END) AS last_restore_pass_at,
+               max(b.last_restore_test_at) AS last_restore_test_at
+        FROM assets a LEFT JOIN backups b ON b.asset_id = a.asset_id
+        WHERE coalesce(a.criticality, 0) >= ? AND (a.decommissioned_on IS NULL OR a.decommissioned_on > ?)
+        GROUP BY a.asset_id, a.name, a.criticality
+        ORDER BY a.criticality DESC, a.asset_id
+    """
+    rel = con.execute(sql, [min_criticality, as_of])
+    names = [d[0] for d in rel.description or []]
+    rows = rel.fetchall()
+    out = []
+    for values in rows:
+        row = dict(zip(names, values, strict=True))
+        row["meets_321"] = row["copies"] >= 3 and row["media_kinds"] >= 2 and row["offline_copies"] >= 1
+        out.append(row)
+    return out
+
+
+def _counts(con: duckdb.DuckDBPyConnection, events: pa.Table) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for name in ("assets", "software", "accounts", "privileged_access_requests", "log_reviews", "backups",
+                 "incidents"):
+        try:
+            counts[name] = int(_scalar(con, f'SELECT count(*) FROM "{name}"') or 0)
+        except duckdb.Error:
+            counts[name] = 0
+    counts["access_events"] = events.num_rows
+    return counts
+
+
+def scan_connection(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    logs: Sequence[Path] = (),
+    kev: Path | None = None,
+    params: Mapping[str, Mapping[str, Any]] | None = None,
+    as_of: date | None = None,
+    lang: Lang = "ja",
+    year: int | None = None,
+    tz: str = "Asia/Tokyo",
+    progress: Progress | None = None,
+) -> CyberScan:
+    """Run the cyber catalog over a connection holding the contract's cyber tables."""
+    assets = _table(con, "assets")
+    if assets is None:
+        raise ValueError("assets テーブルがありません / the data has no assets table (情報資産台帳)")
+    parsed, log_info = parse_log_files(logs, year=year, tz=tz, progress=progress, lang=lang)
+    given = _table(con, "access_events")
+    parts = [t for t in (_conform_events(given) if given is not None else None, parsed) if t is not None]
+    events = pa.concat_tables(parts) if parts else EVENTS_SCHEMA.empty_table()
+    hosts = resolve_events(events, assets)
+    events = hosts.events
+
+    inferred = as_of is None
+    if as_of is None:
+        as_of = infer_as_of(con, events) or date.today()
+
+    engine = DuckDBEngine(con)
+    engine.register("access_events", events)
+    rules = load_catalog("cyber")
+    skipped: dict[str, str] = {}
+    catalog: KevCatalog | None = None
+    matches = empty_matches()
+    if kev is not None:
+        catalog = load_kev(kev)
+        software = _table(con, "software")
+        if software is not None:
+            matches = match_software(software, catalog)
+    else:
+        skipped[KEV_RULE] = "no_kev"
+    engine.register("kev_matches", matches)
+    to_run = [r for r in rules if r.id not in skipped]
+    all_params = {k: dict(v) for k, v in (params or {}).items()}
+    flags = engine.run(to_run, as_of=as_of, params=all_params or None, lang=lang, progress=progress)
+    min_crit = int(all_params.get("backup_not_321", {}).get("min_criticality", 4))
+    return CyberScan(
+        flags=flags, as_of=as_of, as_of_inferred=inferred, lang=lang, rules=rules, skipped=skipped,
+        kev=catalog, kev_matches=matches, logs=log_info, hosts=hosts, counts=_counts(con, events),
+        backup_matrix=backup_matrix(con, as_of, min_crit), params=all_params,
+    )
+
+
+def run_cyber_scan(
+    data_dir: Path | None = None,
+    workspace: Path | None = None,
+    *,
+    out: Path,
+    logs: Sequence[Path] = (),
+    kev: Path | None = None,
+    params: Path | Mapping[str, Mapping[str, Any]] | None = None,
+    as_of: date | None = None,
+    lang: Lang = "ja",
+    year: int | None = None,
+    tz: str = "Asia/Tokyo",
+    progress: Progress | None = None,
+    pdf: bool = True,
+) -> CyberScan:
+    """`kansa cyber scan` as a function (also for `kansa demo`): writes flags and the three reports to `out`."""
+    from kansa.cyber.report import write_reports
+    from kansa.engine import load_params
+    from kansa.workspace import open_source
+
+    if isinstance(params, Path):
+        params = load_params(params)
+    con = open_source(data_dir, workspace, lang=lang)
+    try:
+        scan = scan_connection(con, logs=logs, kev=kev, params=params, as_of=as_of, lang=lang, year=year, tz=tz,
+                               progress=progress)
+        scan.out_dir = out
+        csv_path, parquet_path = write_flags(scan.flags, out)
+        scan.files.update({"flags.csv": csv_path, "flags.parquet": parquet_path})
+        scan.files.update(write_reports(scan, out, pdf=pdf))
+    finally:
+        con.close()
+    return scan
