@@ -180,3 +180,19 @@ def test_scan_help_explains_the_command() -> None:
     res = CliRunner().invoke(app, ["scan", "--help"])
     assert res.exit_code == 0
     assert "--workspace" in res.output and "--as-of" in res.output and "flags.csv" in res.output
+
+
+def test_scan_of_a_workspace_names_its_files_and_hashes_in_english(tmp_path: Path) -> None:
+    from kansa.contract.load import load_directory
+    from kansa.workspace import Workspace
+
+    loaded = load_directory(write_institution(tmp_path / "data"), domain="conduct")
+    assert loaded.ok, loaded.issues
+    Workspace(tmp_path / "ws").replace(loaded)
+    res = CliRunner().invoke(app, ["scan", "--workspace", str(tmp_path / "ws"), "--out", str(tmp_path / "out"),
+                                   "--lang", "en", "--top", "1"])
+    assert res.exit_code == 0, res.output
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    trades = next(f for f in loaded.files if f.table == "trades")
+    assert trades.sha256 in html and "Data provenance" in html and "Summary for management" in html
+    assert "and 1 more" in html  # suitability_mismatch has two flags, one shown with --top 1

@@ -161,13 +161,27 @@ def _exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(row and row[0])
 
 
+MANIFEST_COLUMNS = ("table_name", "path", "row_count", "size_bytes", "encoding", "loaded_at", "sha256")
+
+
 def _manifest(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[list[Any]]]:
-    """The workspace's load manifest (files, SHA-256, rows), when the data came through `kansa load`."""
+    """The load manifest (file, rows, SHA-256 ...) of the data scanned: the workspace's, or the folder just read."""
     if not _exists(con, "_load_manifest"):
         return [], []
-    cur = con.execute("SELECT * FROM _load_manifest")
-    cols = [d[0] for d in cur.description]
-    return cols, [list(r) for r in cur.fetchall()]
+    present = {r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = '_load_manifest'").fetchall()}
+    cols = [c for c in MANIFEST_COLUMNS if c in present]
+    if not cols:
+        return [], []
+    rows = con.execute(f"SELECT {', '.join(cols)} FROM _load_manifest ORDER BY {cols[0]}").fetchall()
+    return cols, [list(r) for r in rows]
+
+
+def _param_text(value: Any) -> str:
+    """A parameter value as a person writes it: lists joined with commas."""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
 
 
 def _product_names(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, str]:
@@ -256,7 +270,8 @@ def _params_context(rules: Sequence[Any], params: Mapping[str, Mapping[str, Any]
         used = resolve_params(spec, params)
         for p in spec.params:
             out.append({"rule_id": spec.id, "name": p.name, "description": pick(p.description, lang),
-                        "default": p.default, "value": used[p.name], "overridden": used[p.name] != p.default})
+                        "default": _param_text(p.default), "value": _param_text(used[p.name]),
+                        "overridden": used[p.name] != p.default})
     return out
 
 
@@ -330,7 +345,7 @@ def _excel_sheets(ctx: Mapping[str, Any], result: ScanResult, rules: Sequence[An
                         [[r["fiscal_year"], r["branch_id"], r["complaints"], r["customers"], r["per_1000"],
                           r["prev_per_1000"], r["change_per_1000"]] for r in result.complaints["branch_rates"]]))
     sheets.append(Sheet("parameters", ["rule_id", "name", "default", "value", "overridden", "description"],
-                        [[p["rule_id"], p["name"], str(p["default"]), str(p["value"]), p["overridden"],
+                        [[p["rule_id"], p["name"], p["default"], p["value"], p["overridden"],
                           p["description"]] for p in ctx["params"]], widths=[30, 24, 14, 14, 10, 60]))
     flags = result.flags
     for spec in sorted(rules, key=lambda s: s.id):
