@@ -168,7 +168,7 @@ def branch_rates(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     view = register_categorized(con)
     kinds = ", ".join(f"'{k}'" for k in RATE_KINDS)
     has_branches = bool(con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'branches'").fetchone()[0])  # type: ignore[index]
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'branches'").fetchall()[0][0])
     branch_src = "SELECT branch_id FROM branches" if has_branches else "SELECT DISTINCT branch_id FROM customers"
     opened = "c.opened_on" if _has_column(con, "customers", "opened_on") else "NULL::DATE"
     rows = con.execute(f"""
@@ -227,4 +227,4 @@ def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool
     """Whether a table has a column (tables made by hand in tests may lack optional ones)."""
     return bool(con.execute(
         "SELECT count(*) FROM information_schema.columns WHERE table_name = ? AND column_name = ?",
-        [table, column]).fetchone()[0])  # type: ignore[index]
+        [table, column]).fetchall()[0][0])

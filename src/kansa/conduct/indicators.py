@@ -53,7 +53,7 @@ def _overview(con: duckdb.DuckDBPyConnection, as_of: date, window_days: int) -> 
                count(*) FILTER (WHERE caution AND age >= 75), sum(amount_jpy) FILTER (WHERE caution AND age >= 75),
                count(*) FILTER (WHERE caution AND age >= 80), sum(amount_jpy) FILTER (WHERE caution AND age >= 80)
         FROM b
-    """, {"as_of": as_of}).fetchone()
+    """, {"as_of": as_of}).fetchall()[0]
     assert row is not None  # an aggregate always returns one row
     n, amount, fees, aff, cn, camt, c75, a75, c80, a80 = row
     return {
@@ -88,7 +88,7 @@ def _switch_rate(con: duckdb.DuckDBPyConnection, as_of: date, window_days: int) 
                sum(amount_jpy) FILTER (WHERE switch_group_id IS NOT NULL OR last_sell IS NOT NULL)
         FROM it
         WHERE side = 'buy' AND trade_date > $as_of - INTERVAL {int(window_days)} DAY
-    """, {"as_of": as_of}).fetchone()
+    """, {"as_of": as_of}).fetchall()[0]
     assert row is not None
     n, amount, sn, samt = row
     return {"investment_trust_buys": int(n), "switch_share": _ratio(sn, n), "switch_amount_share": _ratio(samt, amount)}
