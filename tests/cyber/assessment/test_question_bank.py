@@ -263,7 +263,9 @@ def test_cssa_items_are_published_items_and_options_of_the_question(path: Path, 
         values = {o["value"] for o in fw["answer_sets"][q["answers"]]}
         assert set(mapping) <= values, f"{q['id']}: {set(mapping) - values} are not options"
         assert set(mapping) != values, f"{q['id']}: every option mapped leaves no remainder"
-        unknown = [i for i in mapping.values() if i not in rows]
+        items = list(mapping.values())
+        assert len(items) == len(set(items)), f"{q['id']}: a published category must be exactly one option"
+        unknown = [i for i in items if i not in rows]
         assert not unknown, f"{q['id']}: not items of cssa_published_shares.csv: {unknown}"
         assert len({rows[i]["round"] for i in mapping.values()}) == 1, f"{q['id']}: items of several rounds"
         shares = [float(rows[i]["share_pct"]) for i in set(mapping.values()) if rows[i]["share_pct"]]
@@ -274,6 +276,14 @@ def test_every_fy2022_published_item_has_a_question(current: dict[str, Any], sha
     fy2022 = {r["item"] for r in _published_items(shared_data) if r["round"].startswith("FY2022")}
     mapped = {i for _, _, q in _questions(current) for i in (q.get("cssa_item") or {}).values()}
     assert fy2022 - mapped == set()
+
+
+def test_each_published_item_belongs_to_one_question(current: dict[str, Any]) -> None:
+    owners: dict[str, list[str]] = {}
+    for _, _, q in _questions(current):
+        for item in (q.get("cssa_item") or {}).values():
+            owners.setdefault(item, []).append(q["id"])
+    assert {i: qs for i, qs in owners.items() if len(qs) > 1} == {}
 
 
 def test_no_published_figure_is_copied_into_the_bank(shared_data: Path) -> None:
@@ -297,3 +307,7 @@ def test_the_bank_loads_with_the_framework_loader() -> None:
     assert question_set_checksum(current) != question_set_checksum(previous)
     assert resolve_framework("kansa-regional").version == current.version
     assert resolve_framework("kansa-regional@2025.1").version == previous.version
+    # the inherent-risk names of the synthetic population (synth.py) all have a target level
+    from kansa.cyber.assessment.scoring import targets_for_risk
+    for risk, level in (("minimal", "foundation"), ("moderate", "managed"), ("significant", "advanced")):
+        assert set((targets_for_risk(current, risk) or {}).values()) == {level}
