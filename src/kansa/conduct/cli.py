@@ -64,6 +64,9 @@ def scan_command(
     engine: str = typer.Option("duckdb", "--engine", help="duckdb (default) or spark / 実行エンジン"),
     lang: str = typer.Option("ja", "--lang", help="Report and message language: ja or en / 言語"),
     top: int = typer.Option(20, "--top", min=1, help="Flags shown per rule in the report / レポートの各ルール表示件数"),
+    memory_limit: str | None = typer.Option(None, "--memory-limit",
+                                            help="DuckDB memory limit, e.g. 2GB; beyond it DuckDB spills to disk"),
+    temp_dir: Path | None = typer.Option(None, "--temp-dir", help="Where DuckDB spills / 一時ファイルの置き場所"),
 ) -> None:
     """Run the conduct red-flag rules, FSA common KPIs and complaints analysis; write the report.
 
@@ -93,7 +96,8 @@ def scan_command(
     try:
         with progress_bar() as progress:
             result = run_conduct_scan(data_dir, workspace, out=out, as_of=_parse_date(as_of), params_file=params,
-                                      engine=engine, lang=language, progress=progress, top_n=top)  # type: ignore[arg-type]
+                                      engine=engine, lang=language, progress=progress, top_n=top,  # type: ignore[arg-type]
+                                      memory_limit=memory_limit, temp_directory=temp_dir)
     except LoadFailed as exc:
         console.print("[red]データの検証に失敗しました / validation failed[/red]")
         _print_issues(getattr(exc, "issues", []), lang)

@@ -18,7 +18,7 @@ from rich.progress import Progress
 from kansa.conduct.complaints import branch_rates, by_category, complaints_summary, write_summary_csv, yearly_trend
 from kansa.conduct.indicators import monitoring_indicators
 from kansa.conduct.kpis import compute_kpis, evaluation_dates, write_kpis
-from kansa.engine.flags import write_flags
+from kansa.engine.flags import empty_flags, write_flags
 from kansa.i18n import Lang
 
 EngineName = Literal["duckdb", "spark"]
@@ -52,6 +52,11 @@ def _timed(timings: dict[str, float], name: str) -> Iterator[None]:
         yield
     finally:
         timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
+
+
+def _sql_text(value: str) -> str:
+    """A value for a single-quoted SQL literal."""
+    return value.replace("'", "''")
 
 
 def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
@@ -118,21 +123,30 @@ def run_rules(
     engine: EngineName = "duckdb",
     lang: Lang = "ja",
     progress: Progress | None = None,
+    timings: dict[str, float] | None = None,
 ) -> tuple[pa.Table, list[Any], dict[str, dict[str, Any]]]:
     """Run the conduct catalog; returns flags, the rule specs and the parameter overrides used."""
     from kansa.engine import DuckDBEngine, load_catalog, load_params
 
     rules = load_catalog("conduct")
     params = load_params(params_file, rules) if params_file is not None else {}
-    if engine == "duckdb":
-        flags = DuckDBEngine(con).run(rules, as_of=as_of, params=params, lang=lang, progress=progress)
-    elif engine == "spark":
-        tables = sorted({t for r in rules for t in r.tables})
-        with tempfile.TemporaryDirectory(prefix="kansa-spark-") as tmp:
-            flags = _spark_engine(con, tables, Path(tmp)).run(
-                rules, as_of=as_of, params=params, lang=lang, progress=progress)
-    else:
+    if engine not in ("duckdb", "spark"):
         raise ScanError(f"--engine は duckdb か spark です / --engine must be duckdb or spark, not {engine!r}")
+    with tempfile.TemporaryDirectory(prefix="kansa-spark-") as tmp:
+        runner = (DuckDBEngine(con) if engine == "duckdb"
+                  else _spark_engine(con, sorted({t for r in rules for t in r.tables}), Path(tmp)))
+        # One rule at a time (the engine's run over one spec), so that the time of each rule is known:
+        # the benchmark names the slow ones.
+        task = progress.add_task("ルール / rules", total=len(rules)) if progress is not None else None
+        parts = []
+        for spec in sorted(rules, key=lambda r: r.id):
+            if progress is not None and task is not None:
+                progress.update(task, description=spec.id)
+            with _timed(timings if timings is not None else {}, f"rule:{spec.id}"):
+                parts.append(runner.run([spec], as_of=as_of, params=params, lang=lang))
+            if progress is not None and task is not None:
+                progress.advance(task)
+    flags = pa.concat_tables(parts) if parts else empty_flags()
     return flags, rules, params
 
 
@@ -162,19 +176,26 @@ def run_conduct_scan(
     progress: Progress | None = None,
     report: bool = True,
     top_n: int = 20,
+    memory_limit: str | None = None,
+    temp_directory: Path | None = None,
 ) -> ScanResult:
     """Run the whole conduct scan and write flags, KPIs, complaints summary and the report into `out`.
 
     Give `data_dir` (validated and loaded in memory) or `workspace` (a loaded workspace), or an open
     `con` holding the contract tables. `report=False` skips the HTML/PDF/Excel report (the benchmark).
+    `memory_limit` (e.g. "2GB") and `temp_directory` bound DuckDB's memory: beyond it, it spills to disk.
     """
     timings: dict[str, float] = {}
     with _timed(timings, "open"):
         con = con if con is not None else open_connection(data_dir, workspace, lang)
+        if memory_limit:
+            con.execute(f"SET memory_limit = '{_sql_text(memory_limit)}'")
+        if temp_directory is not None:
+            con.execute(f"SET temp_directory = '{_sql_text(str(temp_directory))}'")
         as_of = resolve_as_of(con, as_of)
     with _timed(timings, "rules"):
         flags, rules, params = run_rules(con, as_of=as_of, params_file=params_file, engine=engine, lang=lang,
-                                         progress=progress)
+                                         progress=progress, timings=timings)
     out.mkdir(parents=True, exist_ok=True)
     files: dict[str, Path] = {}
     files["flags.csv"], files["flags.parquet"] = write_flags(flags, out)
