@@ -40,7 +40,7 @@ TOPICS: dict[str, list[tuple[str, str]]] = {
                     ("TPR-04-1", "接続"), ("TPR-05-1", "クラウド")],
     "customer_auth": [("CUS-01-1", "インターネットバンキング"), ("CUS-01-2", "多要素認証"), ("CUS-02-2", "不審な取引"),
                       ("CUS-02-3", "不正送金"), ("CUS-03-1", "フィッシング")],
-    "people": [("HR-01-3", "標的型メール"), ("HR-01-1", "eラーニング"), ("HR-02-2", "育成計画")],
+    "people": [("HR-04-1", "標的型メール"), ("HR-01-1", "eラーニング"), ("HR-02-2", "育成計画")],
     "cross_industry_exercises": [("IR-07-1", "Delta Wall"), ("IR-07-2", "共同演習")],
     "internal_audit": [("AUD-01-1", "年間監査計画"), ("AUD-01-1", "承認"), ("AUD-04-2", "コソーシング"),
                        ("AUD-04-1", "システム監査"), ("AUD-02-2", "情報資産台帳"), ("AUD-02-3", "特権ID"),
@@ -169,8 +169,8 @@ def test_tiers_levels_and_weights_are_well_formed(path: Path) -> None:
     assert tiers == {"basic", "recommended"}
     for _, req in _requirements(fw):
         assert req["level"] in levels, req["id"]
-        # basic measures are expected of everyone, so they never sit at the top level
-        allowed = {"basic": {"foundation", "managed"}, "recommended": {"managed", "advanced"}}[req["tier"]]
+        # meeting every basic measure makes a domain "managed"; only recommended ones lift it to "advanced"
+        allowed = {"basic": {"foundation", "managed"}, "recommended": {"advanced"}}[req["tier"]]
         assert req["level"] in allowed, f"{req['id']}: {req['tier']} at {req['level']}"
         assert req["weight"] > 0
     for domain in fw["domains"]:
@@ -311,3 +311,33 @@ def test_the_bank_loads_with_the_framework_loader() -> None:
     from kansa.cyber.assessment.scoring import targets_for_risk
     for risk, level in (("minimal", "foundation"), ("moderate", "managed"), ("significant", "advanced")):
         assert set((targets_for_risk(current, risk) or {}).values()) == {level}
+
+
+def _best_and_worst(fw: Any) -> tuple[dict[str, str], dict[str, str]]:
+    """The best scored option of every question, and the worst."""
+    best, worst = {}, {}
+    for ref in fw.refs():
+        scored = [o for o in ref.question.answers.options if o.score is not None]
+        best[ref.question.id] = max(scored, key=lambda o: o.score).value
+        worst[ref.question.id] = min(scored, key=lambda o: o.score).value
+    return best, worst
+
+
+def test_levels_mean_basic_measures_met_then_recommended_ones_met() -> None:
+    try:
+        from kansa.cyber.assessment.loader import load_framework
+        from kansa.cyber.assessment.scoring import score_institution
+    except ImportError:
+        pytest.skip("the framework loader and scoring have not landed yet")
+    fw = load_framework(CURRENT)
+    best, worst = _best_and_worst(fw)
+    basic_only = {ref.question.id: (best if ref.requirement.tier == "basic" else worst)[ref.question.id]
+                  for ref in fw.refs()}
+    top, basic, bottom = (score_institution(fw, a) for a in (best, basic_only, worst))
+    assert top.level == "advanced" and top.score == pytest.approx(100.0)
+    assert {d.level for d in basic.domains} == {"managed"} and basic.basic_coverage == 1.0
+    assert bottom.level is None and bottom.score == pytest.approx(0.0) and bottom.basic_coverage == 0.0
+    # one basic foundation measure missed drops its domain to no level at all (levels are cumulative)
+    missed = dict(best, **{"IAM-02-2": worst["IAM-02-2"]})
+    result = score_institution(fw, missed)
+    assert result.domain("IAM").level is None and result.domain("GOV").level == "advanced"
