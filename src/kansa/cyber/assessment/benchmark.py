@@ -43,6 +43,7 @@ class Benchmark:
     non_respondents: list[Institution] = field(default_factory=list)
     unknown_respondents: list[str] = field(default_factory=list)
     previous_version: str | None = None
+    answers: dict[str, dict[str, str]] = field(default_factory=dict)   # respondent -> question -> option value
 
     def domain_stat(self, cohort: str, domain: str) -> dict[str, Any] | None:
         """The statistics row of one cohort and domain (None if absent)."""
@@ -73,6 +74,7 @@ def run_benchmark(current: Round, institutions: list[Institution], k: int = 5,
     bench = Benchmark(fw, k, known, cohorts, scores, domain_stats, question_stats, option_shares, [],
                       non_respondents=[i for i in institutions if i.institution_id not in responded],
                       unknown_respondents=sorted(set(current.submissions) - set(known)))
+    bench.answers = {iid: current.submissions[iid].values() for iid in scores}
     bench.institution_rows = _institution_rows(bench, domain_ids)
     if previous is not None:
         bench.previous_version = previous.framework.version

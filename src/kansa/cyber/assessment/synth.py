@@ -75,7 +75,7 @@ def make_population(n: int, rng: random.Random) -> tuple[list[Institution], dict
             z = rng.gauss(0.0, 1.0)
             assets = median * math.exp(sigma * z)
             iid = f"{prefix[type_]}{i:03d}"
-            name = f"{rng.choice(_PLACES)}{rng.choice(_PLACES)}{NAME_SUFFIX[type_]}({iid})"
+            name = f"{rng.choice(_PLACES)}{rng.choice(_PLACES)}{NAME_SUFFIX[type_]}"
             risk = "significant" if z > 1.0 else "moderate" if z > -0.5 else "minimal"
             people.append(Institution(iid, name, type_, size_band_for(type_, assets), assets, risk))
             theta[iid] = TYPE_OFFSET[type_] + SIZE_EFFECT * sigma * z + rng.gauss(0.0, 0.6)
