@@ -6,7 +6,6 @@ import json
 
 from kansa.engine.testing import customer, flagged, product, run_rule, trade
 
-
 RULE = "churning_customer"
 
 

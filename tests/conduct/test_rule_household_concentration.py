@@ -16,8 +16,10 @@ def _pos(as_of: str, cust: str, prod: str, value: float) -> dict:
 
 def _world() -> dict:
     return {
-        "customers": [customer("A1", "1950-01-01", household_id="H_A"), customer("A2", "1952-01-01", household_id="H_A"),
-                      customer("B1", "1950-01-01", household_id="H_B"), customer("S1", "1950-01-01", household_id=None),
+        "customers": [customer("A1", "1950-01-01", household_id="H_A"),
+                      customer("A2", "1952-01-01", household_id="H_A"),
+                      customer("B1", "1950-01-01", household_id="H_B"),
+                      customer("S1", "1950-01-01", household_id=None),
                       customer("T1", "1950-01-01", household_id="H_T")],
         "products": [product("SB", "structured_bond"), product("DEP", "deposit", risk_class=1)],
         "positions": [
