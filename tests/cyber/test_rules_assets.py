@@ -33,7 +33,7 @@ def event(source: str, host: str, user: str = "alice", kind: str = "logon", at: 
 
 def run(tables: dict[str, list[dict[str, Any]]], rule_id: str, as_of: str = AS_OF) -> pa.Table:
     """Scan a small world and keep one rule's flags."""
-    scan = scan_connection(duckdb_world(tables, "cyber"), as_of=d(as_of))
+    scan = scan_connection(duckdb_world(tables, "cyber"), as_of=d(as_of), only=[rule_id])
     return scan.flags.filter(pa.compute.equal(scan.flags.column("rule_id"), rule_id))
 
 

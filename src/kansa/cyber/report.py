@@ -57,14 +57,16 @@ KEV_LIMITS: dict[str, str] = {
         "限界: KEVは影響を受けるバージョンを掲載しないため、一致は「この製品には実際に悪用された脆弱性がある」ことを"
         "示すにとどまり、導入バージョンが影響を受けるかはベンダーのアドバイザリで確認する必要がある（修正済み版でも"
         "一致する）。OSの構成要素（Win32k等）として掲載された脆弱性は製品名が一致しないため拾えない場合がある。"
-        "別名表にない社名変更・買収は一致しない。重大度はランサムウェアでの利用、インターネット接続、KEV期限の"
-        "経過のうち二つ以上で「高」、一つで「中」とした。"
+        "別名表にない社名変更・買収は一致しない。導入製品名の余分な語は一致を妨げない"
+        "（Visual Studio Code は Visual Studio に一致する）。"
+        "重大度はランサムウェアでの利用、インターネット接続、KEV期限の経過のうち二つ以上で「高」、一つで「中」とした。"
     ),
     "en": (
         "Limits: KEV lists no affected versions, so a match only says the product has vulnerabilities exploited "
         "in the wild; whether the installed version is affected must be checked against the vendor advisory "
         "(a patched version matches too). Entries filed under an OS component (Win32k ...) may not match the "
-        "product name. Renamed or acquired vendors match only through the alias table. Severity is high when "
+        "product name. Renamed or acquired vendors match only through the alias table. Extra words in the installed "
+        "name do not prevent a match (Visual Studio Code matches Visual Studio). Severity is high when "
         "two or more of ransomware use, internet exposure and a passed KEV due date apply, medium for one."
     ),
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -62,6 +63,12 @@ class CyberScan:
     params: dict[str, dict[str, Any]]
     out_dir: Path | None = None
     files: dict[str, Path] = field(default_factory=dict)
+
+
+@functools.lru_cache(maxsize=1)
+def cyber_catalog() -> tuple[RuleSpec, ...]:
+    """The cyber rule specs, loaded and linted once per process (specs are immutable)."""
+    return tuple(load_catalog("cyber"))
 
 
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str, args: list[Any] | None = None) -> Any:
@@ -177,6 +184,7 @@ def scan_connection(
     con: duckdb.DuckDBPyConnection,
     *,
     logs: Sequence[Path] = (),
+    events: pa.Table | None = None,
     kev: Path | None = None,
     params: Mapping[str, Mapping[str, Any]] | None = None,
     as_of: date | None = None,
@@ -184,16 +192,19 @@ def scan_connection(
     year: int | None = None,
     tz: str = "Asia/Tokyo",
     progress: Progress | None = None,
+    only: Sequence[str] | None = None,
 ) -> CyberScan:
-    """Run the cyber catalog over a connection holding the contract's cyber tables."""
+    """Run the cyber catalog (or the rules named in `only`) over a connection holding the cyber tables.
+
+    access_events = the data's table + `events` (already parsed, may carry the extras) + parsed `logs`.
+    """
     assets = _table(con, "assets")
     if assets is None:
         raise ValueError("assets テーブルがありません / the data has no assets table (情報資産台帳)")
     parsed, log_info = parse_log_files(logs, year=year, tz=tz, progress=progress, lang=lang)
     given = _table(con, "access_events")
-    parts = [t for t in (_conform_events(given) if given is not None else None, parsed) if t is not None]
-    events = pa.concat_tables(parts) if parts else EVENTS_SCHEMA.empty_table()
-    hosts = resolve_events(events, assets)
+    parts = [_conform_events(t) for t in (given, events) if t is not None] + [parsed]
+    hosts = resolve_events(pa.concat_tables(parts), assets)
     events = hosts.events
 
     inferred = as_of is None
@@ -202,7 +213,7 @@ def scan_connection(
 
     engine = DuckDBEngine(con)
     engine.register("access_events", events)
-    rules = load_catalog("cyber")
+    rules = list(cyber_catalog())
     skipped: dict[str, str] = {}
     catalog: KevCatalog | None = None
     matches = empty_matches()
@@ -214,7 +225,7 @@ def scan_connection(
     else:
         skipped[KEV_RULE] = "no_kev"
     engine.register("kev_matches", matches)
-    to_run = [r for r in rules if r.id not in skipped]
+    to_run = [r for r in rules if r.id not in skipped and (only is None or r.id in only)]
     all_params = {k: dict(v) for k, v in (params or {}).items()}
     flags = engine.run(to_run, as_of=as_of, params=all_params or None, lang=lang, progress=progress)
     min_crit = int(all_params.get("backup_not_321", {}).get("min_criticality", 4))
