@@ -204,6 +204,16 @@ def test_answer_sets_are_usable_and_every_question_names_one(path: Path) -> None
     assert any(o["score"] is None for s in sets.values() for o in s), "no N/A option anywhere"
 
 
+@pytest.mark.parametrize("path", BOTH, ids=lambda p: p.name)
+def test_questions_that_allow_na_say_when_it_applies(path: Path) -> None:
+    fw = _load(path)
+    with_na = {name for name, options in fw["answer_sets"].items() if any(o["score"] is None for o in options)}
+    for _, _, q in _questions(fw):
+        if q["answers"] in with_na:
+            assert "該当なし" in q["guidance"]["ja"], f"{q['id']}: guidance does not say when N/A applies"
+            assert "not applicable" in q["guidance"]["en"].lower(), f"{q['id']}: en guidance on N/A"
+
+
 def test_the_versions_are_the_same_framework_in_order(current: dict[str, Any], previous: dict[str, Any]) -> None:
     assert current["id"] == previous["id"] == "kansa-regional"
     assert current["version"] == "2026.1"
