@@ -161,35 +161,32 @@ def flatten(record: Mapping[str, Any]) -> tuple[int, str | None, str, datetime, 
     event = record.get("Event")
     if isinstance(event, Mapping) and isinstance(event.get("System"), Mapping):
         return flatten_evtx(event)
+    event_id, channel, host, when, number, data = _flatten_other(record)
+    return (event_id, channel if isinstance(channel, str) else None, str(host or ""), when, number,
+            data if isinstance(data, Mapping) else {})  # fmt: skip
+
+
+def _flatten_other(record: Mapping[str, Any]) -> tuple[int, Any, Any, datetime, Any, Any]:
     winlog = record.get("winlog")
     if isinstance(winlog, Mapping) and "event_id" in winlog:
-        data = winlog.get("event_data") or {}
+        data = winlog.get("event_data")
         when = _time_or_fail(record.get("@timestamp"))
         host_field = record.get("host")
         host = winlog.get("computer_name") or (host_field.get("name") if isinstance(host_field, Mapping) else None)
-        return (
-            _event_id(winlog["event_id"]),
-            winlog.get("channel"),
-            str(host or ""),
-            when,
-            winlog.get("record_id"),
-            data,
-        )
+        return _event_id(winlog["event_id"]), winlog.get("channel"), host, when, winlog.get("record_id"), data
     raw_id = record.get("EventID", record.get("EventId", record.get("Id")))
     if raw_id is None:
         raise RecordProblem("no_event_id")
     host = record.get("Hostname") or record.get("Computer") or record.get("MachineName") or record.get("host")
     channel = record.get("Channel") or record.get("LogName")
     number = record.get("RecordNumber", record.get("EventRecordID", record.get("RecordId")))
-    return _event_id(raw_id), channel, str(host or ""), flat_time(record), number, record
+    return _event_id(raw_id), channel, host, flat_time(record), number, record
 
 
 def flatten_evtx(event: Mapping[str, Any]) -> tuple[int, str | None, str, datetime, Any, Mapping[str, Any]]:
     """The same as `flatten` for the inside of evtx JSON's `Event` object (the .evtx fast path)."""
     system = event["System"]
-    created = system.get("TimeCreated") or {}
-    attributes = created.get("#attributes", created) if isinstance(created, Mapping) else {}
-    when = _time_or_fail(attributes.get("SystemTime"))
+    when = _time_or_fail(_system_time(system.get("TimeCreated")))
     data = event.get("EventData")
     if not isinstance(data, Mapping):
         user_data = event.get("UserData")
@@ -199,8 +196,17 @@ def flatten_evtx(event: Mapping[str, Any]) -> tuple[int, str | None, str, dateti
     raw_id = system.get("EventID")
     if raw_id is None:
         raise RecordProblem("no_event_id")
-    return (_event_id(raw_id), system.get("Channel"), str(system.get("Computer") or ""), when,
-            system.get("EventRecordID"), data)  # fmt: skip
+    channel = system.get("Channel")
+    return (_event_id(raw_id), channel if isinstance(channel, str) else None, str(system.get("Computer") or ""),
+            when, system.get("EventRecordID"), data)  # fmt: skip
+
+
+def _system_time(created: Any) -> Any:
+    """SystemTime inside TimeCreated (`{"#attributes": {"SystemTime": ...}}`), or the value itself."""
+    if isinstance(created, Mapping):
+        inner = created.get("#attributes", created)
+        return inner.get("SystemTime") if isinstance(inner, Mapping) else None
+    return created
 
 
 def _event_id(raw: Any) -> int:
@@ -228,9 +234,7 @@ def flat_time(record: Mapping[str, Any]) -> datetime:
     time without a zone: the zone is recovered from EventReceivedTime (same clock) against @timestamp
     (UTC), rounded to 15 minutes; without both, EventTime counts as UTC. Last resort: @timestamp.
     """
-    created = record.get("TimeCreated") or record.get("SystemTime") or record.get("UtcTime")
-    if isinstance(created, Mapping):
-        created = created.get("#attributes", created).get("SystemTime")
+    created = _system_time(record.get("TimeCreated") or record.get("SystemTime") or record.get("UtcTime"))
     if created:
         return _time_or_fail(created)
     local_text = record.get("EventTime")
