@@ -6,6 +6,7 @@ import csv
 import json
 import re
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,9 @@ TOPICS: dict[str, list[tuple[str, str]]] = {
 }
 
 
+@cache
 def _load(path: Path) -> dict[str, Any]:
+    """The parsed YAML (cached: the tests only read it)."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert isinstance(data, dict), path
     return data
@@ -70,7 +73,8 @@ def _question_index(fw: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {q["id"]: q for _, _, q in _questions(fw)}
 
 
-def _active_csf_subcategories(shared_data: Path) -> set[str]:
+@cache
+def _active_csf_subcategories(shared_data: Path) -> frozenset[str]:
     """CSF 2.0 subcategory ids from NIST's CPRT export, without the withdrawn CSF 1.1 ones."""
     doc = json.loads((shared_data / "nist_csf" / "cprt_CSF_2_0_0_04-24-2024.json").read_text(encoding="utf-8"))
     elements = doc["response"]["elements"]
@@ -78,7 +82,7 @@ def _active_csf_subcategories(shared_data: Path) -> set[str]:
     # a withdrawn element points (projection) to its withdraw reason "WR-<id>"
     withdrawn = {r["source_element_identifier"] for r in elements["relationships"]
                  if r["dest_element_identifier"].startswith("WR-")}
-    return subcategories - withdrawn
+    return frozenset(subcategories - withdrawn)
 
 
 def _published_items(shared_data: Path) -> list[dict[str, str]]:
