@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -39,12 +40,13 @@ class EraDateError(ValueError):
 
 
 def parse_era_date(text: str) -> date | None:
-    """Parse 令和4年12月1日, R4.12.1, H31/4/30, 令和元年5月1日; None when the text is not an era form.
+    """Parse 令和4年12月1日, R4.12.1, H31/4/30, 令和元年5月1日, ㋿4.12.1; None when not an era form.
 
     Raises EraDateError when the text is an era form but names no real date, for example
     平成32年 (Heisei ended in its 31st year) or 令和元年4月30日 (before Reiwa began).
     """
-    m = _ERA_RE.match(text.translate(_FULLWIDTH))
+    # NFKC folds full-width digits and letters (Ｒ４．１２．１) and the era ligatures ㍻ and ㋿.
+    m = _ERA_RE.match(unicodedata.normalize("NFKC", text).translate(_FULLWIDTH))
     if not m:
         return None
     era = _BY_NAME[m["era"]]

@@ -178,6 +178,7 @@ def load_directory(
     result.issues += issues
     con = duckdb.connect()
     con.execute("SET threads = 2")
+    con.execute("SET enable_progress_bar = false")
     staged: dict[str, dict[str, int]] = {}
     try:
         with progress_bar(transient=True) as bar:
@@ -194,6 +195,7 @@ def load_directory(
                     spec = TABLES[source.table]
                     stage(con, raw, spec, present)
                     raw.columns = []  # DuckDB holds the data now
+                    pa.default_memory_pool().release_unused()
                     result.issues += check_types(con, spec, present, lang)
                     result.issues += check_values(con, spec, present, lang)
                     staged[source.table] = present

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -68,48 +69,63 @@ def _bad_lines(data: bytes, encoding: str) -> list[tuple[int, str]]:
     return found
 
 
-def _split_at_newline(data: bytes, start: int) -> int:
-    end = min(len(data), start + _CHUNK)
-    if end < len(data):
+def _split_at_newline(data: bytes, start: int, limit: int) -> int:
+    end = min(limit, start + _CHUNK)
+    if end < limit:
         nl = data.rfind(b"\n", start, end)
         end = nl + 1 if nl > start else end  # CP932 and UTF-8 never use 0x0A inside a character
     return end
 
 
-def decode_to_utf8(data: bytes) -> tuple[bytes, str, list[tuple[int, str]]]:
-    """Return (UTF-8 bytes, encoding used, bad lines); utf-8-sig strictly first, else cp932, never shift_jis."""
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            return b"", "utf-8-sig", _bad_lines(data, "utf-8")
-        return data, "utf-8-sig", []
+_UTF8_SEQ = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_HIGH = re.compile(rb"[\x80-\xff]")
+
+
+def _looks_like_utf8(data: bytes) -> bool:
+    """True when nearly all non-ASCII bytes form valid UTF-8 sequences (CP932 text almost never does)."""
+    sample = data[: 1 << 20]
+    high = len(_HIGH.findall(sample))
+    in_utf8 = sum(len(m) for m in _UTF8_SEQ.findall(sample))
+    return high > 0 and in_utf8 >= 0.9 * high
+
+
+def _valid(data: bytes, encoding: str) -> bool:
+    """True when `data` decodes strictly; checked a slice at a time to keep memory flat."""
+    decoder = codecs.getincrementaldecoder(encoding)()
     try:
-        data.decode("utf-8")
-        return data, "utf-8", []
+        for start in range(0, len(data), _CHUNK):
+            decoder.decode(data[start : start + _CHUNK])
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        pass
-    utf8_bad = _bad_lines(data, "utf-8")
-    # A UTF-8 file with one damaged byte must not be silently re-read as CP932 mojibake: if far more
-    # characters decode as UTF-8 than fail, it is broken UTF-8.
-    multibyte_ok = sum(1 for b in data[:_CHUNK] if 0xC2 <= b <= 0xF4)
-    if multibyte_ok > 4 * len(utf8_bad):
-        return b"", "utf-8", utf8_bad
-    out = []
+        return False
+    return True
+
+
+def detect_encoding(data: bytes) -> tuple[str, list[tuple[int, str]]]:
+    """utf-8-sig strictly first, else cp932 (never shift_jis: it loses ①, ㈱, 髙); bad lines when neither."""
+    if data.startswith(codecs.BOM_UTF8):
+        return ("utf-8-sig", []) if _valid(data, "utf-8") else ("utf-8-sig", _bad_lines(data[3:], "utf-8"))
+    if _valid(data, "utf-8"):
+        return "utf-8", []
+    if _looks_like_utf8(data):
+        # A UTF-8 file with a damaged byte must not be silently re-read as CP932 mojibake.
+        return "utf-8", _bad_lines(data, "utf-8")
+    return "cp932", []  # validated while it is converted (cp932_to_utf8)
+
+
+def cp932_to_utf8(data: bytes) -> bytes | bytearray | None:
+    """Convert CP932 to UTF-8 a slice at a time (ASCII slices copied as is); None if a byte is not CP932."""
+    out = bytearray()  # grows in place (realloc/mremap), so the result is not held twice while it is built
     start = 0
     while start < len(data):
-        end = _split_at_newline(data, start)
-        piece = data[start:end]
-        if piece.isascii():
-            out.append(piece)
-        else:
-            try:
-                out.append(piece.decode("cp932").encode("utf-8"))
-            except UnicodeDecodeError:
-                return b"", "cp932", _bad_lines(data, "cp932")
-        start = end
-    return b"".join(out), "cp932", []
+        stop = _split_at_newline(data, start, len(data))
+        piece = data[start:stop]
+        try:
+            out += piece if piece.isascii() else piece.decode("cp932").encode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        start = stop
+    return out
 
 
 def _sniff_delimiter(path: Path, header_line: str) -> str:
@@ -121,28 +137,35 @@ def _sniff_delimiter(path: Path, header_line: str) -> str:
 def read_csv(path: Path, table: str, lang: Lang) -> RawTable:
     """Read a CSV/TSV into text columns; encoding detected; row-level issues for broken rows."""
     raw = RawTable(table, path, None, [], [], pa.array([], pa.int64()))
-    data = path.read_bytes()
-    utf8, encoding, bad = decode_to_utf8(data)
-    del data
+    original = path.read_bytes()
+    encoding, bad = detect_encoding(original)
+    data: bytes | bytearray | None = original
+    if encoding == "cp932" and not bad:
+        data = cp932_to_utf8(original)
+        if data is None:
+            bad = _bad_lines(original, "cp932")
+    del original  # only the UTF-8 text is needed from here on
     raw.encoding = encoding
-    if bad:
+    if bad or data is None:
         for line, hex_bytes in bad:
             raw.issues.append(
                 make_issue("bad_encoding", lang, table, line, None, f"0x{hex_bytes}", detail=f"{path.name}: {line}")
             )
         return raw
-    utf8 = utf8.rstrip(b"\r\n\t ") + b"\n"  # trailing blank lines are not rows the user means
-    nl = utf8.find(b"\n")
-    header_line = utf8[:nl].decode("utf-8").rstrip("\r")
+    begin = 3 if encoding == "utf-8-sig" else 0
+    end = len(data)
+    while end > begin and data[end - 1] in b"\r\n\t ":
+        end -= 1  # trailing blank lines are not rows the user means
+    nl = data.find(b"\n", begin, end)
+    nl = end if nl < 0 else nl
+    header_line = bytes(data[begin:nl]).decode("utf-8").rstrip("\r")
     if not header_line.strip():
         raw.issues.append(make_issue("empty_file", lang, table, 1))
         return raw
     delimiter = _sniff_delimiter(path, header_line)
     raw.headers = next(csv.reader([header_line], delimiter=delimiter))
     n = len(raw.headers)
-    body = utf8[nl + 1 :]
-    del utf8
-    if not body:
+    if nl + 1 >= end:
         raw.columns = [pa.array([], pa.string()) for _ in range(n)]
         return raw
     invalid: list[int] = []
@@ -151,13 +174,20 @@ def read_csv(path: Path, table: str, lang: Lang) -> RawTable:
         invalid.append(row.number or 0)
         return "skip"
 
+    body = memoryview(data)[nl + 1 : end]
+    source = pa.BufferReader(pa.py_buffer(body))  # zero-copy
+    # Values can hold line breaks only inside quotes; without any quote the faster parser is exact.
+    quoted = data.find(b'"', nl + 1, end) >= 0
     names = [f"c{i}" for i in range(n)]
     try:
         table_ = pacsv.read_csv(
-            io.BytesIO(body),
+            source,
             read_options=pacsv.ReadOptions(column_names=names, block_size=16 << 20),
             parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=_on_invalid
+                delimiter=delimiter,
+                newlines_in_values=quoted,
+                ignore_empty_lines=False,
+                invalid_row_handler=_on_invalid,
             ),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()),
@@ -168,10 +198,15 @@ def read_csv(path: Path, table: str, lang: Lang) -> RawTable:
     except pa.ArrowInvalid:
         invalid.append(0)
     if invalid:
-        return _read_csv_slowly(raw, body.decode("utf-8"), delimiter, lang)
+        return _read_csv_slowly(raw, bytes(data[nl + 1 : end]).decode("utf-8"), delimiter, lang)
     raw.columns = [table_.column(i).combine_chunks() for i in range(n)]
-    raw.rows = pa.array(range(2, table_.num_rows + 2), pa.int64())
+    raw.rows = row_numbers(table_.num_rows)
     return raw
+
+
+def row_numbers(n: int) -> pa.Array:
+    """Rows as the user sees them for n data rows under one header row: 2, 3, ..., n + 1."""
+    return pa.array(np.arange(2, n + 2, dtype=np.int64))
 
 
 def _read_csv_slowly(raw: RawTable, text: str, delimiter: str, lang: Lang) -> RawTable:
@@ -292,5 +327,5 @@ def read_parquet(path: Path, table: str, lang: Lang) -> RawTable:
     raw.headers = list(t.column_names)
     raw.columns = [_as_text(t.column(i)) for i in range(t.num_columns)]
     # Row numbers as if the table were a sheet with a header row, so every format reads alike.
-    raw.rows = pa.array(range(2, t.num_rows + 2), pa.int64())
+    raw.rows = row_numbers(t.num_rows)
     return raw

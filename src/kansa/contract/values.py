@@ -277,10 +277,7 @@ def _sql_list(values: frozenset[str] | tuple[str, ...]) -> str:
     return ", ".join("'" + v.replace("'", "''") + "'" for v in sorted(values))
 
 
-_DT_FORMATS = (
-    "['%Y-%m-%d %H:%M:%S', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d %H:%M', '%Y-%m-%dT%H:%M', "
-    "'%Y/%m/%d %H:%M:%S', '%Y/%m/%d %H:%M', '%Y-%m-%d %H:%M:%S.%f', '%Y-%m-%dT%H:%M:%S.%f']"
-)
+_DT_FAST = "[0-9]{4}[-/][0-9]{1,2}[-/][0-9]{1,2}[ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,6})?)?"
 
 
 def fast_sql(column: Column, v: str) -> str:
@@ -298,7 +295,8 @@ def fast_sql(column: Column, v: str) -> str:
             f"THEN CAST(try_strptime(replace({v}, '/', '-'), '%Y-%m-%d') AS DATE) END"
         )
     if kind == "datetime":
-        return f"try_strptime({v}, {_DT_FORMATS})"
+        # No offset in the pattern: values with Z or +09:00 go to the Python parser, which converts them.
+        return f"CASE WHEN regexp_full_match({v}, '{_DT_FAST}') THEN TRY_CAST(replace({v}, '/', '-') AS TIMESTAMP) END"
     if kind == "bool":
         return (
             f"CASE WHEN lower({v}) IN ({_sql_list(TRUE_WORDS)}) THEN true "
