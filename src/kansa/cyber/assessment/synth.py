@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import math
 import random
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -37,10 +38,23 @@ class PublishedShare:
     category: str
     item: str
     share_pct: float
+    approximate: bool = False     # read from wording such as 「約8割」「3割強」 where no exact figure was published
+
+
+_APPROX = ((re.compile(r"(\d+)割から(\d+)割"), lambda m: (int(m[1]) + int(m[2])) * 5.0),
+           (re.compile(r"(\d+)割弱"), lambda m: int(m[1]) * 10.0 - 2.0),
+           (re.compile(r"(\d+)割強"), lambda m: int(m[1]) * 10.0 + 2.0),
+           (re.compile(r"(\d+)割"), lambda m: int(m[1]) * 10.0))
+
+
+def approximate_share(item: str) -> float | None:
+    """The share in percent from Japanese wording in the item (約8割 -> 80, 3割強 -> 32, 6割から7割 -> 65)."""
+    found = [(m.start(), i, fn(m)) for i, (rx, fn) in enumerate(_APPROX) if (m := rx.search(item))]
+    return min(found)[2] if found else None     # the first figure in the text, the most specific pattern
 
 
 def read_published_shares(path: Path) -> dict[str, PublishedShare]:
-    """Published items by their text; rows without an exact figure are left out."""
+    """Published items by their text; a row without a figure uses the wording's approximate share, if any."""
     out: dict[str, PublishedShare] = {}
     with path.open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
@@ -48,9 +62,11 @@ def read_published_shares(path: Path) -> dict[str, PublishedShare]:
         if missing:
             raise AssessmentError([Problem(str(path), f"列がありません: {missing}", f"missing columns: {missing}")])
         for r in reader:
+            item = r["item"].strip()
             if (r.get("share_pct") or "").strip():
-                out[r["item"].strip()] = PublishedShare(r["round"], r["category"], r["item"].strip(),
-                                                        float(r["share_pct"]))
+                out[item] = PublishedShare(r["round"], r["category"], item, float(r["share_pct"]))
+            elif (approx := approximate_share(item)) is not None:
+                out[item] = PublishedShare(r["round"], r["category"], item, approx, approximate=True)
     return out
 
 
@@ -120,7 +136,7 @@ class QuestionModel:
 
 def question_models(fw: Framework, thetas: Sequence[float], rng: random.Random,
                     published: Mapping[str, PublishedShare] | None = None) -> dict[str, QuestionModel]:
-    """A model per question: difficulty from tier and level, or calibrated to a published share."""
+    """A model per question: difficulty from tier and level, or calibrated to published shares."""
     out: dict[str, QuestionModel] = {}
     for ref in fw.refs():
         groups = _score_groups(ref)
@@ -130,7 +146,7 @@ def question_models(fw: Framework, thetas: Sequence[float], rng: random.Random,
             difficulty += 0.6 * fw.level_index(ref.requirement.level)
         anchor = max(meets_boundary, 0)
         thresholds = [difficulty + 1.1 * (anchor - j) for j in range(len(groups) - 1)]
-        cumulative = _published_cumulative(ref, groups, published or {})
+        cumulative = published_cumulative(ref, groups, thresholds, thetas, published or {})
         fixed = {j: _calibrate(thetas, share) for j, share in cumulative.items()}
         if fixed:   # keep the spacing around the calibrated boundaries, and the order (hardest first)
             for j in range(len(thresholds)):
@@ -139,31 +155,53 @@ def question_models(fw: Framework, thetas: Sequence[float], rng: random.Random,
             for j in range(1, len(thresholds)):
                 thresholds[j] = min(thresholds[j], thresholds[j - 1] - 0.01)
         na = next((o for o in ref.question.answers.options if o.is_na), None)
-        na_rate = 0.0 if na is None or ref.requirement.tier == "basic" else 0.02
+        na_rate = 0.0 if na is None or ref.requirement.tier == "basic" or fixed else 0.02
         out[ref.question.id] = QuestionModel(groups, thresholds, na, na_rate)
     return out
 
 
-def _published_cumulative(ref: QuestionRef, groups: list[list[AnswerOption]],
-                          published: Mapping[str, PublishedShare]) -> dict[int, float]:
-    """Boundary index -> share answering at or above it, from the question's cssa_item(s)."""
+def _group_shares(thresholds: Sequence[float], thetas: Sequence[float]) -> list[float]:
+    """Expected share of each answer group over the population under the given thresholds."""
+    above = [sum(_sigmoid(t - d) for t in thetas) / len(thetas) for d in thresholds]
+    bounds = [0.0, *above, 1.0]
+    return [bounds[j + 1] - bounds[j] for j in range(len(thresholds) + 1)]
+
+
+def published_cumulative(ref: QuestionRef, groups: list[list[AnswerOption]], thresholds: Sequence[float],
+                         thetas: Sequence[float], published: Mapping[str, PublishedShare]) -> dict[int, float]:
+    """Boundary index -> share answering at or above it, from the question's cssa_item(s).
+
+    A text item gives the share that meets the question. A mapping {option value: item} gives each named
+    option its published share; the options not named share the remainder in the proportions the
+    uncalibrated model would give them (a named option may be a low one, e.g. "no").
+    """
     item = ref.question.cssa_item
-    if item is None or not published:
+    if item is None or not published or len(groups) < 2:
         return {}
     if isinstance(item, str):
-        if item.strip() not in published or len(groups) < 2:
+        if item.strip() not in published:
             return {}
         meets = sum(1 for g in groups if any(o.meets for o in g))
         return {max(meets, 1) - 1: published[item.strip()].share_pct / 100.0}
     shares = {v: published[t.strip()].share_pct / 100.0 for v, t in item.items() if t.strip() in published}
+    if not shares:
+        return {}
+    mapped = [sum(shares[o.value] for o in g if o.value in shares) if any(o.value in shares for o in g) else None
+              for g in groups]
+    named = sum(m for m in mapped if m is not None)
+    if named > 1.0:
+        mapped = [None if m is None else m / named for m in mapped]
+        named = 1.0
+    default = _group_shares(thresholds, thetas)
+    free = sum(default[j] for j, m in enumerate(mapped) if m is None)
+    n_free = sum(1 for m in mapped if m is None)
+    target = [m if m is not None else (1.0 - named) * (default[j] / free if free > 0 else 1.0 / n_free)
+              for j, m in enumerate(mapped)]
     out: dict[int, float] = {}
-    cumulative = 0.0
-    for j, group in enumerate(groups[:-1]):
-        values = {o.value for o in group}
-        if not values & set(shares):
-            break
-        cumulative += sum(shares.get(v, 0.0) for v in values)
-        out[j] = cumulative
+    running = 0.0
+    for j in range(len(groups) - 1):
+        running += target[j]
+        out[j] = running
     return out
 
 
@@ -178,6 +216,17 @@ def answer(model: QuestionModel, theta: float, rng: random.Random) -> str:
     if len(group) > 1 and rng.random() < 0.12:     # e.g. "Yes with compensating controls"
         return rng.choice(group[1:]).value
     return group[0].value
+
+
+def _previous_version(fw: Framework) -> Framework:
+    """The built-in previous version when there is one (e.g. kansa-regional@2025.1), else one derived."""
+    from kansa.cyber.assessment.registry import builtin_frameworks
+
+    if fw.previous_version:
+        known = builtin_frameworks().get(f"{fw.id}@{fw.previous_version}")
+        if known is not None:
+            return known
+    return previous_framework(fw)
 
 
 def previous_framework(fw: Framework) -> Framework:
@@ -213,8 +262,9 @@ def synth_assessments(fw: Framework, out: Path, n: int = 500, seed: int = 1,
     rng = random.Random(seed)
     people, theta = make_population(n, rng)
     models = question_models(fw, list(theta.values()), rng, published)
-    calibrated = [r.question.id for r in fw.refs() if _published_cumulative(r, models[r.question.id].groups,
-                                                                              published or {})]
+    calibrated = [r.question.id for r in fw.refs() if r.question.cssa_item and published and
+                  published_cumulative(r, models[r.question.id].groups, models[r.question.id].thresholds,
+                                       [0.0], published)]
     write_institutions(people, out / "institutions.csv")
     current = AnswerStore(out / "answers")
     respondents = [p for p in people if rng.random() >= NON_RESPONSE]
@@ -223,12 +273,17 @@ def synth_assessments(fw: Framework, out: Path, n: int = 500, seed: int = 1,
         progress(len(subs))
     current.add(subs, fw)
     _write_flat(subs, out / "answers_current.csv")
-    prev_fw = previous_framework(fw)
+    prev_fw = _previous_version(fw)
     previous = None
     if prev_fw.domains:
         previous = AnswerStore(out / "previous")
-        prev_models = {q.replaces: models[q.id] for _, q in ((r.requirement, r.question) for r in fw.refs())
-                       if q.replaces}
+        prev_models = question_models(prev_fw, list(theta.values()), rng)
+        prev_index = prev_fw.question_index()
+        for ref in fw.refs():        # a comparable question keeps its difficulty: the trend shows maturity
+            old = prev_index.get(ref.question.replaces or "")
+            if old is not None and [o.value for o in old.question.answers.options] == \
+                    [o.value for o in ref.question.answers.options]:
+                prev_models[old.question.id] = models[ref.question.id]
         prev_subs = [_submission(prev_fw, p.institution_id, prev_models,
                                  theta[p.institution_id] - PREVIOUS_GAIN + rng.gauss(0.0, 0.3), rng)
                      for p in people if rng.random() >= 2 * NON_RESPONSE]
