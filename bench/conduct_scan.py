@@ -69,8 +69,13 @@ def child_scan(ws: Path, out: Path, memory_limit: str, threads: int, with_report
     counts: dict[str, int] = {}
     for rule_id in result.flags.column("rule_id").to_pylist():
         counts[rule_id] = counts.get(rule_id, 0) + 1
-    return {"seconds": total, "peak_rss_mb": _peak_mb(), "timings": result.timings, "flags": counts,
-            "as_of": result.as_of.isoformat()}
+    return {
+        "seconds": total,
+        "peak_rss_mb": _peak_mb(),
+        "timings": result.timings,
+        "flags": counts,
+        "as_of": result.as_of.isoformat(),
+    }
 
 
 def child_bare(ws: Path, data: Path, memory_limit: str, threads: int) -> dict[str, Any]:
@@ -92,8 +97,13 @@ def child_bare(ws: Path, data: Path, memory_limit: str, threads: int) -> dict[st
         started = time.perf_counter()
         pcon.execute("SELECT count(*), sum(amount_jpy) FROM read_parquet(?)", [parquet]).fetchall()
         pq_seconds = time.perf_counter() - started
-    return {"trades": int(n), "sum_amount_jpy": float(total or 0), "workspace_seconds": ws_seconds,
-            "parquet_seconds": pq_seconds, "peak_rss_mb": _peak_mb()}
+    return {
+        "trades": int(n),
+        "sum_amount_jpy": float(total or 0),
+        "workspace_seconds": ws_seconds,
+        "parquet_seconds": pq_seconds,
+        "peak_rss_mb": _peak_mb(),
+    }
 
 
 def multiply_workspace(ws: Path, k: int) -> None:
@@ -158,8 +168,22 @@ def main() -> None:
     steps: dict[str, float] = {}
     if not (args.reuse and data.is_dir()):
         shutil.rmtree(data, ignore_errors=True)
-        steps["synth"] = _run([*KANSA, "synth", "conduct", "--out", str(data), "--customers", str(args.customers),
-                               "--seed", str(args.seed), "--format", "parquet"], "synth")
+        steps["synth"] = _run(
+            [
+                *KANSA,
+                "synth",
+                "conduct",
+                "--out",
+                str(data),
+                "--customers",
+                str(args.customers),
+                "--seed",
+                str(args.seed),
+                "--format",
+                "parquet",
+            ],
+            "synth",
+        )
     base_ws = work / "ws_x1"
     if not (args.reuse and (base_ws / "kansa.duckdb").is_file()):
         shutil.rmtree(base_ws, ignore_errors=True)
@@ -175,17 +199,31 @@ def main() -> None:
         shutil.copytree(base_ws, ws)
         multiply_workspace(ws, args.multiply)
         steps["multiply"] = time.perf_counter() - started
-    common = ["--work", str(work), "--multiply", str(args.multiply), "--memory-limit", args.memory_limit,
-              "--threads", str(args.threads)]
+    common = [
+        "--work",
+        str(work),
+        "--multiply",
+        str(args.multiply),
+        "--memory-limit",
+        args.memory_limit,
+        "--threads",
+        str(args.threads),
+    ]
     bare = _child(["--child", "bare", *common])
     scan = _child(["--child", "scan", *common, *(["--with-report"] if args.with_report else [])])
     rules = sorted(((k[5:], v) for k, v in scan["timings"].items() if k.startswith("rule:")), key=lambda kv: -kv[1])
     summary = {
-        "trades": bare["trades"], "customers": args.customers * args.multiply, "memory_limit": args.memory_limit,
-        "threads": args.threads, "prep_seconds": steps,
-        "bare_scan_seconds": {"workspace": round(bare["workspace_seconds"], 3),
-                              "parquet": bare["parquet_seconds"] and round(bare["parquet_seconds"], 3)},
-        "scan_seconds": round(scan["seconds"], 2), "scan_peak_rss_mb": round(scan["peak_rss_mb"]),
+        "trades": bare["trades"],
+        "customers": args.customers * args.multiply,
+        "memory_limit": args.memory_limit,
+        "threads": args.threads,
+        "prep_seconds": steps,
+        "bare_scan_seconds": {
+            "workspace": round(bare["workspace_seconds"], 3),
+            "parquet": bare["parquet_seconds"] and round(bare["parquet_seconds"], 3),
+        },
+        "scan_seconds": round(scan["seconds"], 2),
+        "scan_peak_rss_mb": round(scan["peak_rss_mb"]),
         "steps": {k: round(v, 2) for k, v in scan["timings"].items() if not k.startswith("rule:")},
         "slowest_rules": [(k, round(v, 2)) for k, v in rules[:6]],
         "flags": scan["flags"],
