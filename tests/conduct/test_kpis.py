@@ -303,3 +303,16 @@ def test_compute_kpis_adds_the_monitoring_key_per_date() -> None:
     con.execute("INSERT INTO positions VALUES (?, 'C1', 'IT', 100, 100, 0, 0)", [AS_OF])
     kpis = compute_kpis(con, extra=lambda d: monitoring_indicators(con, d))
     assert kpis[0]["monitoring"]["caution_buys"] == 3
+
+
+def test_monitoring_for_several_dates_equals_each_date_alone() -> None:
+    from kansa.conduct.indicators import monitoring_for_dates, monitoring_indicators
+
+    con = _trading_con()
+    dates = [date(2025, 3, 30), date(2026, 2, 15), AS_OF, date(2027, 6, 30)]
+    together = monitoring_for_dates(con, dates)
+    for d in dates:
+        assert together[d] == monitoring_indicators(con, d)
+    assert together[date(2025, 3, 30)]["monitoring"]["buys"] == 0  # the day before the first buy (T6)
+    assert together[date(2026, 2, 15)]["monitoring"]["switch_share"] == 1.0  # only T7b so far, a switch
+    assert together[date(2027, 6, 30)]["monitoring"]["caution_buys_age75_share"] is None

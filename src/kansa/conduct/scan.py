@@ -16,7 +16,7 @@ import pyarrow as pa
 from rich.progress import Progress
 
 from kansa.conduct.complaints import branch_rates, by_category, complaints_summary, write_summary_csv, yearly_trend
-from kansa.conduct.indicators import monitoring_indicators
+from kansa.conduct.indicators import monitoring_for_dates
 from kansa.conduct.kpis import compute_kpis, evaluation_dates, write_kpis
 from kansa.engine.flags import empty_flags, write_flags
 from kansa.i18n import Lang
@@ -201,7 +201,8 @@ def run_conduct_scan(
     files["flags.csv"], files["flags.parquet"] = write_flags(flags, out)
     with _timed(timings, "kpis"):
         dates = evaluation_dates(con, up_to=as_of) or [as_of]
-        kpis = compute_kpis(con, dates, extra=lambda d: monitoring_indicators(con, d))
+        monitoring = monitoring_for_dates(con, dates)  # one pass over trades for every date
+        kpis = compute_kpis(con, dates, extra=monitoring.__getitem__)
         files["kpis.json"] = write_kpis(kpis, out / "kpis.json")
     with _timed(timings, "complaints"):
         complaints = compute_complaints(con)
