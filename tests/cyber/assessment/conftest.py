@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
@@ -91,3 +91,9 @@ def submission(fw: Framework, iid: str, answers: Mapping[str, str]) -> Submissio
 def all_answers(fw: Framework, value_by_set: Mapping[str, str]) -> dict[str, str]:
     """The same answer to every question, per answer set (e.g. {"ynp": "yes", "tier4": "t4"})."""
     return {r.question.id: value_by_set[r.question.answers.id] for r in fw.refs()}
+
+
+@pytest.fixture
+def make_submission() -> Callable[[Framework, str, Mapping[str, str]], Submission]:
+    """The `submission` helper, for tests (the import mode is importlib: no helper modules)."""
+    return submission
