@@ -1,0 +1,67 @@
+"""Japanese era dates in and out, fiscal and supervisory years."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kansa.jpdate import EraDateError, fiscal_year, format_era, format_fiscal_year, parse_era_date, supervisory_year
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("令和4年12月1日", date(2022, 12, 1)),
+        ("R4.12.1", date(2022, 12, 1)),
+        ("r04/12/01", date(2022, 12, 1)),
+        ("Ｒ４．１２．１", date(2022, 12, 1)),
+        ("㋿4年12月1日", date(2022, 12, 1)),
+        ("平成31年4月30日", date(2019, 4, 30)),
+        ("H31.4.30", date(2019, 4, 30)),
+        ("令和元年5月1日", date(2019, 5, 1)),
+        ("㍻元年1月8日", date(1989, 1, 8)),
+        ("昭和64年1月7日", date(1989, 1, 7)),
+        ("昭和20年8月15日", date(1945, 8, 15)),
+    ],
+)
+def test_it_parses_era_dates(text: str, expected: date) -> None:
+    assert parse_era_date(text) == expected
+
+
+@pytest.mark.parametrize("text", ["平成31年5月1日", "令和元年4月30日", "昭和64年1月8日", "令和0年1月1日", "R4.2.30"])
+def test_it_rejects_era_dates_that_never_existed(text: str) -> None:
+    with pytest.raises(EraDateError):
+        parse_era_date(text)
+
+
+@pytest.mark.parametrize("text", ["2022-12-01", "", "令和", "X4.12.1", "R4"])
+def test_other_text_is_not_an_era_form(text: str) -> None:
+    assert parse_era_date(text) is None
+
+
+@given(st.dates(min_value=date(1868, 10, 23), max_value=date(2100, 12, 31)))
+def test_format_and_parse_round_trip(d: date) -> None:
+    assert parse_era_date(format_era(d)) == d
+    assert parse_era_date(format_era(d, "short")) == d
+
+
+@given(st.text(max_size=20))
+def test_parse_never_crashes_on_arbitrary_text(text: str) -> None:
+    try:
+        result = parse_era_date(text)
+    except EraDateError:
+        return
+    assert result is None or isinstance(result, date)
+
+
+def test_fiscal_and_supervisory_years() -> None:
+    assert fiscal_year(date(2026, 3, 31)) == 2025
+    assert fiscal_year(date(2026, 4, 1)) == 2026
+    assert format_fiscal_year(2019) == "2019年度（平成31年度）"  # April 2019 was still Heisei
+    assert format_fiscal_year(2025, "en") == "FY2025"
+    assert supervisory_year(date(2026, 6, 30)) == 2025
+    assert supervisory_year(date(2026, 7, 1)) == 2026
+    assert format_era(date(2019, 5, 1)) == "令和元年5月1日"
