@@ -25,11 +25,15 @@ def _pyspark() -> Any:
     return SparkSession
 
 
-def local_session(cores: int = 2) -> Any:
-    """A local SparkSession as tests and small runs want it: few partitions, no UI, UTC session time zone."""
+def local_session(cores: int = 2, *, small: bool = False) -> Any:
+    """A local SparkSession: few partitions, no UI, UTC session time zone; `small` tunes it for tiny tables."""
     session_cls = _pyspark()
+    builder = session_cls.builder
+    if small:
+        # on tables of a few rows, re-planning stages at run time costs more than it saves
+        builder = builder.config("spark.sql.adaptive.enabled", "false")
     return (
-        session_cls.builder.master(f"local[{cores}]")
+        builder.master(f"local[{cores}]")
         .appName("kansa")
         .config("spark.sql.shuffle.partitions", str(cores))
         .config("spark.ui.enabled", "false")
