@@ -101,8 +101,9 @@ class AnswerStore:
                 "submission_id": sid, "institution_id": sub.institution_id, "framework_id": sub.framework_id,
                 "framework_version": sub.framework_version, "checksum": sub.checksum, "received_at": now,
                 "source": sub.source, "source_sha256": sub.source_sha256, "format": sub.fmt, "meta": sub.meta,
-                "answers": {q: asdict(a) for q, a in sub.answers.items()},
-            }, ensure_ascii=False, indent=1))
+                "answers": {q: {"value": a.value, "comment": a.comment, "evidence": a.evidence}
+                            for q, a in sub.answers.items()},
+            }, ensure_ascii=False, separators=(",", ":")))
             rows = [IndexRow(**{**asdict(r), "current": False}) if r.institution_id == sub.institution_id else r
                     for r in rows]
             row = IndexRow(sid, sub.institution_id, sub.framework_id, sub.framework_version, sub.checksum, now,

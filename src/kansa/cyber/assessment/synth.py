@@ -268,7 +268,8 @@ def synth_assessments(fw: Framework, out: Path, n: int = 500, seed: int = 1,
     write_institutions(people, out / "institutions.csv")
     current = AnswerStore(out / "answers")
     respondents = [p for p in people if rng.random() >= NON_RESPONSE]
-    subs = [_submission(fw, p.institution_id, models, theta[p.institution_id], rng) for p in respondents]
+    checksum = question_set_checksum(fw)
+    subs = [_submission(fw, checksum, p.institution_id, models, theta[p.institution_id], rng) for p in respondents]
     if progress:
         progress(len(subs))
     current.add(subs, fw)
@@ -284,7 +285,8 @@ def synth_assessments(fw: Framework, out: Path, n: int = 500, seed: int = 1,
             if old is not None and [o.value for o in old.question.answers.options] == \
                     [o.value for o in ref.question.answers.options]:
                 prev_models[old.question.id] = models[ref.question.id]
-        prev_subs = [_submission(prev_fw, p.institution_id, prev_models,
+        prev_checksum = question_set_checksum(prev_fw)
+        prev_subs = [_submission(prev_fw, prev_checksum, p.institution_id, prev_models,
                                  theta[p.institution_id] - PREVIOUS_GAIN + rng.gauss(0.0, 0.3), rng)
                      for p in people if rng.random() >= 2 * NON_RESPONSE]
         previous.add(prev_subs, prev_fw)
@@ -294,10 +296,10 @@ def synth_assessments(fw: Framework, out: Path, n: int = 500, seed: int = 1,
     return SynthResult(people, current, previous, len(subs), calibrated)
 
 
-def _submission(fw: Framework, iid: str, models: Mapping[str, QuestionModel], theta: float,
+def _submission(fw: Framework, checksum: str, iid: str, models: Mapping[str, QuestionModel], theta: float,
                 rng: random.Random) -> Submission:
     answers = {ref.question.id: Answer(answer(models[ref.question.id], theta, rng)) for ref in fw.refs()}
-    return Submission(iid, fw.id, fw.version, question_set_checksum(fw), answers, "synthetic", "", "synth")
+    return Submission(iid, fw.id, fw.version, checksum, answers, "synthetic", "", "synth")
 
 
 def _write_flat(subs: Sequence[Submission], path: Path) -> None:
