@@ -196,3 +196,19 @@ def test_scan_of_a_workspace_names_its_files_and_hashes_in_english(tmp_path: Pat
     trades = next(f for f in loaded.files if f.table == "trades")
     assert trades.sha256 in html and "Data provenance" in html and "Summary for management" in html
     assert "and 1 more" in html  # suitability_mismatch has two flags, one shown with --top 1
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_the_spark_engine_gives_the_same_flags(tmp_path: Path) -> None:
+    pytest.importorskip("pyspark")
+    from kansa.conduct.scan import open_connection, run_rules
+
+    con = open_connection(write_institution(tmp_path / "data"), None, "ja")
+    on_duckdb, _rules, _p = run_rules(con, as_of=date(2026, 3, 31), engine="duckdb")
+    on_spark, _rules, _p = run_rules(con, as_of=date(2026, 3, 31), engine="spark")
+
+    def key(t: object) -> list[tuple]:
+        return sorted((r["rule_id"], r["entity_id"], r["severity"], r["reason"]) for r in t.to_pylist())  # type: ignore[attr-defined]
+
+    assert on_duckdb.num_rows > 0 and key(on_spark) == key(on_duckdb)
