@@ -81,6 +81,7 @@ def test_the_report_has_every_section_and_the_backup_matrix(synth_scan: tuple[Pa
     assert 'id="kev-method"' in html and "KEVは影響を受けるバージョンを掲載しない" in html
     assert "auth.log:" in html                      # raw log pointers next to log findings
     assert scan.backup_matrix and all("meets_321" in m for m in scan.backup_matrix)
+    assert scan.as_of.isoformat() == "2026-03-31" and scan.as_of_inferred   # synth's as-of, read from the registers
 
 
 def test_the_pdf_and_the_workbook_are_written(synth_scan: tuple[Path, CyberScan, bool]) -> None:
@@ -114,6 +115,14 @@ def test_the_cli_scans_a_folder_and_rejects_a_bad_kev_file(tmp_path: Path) -> No
                              "--logs", str(data / "logs" / "auth.log"), "--as-of", "2026-03-31"])
     assert ok.exit_code == 0, ok.output
     assert (tmp_path / "out" / "report.xlsx").exists() and (tmp_path / "out" / "flags.csv").exists()
+    params = tmp_path / "params.toml"
+    params.write_text("[asset_inventory_stale]\nmax_age_days = 1\n", encoding="utf-8")
+    strict = runner.invoke(app, ["cyber", "scan", str(data), "--out", str(tmp_path / "o3"), "--no-pdf",
+                                 "--params", str(params), "--as-of", "2026-03-31"])
+    assert strict.exit_code == 0, strict.output
+    default_n = (tmp_path / "out" / "flags.csv").read_text(encoding="utf-8-sig").count("asset_inventory_stale")
+    strict_n = (tmp_path / "o3" / "flags.csv").read_text(encoding="utf-8-sig").count("asset_inventory_stale")
+    assert strict_n > default_n >= 1
     bad = tmp_path / "kev.json"
     bad.write_text("{}", encoding="utf-8")
     failed = runner.invoke(app, ["cyber", "scan", str(data), "--out", str(tmp_path / "o2"), "--kev", str(bad)])

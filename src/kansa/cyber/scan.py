@@ -11,7 +11,6 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 from rich.progress import Progress
 
 from kansa.contract.schema import arrow_schema
@@ -25,11 +24,11 @@ KEV_RULE = "software_known_exploited"
 # Columns beyond the contract's that the event rules read (filled by the log parser; NULL otherwise).
 EVENT_EXTRAS: tuple[str, ...] = ("event_id", "target_user", "subject_user", "command")
 EVENTS_SCHEMA = pa.schema(list(arrow_schema("access_events")) + [pa.field(c, pa.string()) for c in EVENT_EXTRAS])
-# Dated columns that show how recent the data is (used when no --as-of is given).
+# Register columns that show when the data was taken (used when no --as-of is given). Log times are left
+# out on purpose: one host with a wrong clock would move the evaluation date of every rule.
 _DATA_DATES: tuple[tuple[str, str], ...] = (
     ("assets", "last_inventory_date"), ("log_reviews", "period_end"), ("log_reviews", "reviewed_at"),
     ("backups", "last_success_at"), ("incidents", "detected_at"), ("accounts", "last_login_at"),
-    ("access_events", "event_time"),
 )
 
 
@@ -122,17 +121,14 @@ def parse_log_files(paths: Sequence[Path], *, year: int | None = None, tz: str =
     return events, info
 
 
-def infer_as_of(con: duckdb.DuckDBPyConnection, events: pa.Table | None = None) -> date | None:
-    """The latest date found in the registers and events: the data's own "as of" when none is given."""
+def infer_as_of(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The latest date found in the registers: the data's own "as of" when none is given."""
     latest: date | None = None
     for table, column in _DATA_DATES:
-        if table == "access_events" and events is not None:
-            value = pc.max(events.column("event_time")).as_py() if events.num_rows else None
-        else:
-            try:
-                value = _scalar(con, f'SELECT max("{column}") FROM "{table}"')
-            except duckdb.Error:
-                continue
+        try:
+            value = _scalar(con, f'SELECT max("{column}") FROM "{table}"')
+        except duckdb.Error:
+            continue
         if isinstance(value, datetime):
             value = value.date()
         if isinstance(value, date) and (latest is None or value > latest):
@@ -209,7 +205,7 @@ def scan_connection(
 
     inferred = as_of is None
     if as_of is None:
-        as_of = infer_as_of(con, events) or date.today()
+        as_of = infer_as_of(con) or date.today()
 
     engine = DuckDBEngine(con)
     engine.register("access_events", events)
