@@ -23,8 +23,8 @@ app = typer.Typer(
         "`kansa assess benchmark --answers answers/ --institutions institutions.csv --out out/`."
     ),
 )
-err = Console(stderr=True)
-out = Console()
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
 
 LANG_OPT = typer.Option("ja", "--lang", help="表示言語 ja|en / language of messages and reports.")
 FRAMEWORK_HELP = ("組込みフレームワークid(kansa-regional 等)か YAML ファイル / a built-in framework id "
