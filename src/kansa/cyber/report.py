@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from kansa import __version__
 from kansa.engine.flags import SEVERITIES
 from kansa.i18n import Lang, pick
+from kansa.reports.charts import bar_svg
 from kansa.reports.excel import Sheet, write_workbook
 from kansa.reports.html import make_env
 
@@ -159,12 +160,17 @@ def build_context(scan: CyberScan) -> dict[str, Any]:
         areas.append({"id": area_id, "title": pick(title, lang), "rules": rules,
                       "count": sum(r["count"] for r in rules),
                       "severity": {s: sev_area.get(s, 0) for s in SEVERITIES}})
+    chart = bar_svg(
+        [a["title"].split("（")[0].split(" (")[0] for a in areas],
+        {pick(LABELS[sev], lang): [a["severity"][sev] for a in areas] for sev in SEVERITIES},
+        horizontal=True, size=(6.4, 2.6), title=pick(LABELS["findings"], lang),
+    )
     titles = {rid: pick(specs[rid].title, lang) for rid in specs}
     top = [dict(r, title=titles[r["rule_id"]]) for r in rows if r["severity"] == "high"][:12]
     kev_software = sorted({r["software_id"] for r in scan.kev_matches.to_pylist()}) if scan.kev else []
     return {
         "lang": lang, "L": _labels(lang), "as_of": scan.as_of, "as_of_inferred": scan.as_of_inferred,
-        "areas": areas, "top": top, "total": len(rows),
+        "areas": areas, "top": top, "total": len(rows), "chart": chart,
         "total_severity": {s: sum(a["severity"][s] for a in areas) for s in SEVERITIES},
         "counts": scan.counts, "kev": scan.kev, "kev_software": len(kev_software),
         "kev_method": pick(KEV_METHOD, lang), "kev_limits": pick(KEV_LIMITS, lang),
