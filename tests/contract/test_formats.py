@@ -158,3 +158,53 @@ def _d(text: str) -> object:
     from datetime import date
 
     return date.fromisoformat(text)
+
+
+def _odd_workbook(path: Path) -> None:
+    from datetime import datetime
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "customers"  # rows 1-2 stay empty: the header sits on sheet row 3
+    header = "customer_id,birth_date,branch_id,investment_experience,risk_tolerance,investment_purpose,is_professional"
+    for col, name in enumerate(header.split(","), start=1):
+        ws.cell(row=3, column=col, value=name)
+    ws.append(["C1", _d("1945-01-02"), "B01", "over_5y", 3, "income", True])
+    ws.append([])  # sheet row 5 blank
+    ws.append(["C2", datetime(1990, 5, 6), "B02", "none", 1.0, "growth", False])
+    ws.append(["C3", "令和2年1月1日", "B01", "none", 7, "growth", None])  # row 7: risk out of range
+    ws.append(["C4", "1950-01-01", "B01", "none", 2, "growth", None, "stray"])  # row 8: cell past the header
+    wb.save(path)
+
+
+def test_xlsx_rows_are_sheet_rows_with_real_date_and_bool_cells(tmp_path: Path) -> None:
+    data = tmp_path / "x"
+    data.mkdir()
+    _odd_workbook(data / "customers.xlsx")
+    (data / "branches.csv").write_text("branch_id,name\nB01,本店\nB02,二号店\n", encoding="utf-8")
+    result = load_directory(data, lang="en")
+    assert [(i.row, i.column, i.code) for i in result.errors] == [
+        (7, "risk_tolerance", "out_of_range"),
+        (8, None, "bad_row"),
+    ]
+    assert result.tables == {}  # a failed batch hands nothing on
+
+
+def test_the_fast_and_the_careful_xlsx_readers_agree(tmp_path: Path) -> None:
+    from kansa.contract.xlsx import _read_slowly, read_sheet
+
+    path = tmp_path / "customers.xlsx"
+    _odd_workbook(path)
+    fast = read_sheet(path, "customers", "customers", "en")
+    slow = _read_slowly(path, "customers", "customers", "en")
+    assert fast.headers == slow.headers
+    assert fast.rows.to_pylist() == slow.rows.to_pylist() == [4, 6, 7]
+    assert fast.columns[0].to_pylist() == slow.columns[0].to_pylist() == ["C1", "C2", "C3"]
+    assert [(i.row, i.code) for i in fast.issues] == [(i.row, i.code) for i in slow.issues] == [(8, "bad_row")]
+    from kansa.contract.values import parse_bool, parse_date, parse_int
+
+    for reader in (fast, slow):
+        births = [parse_date(t) for t in reader.columns[1].to_pylist()]
+        assert [b.isoformat() for b in births] == ["1945-01-02", "1990-05-06", "2020-01-01"]
+        assert [parse_int(t) for t in reader.columns[4].to_pylist()] == [3, 1, 7]
+        assert [parse_bool(t) for t in reader.columns[6].to_pylist()[:2]] == [True, False]

@@ -14,10 +14,11 @@ import pyarrow as pa
 from kansa.contract.checks import check_foreign_keys, fk_in_use, warn
 from kansa.contract.headers import Mapping, read_mapping, resolve_header, table_for_name
 from kansa.contract.issues import Issue, make_issue, sort_key
-from kansa.contract.readers import RawTable, file_digest, read_csv, read_parquet, read_sheet, sheet_names
+from kansa.contract.readers import RawTable, file_digest, read_csv, read_parquet
 from kansa.contract.schema import TABLES, Domain, empty_table, tables_of
 from kansa.contract.validate import check_types, check_values, stage, typed_table
 from kansa.contract.values import JST
+from kansa.contract.xlsx import read_sheet, sheet_names
 from kansa.i18n import Lang
 from kansa.progress import progress_bar
 

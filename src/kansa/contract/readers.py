@@ -8,7 +8,6 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from pathlib import Path
 
 import numpy as np
@@ -236,71 +235,6 @@ def _read_csv_slowly(raw: RawTable, text: str, delimiter: str, lang: Lang) -> Ra
     raw.columns = [pa.array(c, pa.string()) for c in cells]
     raw.rows = pa.array(rows, pa.int64())
     return raw
-
-
-def cell_text(value: object) -> str:
-    """Render a spreadsheet cell as the text a person would type (dates ISO, 1.0 as 1)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ") if value.time() != time(0) else value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
-    return str(value)
-
-
-def read_sheet(path: Path, sheet: str, table: str, lang: Lang) -> RawTable:
-    """Read one worksheet into text columns; rows are the sheet's own row numbers."""
-    import openpyxl
-
-    raw = RawTable(table, path, sheet, [], [], pa.array([], pa.int64()))
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        ws = wb[sheet]
-        cells: list[list[str]] = []
-        rows: list[int] = []
-        for row_no, values in enumerate(ws.iter_rows(values_only=True), start=1):
-            texts = [cell_text(v) for v in values]
-            if not any(t.strip() for t in texts):
-                continue
-            if not raw.headers:
-                while texts and not texts[-1].strip():
-                    texts.pop()
-                raw.headers = texts
-                cells = [[] for _ in texts]
-                continue
-            n = len(raw.headers)
-            if any(t.strip() for t in texts[n:]):
-                raw.issues.append(
-                    make_issue("bad_row", lang, table, row_no, None, ",".join(texts), expected=n, actual=len(texts))
-                )
-                continue
-            texts = (texts + [""] * n)[:n]
-            rows.append(row_no)
-            for i, t in enumerate(texts):
-                cells[i].append(t)
-    finally:
-        wb.close()
-    if not raw.headers:
-        raw.issues.append(make_issue("empty_file", lang, table, 1))
-    raw.columns = [pa.array(c, pa.string()) for c in cells]
-    raw.rows = pa.array(rows, pa.int64())
-    return raw
-
-
-def sheet_names(path: Path) -> list[str]:
-    """Names of a workbook's worksheets."""
-    import openpyxl
-
-    wb = openpyxl.load_workbook(path, read_only=True)
-    try:
-        return list(wb.sheetnames)
-    finally:
-        wb.close()
 
 
 def _as_text(arr: pa.ChunkedArray) -> pa.Array:
