@@ -91,6 +91,25 @@ def test_any_auth_log_line_becomes_a_row_or_an_error(lines: list[tuple[str, str,
     rows_to_table(parser.rows)  # every row fits the typed schema
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(_HEADERS, _TAGS, _BODIES, st.text(max_size=40)) | st.text(max_size=80).map(lambda t: ("", "", "", t)),
+        max_size=15,
+    )
+)
+def test_the_fast_block_path_gives_the_same_table_as_line_by_line(lines: list[tuple[str, str, str, str]]) -> None:
+    text = "\n".join("".join(parts).replace("\n", " ").replace("\r", " ") for parts in lines)
+    one = AuthLogParser("f.log", mtime=datetime(2026, 11, 25, 12, 0))
+    one.feed_lines(text.split("\n"))
+    one.finish()
+    block = AuthLogParser("f.log", mtime=datetime(2026, 11, 25, 12, 0))
+    block.feed_block(text, 1)
+    block.finish()
+    assert block.table().equals(rows_to_table(one.rows))
+    assert block.errors == one.errors
+
+
 _JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=20),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=4),

@@ -13,6 +13,8 @@ import pytest
 from evtx import PyEvtxParser
 
 from kansa.cyber.logs import EVENT_TYPES, detect_format, parse_logs
+from kansa.cyber.logs.columns import rows_to_table
+from kansa.cyber.logs.syslog import AuthLogParser
 
 WINDOWS_TYPES = {
     "4624": "logon",
@@ -71,6 +73,18 @@ def test_auth_log_counts_match_raw_regex_counts(shared_data: Path, name: str) ->
     expected = _auth_counts(path.read_text(encoding="utf-8", errors="replace"))
     assert result.errors == []
     assert {t: n for t, n in result.counts.items() if n} == {t: n for t, n in expected.items() if n}
+
+
+@pytest.mark.parametrize("name", ["Linux_2k.log", "OpenSSH_2k.log", "elastic_examples_auth.log"])
+def test_fast_block_path_equals_the_line_by_line_path(shared_data: Path, name: str) -> None:
+    text = (shared_data / "linux_auth" / name).read_text(encoding="utf-8")
+    one = AuthLogParser(name, year=2020)
+    one.feed_lines(text.split("\n"))
+    one.finish()
+    block = AuthLogParser(name, year=2020)
+    block.feed_block(text, 1)
+    block.finish()
+    assert block.table().equals(rows_to_table(one.rows))
 
 
 def test_auth_log_has_the_event_kinds_the_issue_names(shared_data: Path) -> None:

@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from kansa.cyber.logs import detect
 from kansa.cyber.logs.columns import EVENTS_SCHEMA, Row, rows_to_table
-from kansa.cyber.logs.evtxlog import expected_records, parse_evtx
+from kansa.cyber.logs.evtxlog import ChunkView, chunk_count, expected_records, parse_evtx
 from kansa.cyber.logs.jsonlog import parse_access_events_json, parse_windows_json
 from kansa.cyber.logs.result import FileSummary, ParseError, ParseResult
 from kansa.cyber.logs.syslog import AuthLogParser
@@ -26,7 +26,8 @@ from kansa.cyber.logs.windows import resolve_sid
 
 Progress = Callable[[int], None]
 _BLOCK = 4 << 20
-_PARALLEL_MIN_BYTES = 8 << 20  # below this, starting worker processes costs more than it saves
+PARALLEL_MIN_BYTES = 8 << 20  # below this, starting worker processes costs more than it saves
+SPLIT_MIN_BYTES = 32 << 20  # an .evtx at least this big is cut into chunk ranges, one per worker
 
 
 class _Part:
@@ -66,18 +67,12 @@ def parse_logs(
             code = "unknown_format" if isinstance(exc, detect.UnknownFormat) else "unreadable_file"
             parts[len(formats) - 1] = _Part([], [ParseError(path.name, code, detail=str(exc)[:300])], "unknown")
 
-    evtx_jobs = [i for i, f in enumerate(formats) if f == detect.EVTX]
-    big = sum(_size(files_in[i]) for i in evtx_jobs)
+    evtx_files = [i for i, f in enumerate(formats) if f == detect.EVTX]
     n_workers = workers if workers is not None else min(2, os.cpu_count() or 1)
-    if len(evtx_jobs) > 1 and n_workers > 1 and (big >= _PARALLEL_MIN_BYTES or workers is not None):
-        with ProcessPoolExecutor(max_workers=n_workers) as pool:
-            for i, (table, errors, found) in zip(
-                evtx_jobs, pool.map(_evtx_job, [files_in[i] for i in evtx_jobs]), strict=True
-            ):
-                parts[i] = _Part(table, errors, detect.EVTX)
-                sids.update(found)
-                if progress:
-                    progress(files_in[i].stat().st_size)
+    evtx_bytes = sum(_size(files_in[i]) for i in evtx_files)
+    if evtx_files and n_workers > 1 and (evtx_bytes >= PARALLEL_MIN_BYTES or workers is not None):
+        for i, part in _parse_evtx_in_processes([(i, files_in[i]) for i in evtx_files], n_workers, sids, progress):
+            parts[i] = part
 
     for i, (path, fmt) in enumerate(zip(files_in, formats, strict=True)):
         if parts[i] is not None or fmt is None:
@@ -104,10 +99,40 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _evtx_job(path: Path) -> tuple[pa.Table, list[ParseError], dict[str, str]]:
-    """One .evtx in a worker process; the table crosses back as Arrow, not as Python rows."""
+def _parse_evtx_in_processes(
+    files: list[tuple[int, Path]], n_workers: int, sids: dict[str, str], progress: Progress | None
+) -> list[tuple[int, _Part]]:
+    """Parse .evtx files in worker processes; a big file is cut into chunk ranges, one per worker."""
+    jobs: list[tuple[int, Path, int, int]] = []
+    for i, path in files:
+        chunks = chunk_count(path)
+        if _size(path) >= SPLIT_MIN_BYTES and chunks >= 2 * n_workers:
+            bounds = [chunks * k // n_workers for k in range(n_workers + 1)]
+            jobs += [(i, path, bounds[k], bounds[k + 1]) for k in range(n_workers)]
+        else:
+            jobs.append((i, path, 0, -1))
+    pieces: dict[int, list[tuple[pa.Table, list[ParseError]]]] = {}
+    with ProcessPoolExecutor(max_workers=n_workers) as pool:
+        for (i, path, start, end), (table, errors, found) in zip(jobs, pool.map(_evtx_job, jobs), strict=True):
+            pieces.setdefault(i, []).append((table, errors))
+            sids.update(found)
+            if progress:
+                progress(_size(path) if end < 0 else (end - start) * 65536)
+    return [
+        (i, _Part(pa.concat_tables([t for t, _ in got]), [e for _, errs in got for e in errs], detect.EVTX))
+        for i, got in pieces.items()
+    ]
+
+
+def _evtx_job(job: tuple[int, Path, int, int]) -> tuple[pa.Table, list[ParseError], dict[str, str]]:
+    """One .evtx (or chunks [start, end) of it) in a worker process; the table crosses back as Arrow."""
+    _, path, start, end = job
     sids: dict[str, str] = {}
-    rows, errors = parse_evtx(path, path.name, sids, expected=expected_records(path))
+    if end < 0:
+        rows, errors = parse_evtx(path, path.name, sids, expected=expected_records(path))
+    else:
+        with ChunkView(path, start, end) as view:
+            rows, errors = parse_evtx(view, path.name, sids, expected=view.expected_records())
     return rows_to_table(rows), errors, sids
 
 
@@ -161,7 +186,7 @@ def _parse_syslog(
     mtime: datetime | None,
     source_zone: tzinfo | None,
     progress: Progress | None,
-) -> tuple[list[Row], list[ParseError]]:
+) -> tuple[pa.Table, list[ParseError]]:
     """Read big blocks, cut at the last newline, decode once, split on \\n only (line numbers as editors count)."""
     parser = AuthLogParser(name, year=year, mtime=mtime, source_zone=source_zone)
     lineno = 1
@@ -178,16 +203,16 @@ def _parse_syslog(
         if first:
             text = text.removeprefix("\ufeff")
             first = False
-        lineno = parser.feed_lines(text.split("\n"), lineno)
+        lineno = parser.feed_block(text.replace("\r\n", "\n"), lineno)
         if progress:
             progress(cut + 1)
     if tail:
         text = tail.decode("utf-8", errors="backslashreplace")
-        parser.feed(text.removeprefix("\ufeff") if first else text, lineno)
+        parser.feed_block(text.removeprefix("\ufeff") if first else text, lineno)
         if progress:
             progress(len(tail))
     parser.finish()
-    return parser.rows, parser.errors
+    return parser.table(), parser.errors
 
 
 def _parse_zip(

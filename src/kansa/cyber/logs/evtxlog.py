@@ -7,9 +7,12 @@ the chunk headers promise but nobody yielded are reported as one error per file.
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import re
 import struct
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -52,8 +55,78 @@ def _chunk_count(header: bytes) -> int:
     return int(last - first + 1) if last >= first and first > 0 else 0
 
 
+def chunk_count(path: str | Path) -> int:
+    """Number of 64 KiB chunks after the 4 KiB file header."""
+    return max(0, (os.path.getsize(path) - _FILE_HEADER) // _CHUNK)
+
+
+class ChunkView(io.RawIOBase):
+    """A read-only view of an .evtx holding only chunks [start, end): lets two processes share one big file."""
+
+    def __init__(self, path: str | Path, start: int, end: int) -> None:
+        """Open `path` and present its header (patched to `end - start` chunks) followed by those chunks."""
+        super().__init__()
+        self._file = open(path, "rb")  # noqa: SIM115 (closed with the view)
+        header = bytearray(self._file.read(_FILE_HEADER))
+        count = end - start
+        struct.pack_into("<Q", header, 8, 0)  # first chunk number
+        struct.pack_into("<Q", header, 16, max(0, count - 1))  # last chunk number
+        struct.pack_into("<H", header, 42, count & 0xFFFF)
+        struct.pack_into("<I", header, 124, zlib.crc32(bytes(header[:120])))
+        self._header = bytes(header)
+        self._base = _FILE_HEADER + start * _CHUNK
+        self._size = _FILE_HEADER + count * _CHUNK
+        self._pos = 0
+
+    def readable(self) -> bool:
+        """Always readable."""
+        return True
+
+    def seekable(self) -> bool:
+        """Always seekable."""
+        return True
+
+    def tell(self) -> int:
+        """Position in the view."""
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        """Move within the view."""
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._size}[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        """Fill `buffer` from the header or the chunks."""
+        view = memoryview(buffer).cast("B")
+        wanted = min(len(view), self._size - self._pos)
+        if wanted <= 0:
+            return 0
+        if self._pos < _FILE_HEADER:
+            n = min(wanted, _FILE_HEADER - self._pos)
+            view[:n] = self._header[self._pos : self._pos + n]
+        else:
+            self._file.seek(self._base + self._pos - _FILE_HEADER)
+            n = self._file.readinto(view[:wanted]) or 0
+        self._pos += n
+        return n
+
+    def close(self) -> None:
+        """Close the underlying file."""
+        self._file.close()
+        super().close()
+
+    def expected_records(self) -> int:
+        """Records announced by the chunk headers inside the view."""
+        total = 0
+        for i in range((self._size - _FILE_HEADER) // _CHUNK):
+            self._file.seek(self._base + i * _CHUNK)
+            total += _chunk_count(self._file.read(40))
+        return total
+
+
 def parse_evtx(
-    source: str | Path | IO[bytes],
+    source: str | Path | IO[bytes] | io.RawIOBase,
     name: str,
     sids: dict[str, str],
     *,

@@ -33,7 +33,10 @@ import re
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta, tzinfo
 
-from kansa.cyber.logs.columns import I_SUBJECT, I_TIME, UNKNOWN_USER, Row
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from kansa.cyber.logs.columns import EVENTS_SCHEMA, I_SUBJECT, I_TIME, UNKNOWN_USER, Row, rows_to_table
 from kansa.cyber.logs.result import ParseError
 from kansa.cyber.logs.times import aware_to_tokyo, local_to_tokyo
 
@@ -45,6 +48,19 @@ _ROLLOVER = timedelta(days=7)
 _STRAGGLER = timedelta(days=300)
 
 _SSHD_CLOSED = "pam_unix(sshd:session): session closed for user "
+# The fast path's header: the same split as `feed` (stamp, host, tag up to the first ": "); a tag holding
+# a ":" does not match and goes the slow way. Captures are costly in RE2, so the message is not captured.
+_HEADER_RE = (
+    r"^(?P<stamp>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ 0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9])"
+    r" (?P<host>[^ ]+) (?P<tag>[^:]*): "
+)
+# Lines that may hold an event (or need `feed`'s care): a handled program (sshd only with an event
+# message), a `message repeated`, an old PAM-style tag with "(". Match-only, so RE2 runs it as a DFA.
+_MAY_HOLD_EVENT_RE = (
+    r"^.{15} [^ ]+ (?:(?:sshd|sshd-session)(?:\[[^:]*)?: "
+    r"(?:Accepted |Failed |message repeated |pam_unix\(sshd:session\): session closed for user )"
+    r"|(?:sudo|su|useradd|usermod|gpasswd|groupadd)(?:\[[^:]*)?: |[^:]*\(|[^:]*: message repeated )"
+)
 _RE_REPEAT = re.compile(r"message repeated (\d+) times: \[ ?(.*?) ?\]?$")
 _RE_ACCEPTED = re.compile(r"Accepted (\S+) for (.*?) from (\S+) port \d+")
 _RE_FAILED = re.compile(r"Failed (\S+) for (invalid user )?(.*?) from (\S+) port \d+")
@@ -86,6 +102,12 @@ class AuthLogParser:
         self._cache: dict[str, datetime] = {}
         self._bsd_rows: list[int] = []  # rows whose year was inferred (shifted by finish() if needed)
         self._su_open: dict[tuple[str, str, str], int] = {}
+        # block path: line numbers of `rows`, and the plain lines (no event) kept as Arrow columns
+        self._row_lines: list[int] = []
+        self._plain_lines: list[int] = []
+        self._plain_times: list[datetime] = []
+        self._plain_hosts: list[pa.Array] = []
+        self._plain_tags: list[pa.Array] = []
         self._handlers: dict[str, Handler] = {
             "sshd": self._sshd,
             "sshd-session": self._sshd,
@@ -106,6 +128,85 @@ class AuthLogParser:
         for n, line in enumerate(lines, start=first_lineno):
             feed(line, n)
         return n + 1
+
+    def feed_block(self, text: str, first_lineno: int) -> int:
+        """Parse many lines at once (the fast path); returns the next line number.
+
+        RE2 (Arrow) splits every header in C. Lines that can hold an event (the programs handled above,
+        `message repeated`, anything unusual) go through `feed` one by one; the rest, most of a real
+        auth log, only get their time computed in order (the year logic needs the order) and stay
+        Arrow columns. `table()` merges both back in line order. Same result as `feed` line by line.
+        """
+        lines = text.split("\n")
+        array = pa.array(lines, pa.string())
+        header = pc.extract_regex(array, _HEADER_RE)
+        tag = header.field("tag")
+        may_hold_event = pc.match_substring_regex(array, _MAY_HOLD_EVENT_RE)
+        slow = pc.or_(pc.invert(header.is_valid()), may_hold_event)
+        stamps = header.field("stamp").to_pylist()
+        slow_flags = slow.to_pylist()
+        cache_get = self._cache.get
+        bsd_time = self._bsd_time
+        feed = self.feed
+        rows = self.rows
+        row_lines = self._row_lines
+        plain_lines: list[int] = []
+        plain_times = self._plain_times
+        plain_index: list[int] = []
+        for i, (stamp, is_slow) in enumerate(zip(stamps, slow_flags, strict=True)):
+            lineno = first_lineno + i
+            if is_slow:
+                before = len(rows)
+                feed(lines[i], lineno)
+                if len(rows) > before:
+                    row_lines.append(lineno)
+                continue
+            when = cache_get(stamp)
+            if when is None:
+                try:
+                    when = bsd_time(stamp, _MONTHS[stamp[:3]])
+                except ValueError as exc:
+                    self.errors.append(
+                        ParseError(f"{self.name}:{lineno}", "bad_timestamp", detail=str(exc), value=lines[i][:200])
+                    )
+                    continue
+            plain_times.append(when)
+            plain_lines.append(lineno)
+            plain_index.append(i)
+        if plain_index:
+            take = pa.array(plain_index, pa.int64())
+            self._plain_lines.extend(plain_lines)
+            self._plain_hosts.append(pc.take(header.field("host"), take))
+            self._plain_tags.append(pc.take(tag, take))
+        return first_lineno + len(lines)
+
+    def table(self) -> pa.Table:
+        """All rows (events from `feed`, plain lines from `feed_block`) as one table in line order."""
+        events = rows_to_table(self.rows)
+        if not self._plain_lines:
+            return events
+        n = len(self._plain_lines)
+        tags = pa.chunked_array(self._plain_tags, pa.string()).combine_chunks()
+        program = pc.extract_regex(tags, r"^(?P<p>[^\[]*)").field("p")
+        empty_to_null = pc.if_else(pc.equal(program, ""), pa.scalar(None, pa.string()), program)
+        lines = pa.array(self._plain_lines, pa.int64())
+        nulls = pa.nulls(n, pa.string())
+        columns = {
+            "event_time": pa.array(self._plain_times, pa.timestamp("us")),
+            "asset_id": nulls,
+            "host": pa.chunked_array(self._plain_hosts, pa.string()).combine_chunks(),
+            "username": pa.array([UNKNOWN_USER] * n, pa.string()),
+            "event_type": pa.array(["other"] * n, pa.string()),
+            "source": pc.binary_join_element_wise(self.name, pc.cast(lines, pa.string()), ":"),
+            "event_id": empty_to_null,
+            "process": pc.if_else(pc.equal(tags, ""), pa.scalar(None, pa.string()), tags),
+            "repeated": pa.array([1] * n, pa.int64()),
+        }
+        plain = pa.table([columns.get(f.name, pa.nulls(n, f.type)) for f in EVENTS_SCHEMA], schema=EVENTS_SCHEMA)
+        if not self.rows:
+            return plain
+        order = pc.sort_indices(pa.concat_arrays([pa.array(self._row_lines, pa.int64()), lines]))
+        return pa.concat_tables([events, plain]).take(order)
 
     def feed(self, line: str, lineno: int) -> None:
         """Parse one line (without its newline); a corrupt line becomes an error, never an exception."""
@@ -187,7 +288,9 @@ class AuthLogParser:
 
     def finish(self) -> None:
         """Shift inferred years so the last line falls in the file's mtime year (no-op when year was given)."""
-        if self._year_given or self._mtime is None or self._last_local is None or not self._bsd_rows:
+        if self._year_given or self._mtime is None or self._last_local is None:
+            return
+        if not self._bsd_rows and not self._plain_times:
             return
         last = self._last_local
         target = self._mtime.year
@@ -203,6 +306,7 @@ class AuthLogParser:
         for i in self._bsd_rows:
             row = rows[i]
             rows[i] = (_shift_years(row[I_TIME], delta), *row[1:])
+        self._plain_times = [_shift_years(t, delta) for t in self._plain_times]
 
     # ---- programs --------------------------------------------------------------------------------
 
@@ -237,9 +341,9 @@ class AuthLogParser:
                     return (when, None, host, user, kind, None, "pam", source, "sshd", None, user, None, None,
                             None, legacy, tag, None, None, rep)  # fmt: skip
         elif msg.startswith(_SSHD_CLOSED):
-            user = msg[len(_SSHD_CLOSED) :].split(" ", 1)[0].split("(", 1)[0]
-            return (when, None, host, user, "logoff", None, None, source, "sshd", None, user, None, None, None,
-                    None, tag, None, None, rep)  # fmt: skip
+            user = msg[len(_SSHD_CLOSED) :].split(" ", 1)[0].split("(", 1)[0] or None
+            return (when, None, host, user or UNKNOWN_USER, "logoff", None, None, source, "sshd", None, user, None,
+                    None, None, None, tag, None, None, rep)  # fmt: skip
         return None
 
     def _sudo(

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from kansa.cyber.logs.columns import UNKNOWN_USER, Row
-from kansa.cyber.logs.times import aware_to_tokyo, parse_dotnet_date, parse_iso_utc, utc_to_tokyo
+from kansa.cyber.logs.times import JST_OFFSET, aware_to_tokyo, parse_dotnet_date, parse_iso_utc, utc_to_tokyo
 
 _TYPES = {
     4624: "logon",
@@ -46,15 +46,17 @@ _WELL_KNOWN_SIDS = {
 _WELL_KNOWN_RIDS = {"500": "Administrator", "501": "Guest", "502": "krbtgt"}
 
 
+_NONE = frozenset(("", "-"))
+
+
 def _text(data: Mapping[str, Any], key: str) -> str | None:
-    """A field as text; Windows' "-" and empty mean none."""
+    """A field as written; Windows' "-" and empty mean none."""
     value = data.get(key)
     if value is None:
         return None
-    if not isinstance(value, str):
+    if value.__class__ is not str:
         value = str(value)
-    value = value.strip()
-    return None if value in ("", "-") else value
+    return None if value in _NONE else value
 
 
 def member_name(data: Mapping[str, Any]) -> str | None:
@@ -109,7 +111,7 @@ def windows_row(
         logon_type = _text(data, "LogonType")
         ip = _text(data, "IpAddress")
         process = _text(data, "ProcessName")
-    if sids is not None and security:
+    if sids is not None and event_type != "other":
         _learn(sids, data, event_id)
     return (when, None, host, user or UNKNOWN_USER, event_type, ip, logon_type, source, str(event_id), channel,
             target, subject, sid, None, auth, process, result, privileges, 1)  # fmt: skip
@@ -186,7 +188,11 @@ def _flatten_other(record: Mapping[str, Any]) -> tuple[int, Any, Any, datetime, 
 def flatten_evtx(event: Mapping[str, Any]) -> tuple[int, str | None, str, datetime, Any, Mapping[str, Any]]:
     """The same as `flatten` for the inside of evtx JSON's `Event` object (the .evtx fast path)."""
     system = event["System"]
-    when = _time_or_fail(_system_time(system.get("TimeCreated")))
+    try:  # the usual shape, read without detours: {"#attributes": {"SystemTime": "...Z"}}
+        stamp = system["TimeCreated"]["#attributes"]["SystemTime"]
+        when = datetime.fromisoformat(stamp[:-1]) + JST_OFFSET if stamp[-1] == "Z" else _time_or_fail(stamp)
+    except (KeyError, TypeError, IndexError, ValueError):
+        when = _time_or_fail(_system_time(system.get("TimeCreated")))
     data = event.get("EventData")
     if not isinstance(data, Mapping):
         user_data = event.get("UserData")
