@@ -89,7 +89,7 @@ def make_data(out: Path, rows: int, seed: int = 7) -> None:
         a = int(amount[i])
         approval = f"{days[di[i]].isoformat()} 09:30:00" if i % 3 == 0 else ""
         lines.append(
-            f"T{i:09d},{d},C{cust[i]:07d},P{prod[i]:04d},{side[i]},{a},{a // 100},"
+            f'T{i:09d},{d},C{cust[i]:07d},P{prod[i]:04d},{side[i]},"{a:,}",{a // 100},'
             f"B{cust[i] % _BRANCHES:03d},S{staff[i]:05d},{channel[i]},{'有' if i % 2 else '無'},{approval}"
         )
     _write(out / "trades.csv", header, lines)

@@ -44,13 +44,16 @@ def fk_in_use(con: duckdb.DuckDBPyConnection, spec: TableSchema, column: str) ->
     return con.execute(f"SELECT count(*) FROM {w} WHERE {q(column)} IS NOT NULL").fetchone() != (0,)
 
 
-def _market_closed(d: date) -> str | None:
+def _market_closed(d: date, lang: Lang) -> str | None:
+    """Why the market was closed on `d` (weekend, public holiday, 12/31-1/3), or None on a business day."""
+    ja = lang == "ja"
     if d.weekday() >= 5:
-        return "土曜" if d.weekday() == 5 else "日曜"
+        return ("土曜" if ja else "Saturday") if d.weekday() == 5 else ("日曜" if ja else "Sunday")
     if jpholiday.is_holiday(d):
-        return jpholiday.is_holiday_name(d) or "祝日"
+        name = jpholiday.is_holiday_name(d) or "祝日"
+        return name if ja else f"public holiday {name}"
     if (d.month, d.day) in ((12, 31), (1, 1), (1, 2), (1, 3)):
-        return "年末年始"
+        return "年末年始" if ja else "year-end holidays"
     return None
 
 
@@ -77,7 +80,7 @@ def warn(
         days = [
             d for (d,) in con.execute(f"SELECT DISTINCT trade_date FROM {w} WHERE trade_date IS NOT NULL").fetchall()
         ]
-        closed = {d: why for d in days if (why := _market_closed(d))}
+        closed = {d: why for d in days if (why := _market_closed(d, lang))}
         if closed:
             col = spec.column("trade_date")
             con.register("_closed", pa.table({"d": pa.array(list(closed), pa.date32())}))

@@ -302,8 +302,15 @@ def fast_sql(column: Column, v: str) -> str:
             f"CASE WHEN lower({v}) IN ({_sql_list(TRUE_WORDS)}) THEN true "
             f"WHEN lower({v}) IN ({_sql_list(FALSE_WORDS)}) THEN false END"
         )
+    # Thousands separators (1,000,000) are how CP932 exports write amounts: the fast path takes them too.
     if kind == "int":
-        return f"CASE WHEN regexp_full_match({v}, '-?[0-9]{{1,18}}') THEN TRY_CAST({v} AS BIGINT) END"
+        return (
+            f"CASE WHEN regexp_full_match({v}, '-?([0-9]{{1,18}}|[0-9]{{1,3}}(,[0-9]{{3}}){{1,5}})') "
+            f"THEN TRY_CAST(replace({v}, ',', '') AS BIGINT) END"
+        )
     if kind in ("decimal", "rate"):
-        return f"CASE WHEN regexp_full_match({v}, '-?[0-9]+(\\.[0-9]+)?') THEN TRY_CAST({v} AS DOUBLE) END"
+        return (
+            f"CASE WHEN regexp_full_match({v}, '-?([0-9]+|[0-9]{{1,3}}(,[0-9]{{3}})+)(\\.[0-9]+)?') "
+            f"THEN TRY_CAST(replace({v}, ',', '') AS DOUBLE) END"
+        )
     return f"CASE WHEN {v} IN ({_sql_list(column.enum)}) THEN {v} END"
