@@ -145,3 +145,17 @@ def test_windows_rules_meet_the_bar_when_nxlog_times_carry_their_zone(tmp_path: 
     for rule_id in sorted(WINDOWS_RULES):
         got = {r["entity_id"] for r in scan.flags.to_pylist() if r["rule_id"] == rule_id}
         assert got == key[rule_id]["flag"], rule_id
+
+
+def test_the_scan_reads_a_loaded_workspace_read_only(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    generate_cyber(data, assets=30, seed=6)
+    runner = CliRunner()
+    loaded = runner.invoke(app, ["load", str(data), "--workspace", str(tmp_path / "ws")])
+    assert loaded.exit_code == 0, loaded.output
+    scan = run_cyber_scan(workspace=tmp_path / "ws", out=tmp_path / "out", logs=[data / "logs" / "auth.log"],
+                          pdf=False)
+    key = _answer_key(data)
+    got = {r["entity_id"] for r in scan.flags.to_pylist() if r["rule_id"] == "account_created_outside_register"}
+    assert got == {e for e in key["account_created_outside_register"]["flag"] if e.startswith("auth.log:")}
+    assert scan.counts["assets"] > 30 and scan.files["report.html"].exists()
