@@ -17,7 +17,8 @@ FFIEC = "ffiec_cat/ffiec_cat_declarative_statements.csv"
 
 def test_nist_csf_imports_every_active_subcategory(shared_data: Path) -> None:
     elements = json.loads((shared_data / CPRT).read_text(encoding="utf-8"))["response"]["elements"]["elements"]
-    withdrawn = {e["element_identifier"].removeprefix("WR-") for e in elements if e["element_type"] == "withdraw_reason"}
+    withdrawn = {e["element_identifier"].removeprefix("WR-") for e in elements
+                 if e["element_type"] == "withdraw_reason"}
     active = {t: {e["element_identifier"] for e in elements if e["element_type"] == t
                   and e["element_identifier"] not in withdrawn} for t in ("function", "category", "subcategory")}
     fw = parse_framework(import_nist_csf(shared_data / CPRT))

@@ -48,7 +48,8 @@ def test_the_workbook_has_instructions_dropdowns_protection_and_hidden_metadata(
     assert (meta["framework_id"], meta["framework_version"], meta["institution_id"]) == ("test-fw", "2026.1", "B001")
     assert meta["checksum"] == question_set_checksum(small)
     ws = wb["回答"]
-    assert [ws.cell(3, c).value for c in range(1, 11)][5:] == ["質問", "解説・着眼点", "回答(選択)", "コメント", "根拠資料"]
+    headers = [ws.cell(3, c).value for c in range(1, 11)]
+    assert headers[5:] == ["質問", "解説・着眼点", "回答(選択)", "コメント", "根拠資料"]
     assert ws.cell(4, 2).value == "GOV-01-1" and ws.cell(4, 5).value == "基本"
     assert ws.protection.sheet and wb.security.lockStructure
     assert ws.cell(4, 6).protection.locked and not ws.cell(4, 8).protection.locked
@@ -169,5 +170,5 @@ def test_a_store_refuses_answers_to_another_framework(tmp_path: Path, template: 
     path.write_text(yaml.safe_dump(small_doc, allow_unicode=True), encoding="utf-8")
     from kansa.cyber.assessment.errors import AssessmentError
 
-    with pytest.raises(AssessmentError, match="test-fw 2026.1"):
+    with pytest.raises(AssessmentError, match=r"test-fw 2026\.1"):
         import_answers([tmp_path / "f.xlsx"], store, load_framework(path))
