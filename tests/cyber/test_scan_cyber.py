@@ -159,3 +159,16 @@ def test_the_scan_reads_a_loaded_workspace_read_only(tmp_path: Path) -> None:
     got = {r["entity_id"] for r in scan.flags.to_pylist() if r["rule_id"] == "account_created_outside_register"}
     assert got == {e for e in key["account_created_outside_register"]["flag"] if e.startswith("auth.log:")}
     assert scan.counts["assets"] > 30 and scan.files["report.html"].exists()
+
+
+def test_bad_input_stops_the_scan_naming_table_row_column_and_value(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    generate_cyber(data, assets=20, seed=3)
+    lines = (data / "assets.csv").read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace('"server"', '"mainframe"', 1)
+    assert "mainframe" in lines[2]
+    (data / "assets.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["cyber", "scan", str(data), "--out", str(tmp_path / "out"), "--lang", "en"])
+    assert result.exit_code == 1
+    assert "assets / 3 / asset_type / mainframe" in result.output
+    assert not (tmp_path / "out" / "flags.csv").exists()

@@ -61,7 +61,11 @@ def scan_command(
     from kansa.engine import SpecError
     from kansa.progress import progress_bar
 
-    language = check_lang(lang)
+    try:
+        language = check_lang(lang)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    when = _as_of(as_of)
     en = language == "en"
     if (data_dir is None) == (workspace is None):
         raise typer.BadParameter("DATA_DIR か --workspace の一方を指定 / give DATA_DIR or --workspace, not both")
@@ -71,12 +75,16 @@ def scan_command(
     try:
         with progress_bar() as progress:
             scan = run_cyber_scan(data_dir, workspace, out=out, logs=logs, kev=kev, params=params,
-                                  as_of=_as_of(as_of), lang=language, year=year, tz=tz, progress=progress,
+                                  as_of=when, lang=language, year=year, tz=tz, progress=progress,
                                   pdf=not no_pdf)
     except LoadFailed as exc:
-        for issue in list(getattr(exc, "issues", []))[:50]:
-            console.print(f"[red]{issue}[/red]")
-        console.print(f"[red]{'load failed' if en else '取込に失敗しました'}: {exc}[/red]")
+        issues = [i for i in getattr(exc, "issues", []) if getattr(i, "level", "error") == "error"]
+        for issue in issues[:50]:
+            where = " / ".join(str(getattr(issue, k)) for k in ("table", "row", "column", "value")
+                               if getattr(issue, k, None) not in (None, ""))
+            console.print(f"[red]  {where}: {getattr(issue, 'message', issue)}[/red]")
+        console.print(f"[red]{'load failed' if en else '取込に失敗しました'} ({len(issues)}): "
+                      f"{'fix the input and run again' if en else '入力を修正して再実行してください'}[/red]")
         raise typer.Exit(1) from exc
     except (KevFileError, SpecError, ValueError) as exc:
         console.print(f"[red]{exc}[/red]")
