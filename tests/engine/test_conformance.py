@@ -147,3 +147,21 @@ def test_every_conduct_rule_gives_identical_flags_on_duckdb_and_spark(
                for rid in sorted({r[0] for r in ours + theirs})}
     for rid, (a, b) in by_rule.items():
         assert a == b, f"{rid}: DuckDB and Spark disagree"
+
+
+@pytest.mark.spark
+def test_the_banned_year_difference_really_differs_between_engines(spark: Any) -> None:
+    # Why the linter bans date_diff('year', ...): one day before the 80th birthday DuckDB counts 80
+    # calendar-year boundaries, Spark's floor(months_between / 12) says 79, and age_years says 79 on both.
+    import duckdb
+    import sqlglot
+
+    from kansa.engine.macros import expand_macros
+
+    raw = "SELECT date_diff('year', DATE '1946-03-01', DATE '2026-02-28') AS v"
+    duck = duckdb.connect().execute(raw).fetchone()
+    spk = spark.sql(sqlglot.transpile(raw, read="duckdb", write="spark")[0]).collect()[0][0]
+    assert duck is not None and duck[0] == 80 and spk == 79
+    portable = expand_macros(sqlglot.parse_one("SELECT age_years(DATE '1946-03-01', DATE '2026-02-28') AS v",
+                                               read="duckdb"), "spark")
+    assert spark.sql(portable.sql("spark")).collect()[0][0] == 79

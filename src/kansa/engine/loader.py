@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -15,6 +16,7 @@ from kansa.engine.flags import CONDUCT_ENTITIES, CYBER_ENTITIES, SEVERITIES
 from kansa.engine.spec import DOMAINS, PARAM_TYPES, RESERVED_PARAMS, ParamSpec, RuleSpec, SpecError, coerce_value
 
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+_FOLD_JA = re.compile(r"(?<=[^\x00-\x7F])\s+(?=[^\x00-\x7F])")
 _REQUIRED = ("id", "domain", "entity_type", "severity", "title", "rationale", "references", "tables", "sql", "reason")
 _OPTIONAL = ("params",)
 _PARAM_KEYS = ("type", "default", "min", "max", "description")
@@ -30,7 +32,9 @@ def _bilingual(raw: Mapping[str, Any], key: str, path: Path | None) -> dict[str,
     extra = set(value) - {"ja", "en"}
     if extra:
         raise SpecError(path, key, f"unknown languages {sorted(extra)} / 不明な言語です")
-    return {"ja": value["ja"].strip(), "en": value["en"].strip()}
+    # YAML folding (>-) joins lines with a space; Japanese puts none between full-width characters.
+    ja = _FOLD_JA.sub("", value["ja"].strip())
+    return {"ja": ja, "en": value["en"].strip()}
 
 
 def _param(name: str, raw: Any, path: Path | None) -> ParamSpec:
@@ -141,7 +145,14 @@ def load_catalog(domain: str) -> list[RuleSpec]:
     folder = catalog_dir(domain)
     if not folder.is_dir():
         return []
-    specs = [load_spec(p) for p in sorted(folder.glob("*.yaml"))]
+    files = tuple((p, p.stat().st_mtime_ns) for p in sorted(folder.glob("*.yaml")))
+    return list(_load_files(domain, files))
+
+
+@functools.lru_cache(maxsize=8)
+def _load_files(domain: str, files: tuple[tuple[Path, int], ...]) -> tuple[RuleSpec, ...]:
+    # keyed on modification times: an edited file is read again, an unchanged catalog is not re-linted
+    specs = tuple(load_spec(p) for p, _mtime in files)
     for spec in specs:
         if spec.domain != domain:
             raise SpecError(spec.path, "domain", f"{spec.domain!r} in the {domain} catalog / 領域が置き場所と違います")
