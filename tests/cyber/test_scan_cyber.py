@@ -80,6 +80,7 @@ def test_the_report_has_every_section_and_the_backup_matrix(synth_scan: tuple[Pa
     assert 'id="backup-matrix"' in html and "3-2-1" in html
     assert 'id="kev-method"' in html and "KEVは影響を受けるバージョンを掲載しない" in html
     assert "auth.log:" in html                      # raw log pointers next to log findings
+    assert all(digest in html for digest in scan.logs.sha256.values()) and len(scan.logs.sha256) == 2
     assert scan.backup_matrix and all("meets_321" in m for m in scan.backup_matrix)
     assert scan.as_of.isoformat() == "2026-03-31" and scan.as_of_inferred   # synth's as-of, read from the registers
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -41,6 +42,16 @@ class LogInput:
     counts: dict[str, int] = field(default_factory=dict)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (source, reason)
     files: list[dict[str, Any]] = field(default_factory=list)
+    sha256: dict[str, str] = field(default_factory=dict)  # input path -> SHA-256, so the evidence can be re-found
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 @dataclass
@@ -114,6 +125,7 @@ def parse_log_files(paths: Sequence[Path], *, year: int | None = None, tz: str =
     info.events = events.num_rows
     info.counts = dict(result.counts)
     info.errors = [(e.source, e.reason(lang)) for e in result.errors]
+    info.sha256 = {str(p): file_sha256(p) for p in files}
     info.files = [
         {"path": f.path, "format": f.format, "size": f.size, "events": f.events, "errors": f.errors}
         for f in result.files
