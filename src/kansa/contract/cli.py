@@ -55,12 +55,11 @@ def _summary(result: LoadResult, console: Console, lang: Lang) -> None:
         t = Table(
             title=("最初のエラー" if ja else "First errors") + f" ({min(len(errors), _FIRST_SHOWN)}/{len(errors)})"
         )
-        for head in (
-            ("表", "行", "列", "値", "コード", "内容") if ja else ("table", "row", "column", "value", "code", "message")
-        ):
-            t.add_column(head)
+        heads_ja = ("ファイル", "行", "列", "値", "コード", "内容")
+        for head in heads_ja if ja else ("file", "row", "column", "value", "code", "message"):
+            t.add_column(head, overflow="fold")
         for i in errors[:_FIRST_SHOWN]:
-            t.add_row(i.table, str(i.row or ""), i.column or "", i.value or "", i.code, i.message)
+            t.add_row(i.file or i.table, str(i.row or ""), i.column or "", i.value or "", i.code, i.message)
         console.print(t)
     t = Table(title="入力ファイル" if ja else "Input files")
     for head in (

@@ -115,6 +115,7 @@ class Issue:
     code: str
     message: str
     level: Level = "error"
+    file: str | None = None  # the file (or workbook[sheet]) the table came from, for people to find it
 
     @property
     def is_error(self) -> bool:

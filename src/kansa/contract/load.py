@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping as AbcMapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -225,7 +225,8 @@ def load_directory(
                     result.issues.append(make_issue("absent_table", lang, name))
     finally:
         con.close()
-    result.issues.sort(key=sort_key)
+    label = {s.table: s.label for s in sources}
+    result.issues = sorted((replace(i, file=label.get(i.table)) for i in result.issues), key=sort_key)
     return result
 
 
