@@ -101,5 +101,6 @@ def test_it_flags_late_reports_and_high_incidents_left_open() -> None:
     ]}
     flags = run(tables, "incident_late_report").flags
     assert flagged(flags) == {"LATE", "NEVER", "OPEN"}
-    reasons = {r["entity_id"]: r["reason"] for r in flags.to_pylist()}
-    assert "not_reported" in reasons["NEVER"] and "open_too_long" in reasons["OPEN"]
+    rows = {r["entity_id"]: r for r in flags.to_pylist()}
+    assert '"issue":"not_reported"' in rows["NEVER"]["evidence"] and "未報告" in rows["NEVER"]["reason"]
+    assert '"issue":"open_too_long"' in rows["OPEN"]["evidence"] and "長期未完了" in rows["OPEN"]["reason"]

@@ -99,5 +99,6 @@ def test_it_flags_self_approved_requests_and_use_before_approval() -> None:
         ],
     }, events)
     assert flagged(flags, "request_self_approved") == {"R1", "R2", "R3"}
-    issues = {r["entity_id"]: r["reason"] for r in flags.to_pylist() if r["rule_id"] == "request_self_approved"}
-    assert "used_before_approval" in issues["R3"] and "self_approved" in issues["R1"]
+    rows = {r["entity_id"]: r for r in flags.to_pylist() if r["rule_id"] == "request_self_approved"}
+    assert '"issue":"used_before_approval"' in rows["R3"]["evidence"] and "承認前の使用" in rows["R3"]["reason"]
+    assert '"issue":"self_approved"' in rows["R1"]["evidence"] and "自己承認" in rows["R1"]["reason"]
