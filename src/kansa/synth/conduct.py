@@ -31,7 +31,7 @@ from kansa.synth.tables import (
 from kansa.synth.writer import Encoding, Format, Output, build_table
 
 CHUNK = 50_000
-HOLDINGS_PER_CUSTOMER = 8.8  # calibrated so a customer averages about 10 trades
+HOLDINGS_PER_CUSTOMER = 9.95  # calibrated so a customer averages about 10 trades
 CONDUCT_TABLES = ["customers", "products", "trades", "positions", "complaints", "branches", "staff"]
 _CATEGORIES = list(COMPLAINT_TEXTS)
 
