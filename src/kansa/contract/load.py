@@ -187,8 +187,8 @@ def load_directory(
             for source in sources:
                 started = time.perf_counter()
                 bar.update(task, description=f"{source.label}")
-                digest, size = file_digest(source.path)
                 raw = _read(source, lang)
+                digest, size = raw.digest or file_digest(source.path)
                 result.issues += raw.issues
                 if raw.headers and not any(i.is_error and i.code != "bad_row" for i in raw.issues):
                     present, header_issues = map_headers(raw, user_map, lang)

@@ -35,6 +35,7 @@ class RawTable:
     rows: pa.Array  # int64: header is row 1, the first data row is 2 (xlsx: the sheet row)
     encoding: str | None = None
     issues: list[Issue] = field(default_factory=list)
+    digest: tuple[str, int] | None = None  # SHA-256 and size of exactly the bytes parsed (CSV)
 
     @property
     def num_rows(self) -> int:
@@ -137,6 +138,7 @@ def read_csv(path: Path, table: str, lang: Lang) -> RawTable:
     """Read a CSV/TSV into text columns; encoding detected; row-level issues for broken rows."""
     raw = RawTable(table, path, None, [], [], pa.array([], pa.int64()))
     original = path.read_bytes()
+    raw.digest = hashlib.sha256(original).hexdigest(), len(original)  # provenance of the very bytes parsed
     encoding, bad = detect_encoding(original)
     data: bytes | bytearray | None = original
     if encoding == "cp932" and not bad:

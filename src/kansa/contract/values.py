@@ -12,9 +12,6 @@ from kansa.jpdate import EraDateError, parse_era_date
 
 JST = timezone(timedelta(hours=9))  # Japan has kept +09:00 without daylight saving since 1951
 
-# Characters trimmed around every cell, including the ideographic space Japanese exports pad with.
-TRIM_CHARS = " \t\r\n\u3000"
-
 TRUE_WORDS = frozenset({"true", "t", "1", "yes", "y", "有", "あり", "○", "◯", "〇", "はい", "済", "可"})
 FALSE_WORDS = frozenset({"false", "f", "0", "no", "n", "無", "なし", "×", "✕", "いいえ", "未", "否"})
 
