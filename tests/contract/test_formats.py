@@ -59,6 +59,10 @@ def test_it_reports_rows_with_the_wrong_number_of_fields(write_conduct: WriteCon
     result = load_directory(data, lang="en")
     bad = [(i.row, i.code) for i in result.errors if i.table == "branches"]
     assert bad == [(4, "bad_row"), (5, "bad_row")]  # row 3 is blank: counted, not an error
+    # a quoted line break inside a value is one row, not two, for the rows that follow
+    branches = 'branch_id,name,region\nB01,"本店\n（旧館）",関東\nB02,二号店\nB03,三号店,関西\n'
+    result = load_directory(write_conduct("multi", branches=branches), lang="en")
+    assert [(i.row, i.code) for i in result.errors if i.table == "branches"] == [(3, "bad_row")]
 
 
 def test_quoted_line_breaks_and_thousands_separators_keep_row_numbers(tmp_path: Path) -> None:

@@ -100,3 +100,12 @@ def test_load_help_explains_itself() -> None:
     out = runner.invoke(app, ["load", "--help"])
     assert out.exit_code == 0
     assert "--errors-out" in out.output and "--mapping" in out.output
+
+
+def test_a_bad_mapping_file_is_a_usage_error(write_conduct: WriteConduct, tmp_path: Path) -> None:
+    mapping = tmp_path / "map.csv"
+    mapping.write_text("table,source_header,column\nnot_a_table,x,y\n", encoding="utf-8")
+    out = runner.invoke(app, ["load", str(write_conduct()), "-w", str(tmp_path / "ws"), "--mapping", str(mapping)])
+    assert out.exit_code == 2
+    assert "not_a_table" in out.output
+    assert not (tmp_path / "ws").exists()

@@ -6,6 +6,7 @@ import csv
 from collections import Counter
 from pathlib import Path
 
+import duckdb
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -115,7 +116,15 @@ def load_command(
         if errors_out is not None:
             console.print(("エラー一覧: " if ja else "Full list: ") + str(errors_out))
         raise typer.Exit(1)
-    load_id = Workspace(workspace).replace(result)
+    try:
+        load_id = Workspace(workspace).replace(result)
+    except (duckdb.Error, OSError) as exc:  # e.g. the database is open in another process: nothing was written
+        console.print(
+            f"[red]ワークスペースに書き込めません（変更なし）: {exc}[/red]"
+            if ja
+            else f"[red]Cannot write the workspace (left unchanged): {exc}[/red]"
+        )
+        raise typer.Exit(1) from exc
     rows = sum(f.rows for f in result.files)
     console.print(
         f"[green]{len(result.files)} ファイル・{rows:,} 行を {workspace} に読み込みました（load_id {load_id}、"
