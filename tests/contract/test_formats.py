@@ -212,3 +212,14 @@ def test_the_fast_and_the_careful_xlsx_readers_agree(tmp_path: Path) -> None:
         assert [b.isoformat() for b in births] == ["1945-01-02", "1990-05-06", "2020-01-01"]
         assert [parse_int(t) for t in reader.columns[4].to_pylist()] == [3, 1, 7]
         assert [parse_bool(t) for t in reader.columns[6].to_pylist()[:2]] == [True, False]
+
+
+def test_a_damaged_workbook_or_parquet_file_is_reported_not_raised(write_conduct: WriteConduct) -> None:
+    data = write_conduct(staff=None, positions=None)
+    (data / "staff.xlsx").write_bytes(b"PK\x03\x04 this is not really a workbook")
+    (data / "positions.parquet").write_bytes(b"PAR1 nor a parquet file")
+    result = load_directory(data, lang="en")
+    codes = {(i.table, i.code) for i in result.errors}
+    assert ("staff", "unreadable_file") in codes
+    assert ("positions", "unreadable_file") in codes
+    assert result.tables == {}

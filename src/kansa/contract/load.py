@@ -92,6 +92,7 @@ def discover(data_dir: Path, domain: Domain | None, lang: Lang) -> tuple[list[So
     """Find one source per table: files named after tables, and workbook sheets named after tables."""
     wanted = set(tables_of(domain))
     found: dict[str, list[Source]] = {}
+    issues: list[Issue] = []
     for path in sorted(data_dir.iterdir()):
         if not path.is_file() or path.name.startswith(("~$", ".")):
             continue
@@ -101,7 +102,15 @@ def discover(data_dir: Path, domain: Domain | None, lang: Lang) -> tuple[list[So
             if table in wanted:
                 found.setdefault(table, []).append(Source(table, path, "parquet" if suffix == ".parquet" else "csv"))
         elif suffix in (".xlsx", ".xlsm"):
-            sheets = sheet_names(path)
+            try:
+                sheets = sheet_names(path)
+            except Exception as exc:  # a damaged or password-protected workbook: say so, keep checking the rest
+                issues.append(
+                    make_issue(
+                        "unreadable_file", lang, table or path.stem, None, None, path.name, detail=f"{path.name}: {exc}"
+                    )
+                )
+                continue
             named = [(table_for_name(s), s) for s in sheets]
             named = [(t, s) for t, s in named if t in wanted]
             if not named and table in wanted and sheets:
@@ -109,7 +118,6 @@ def discover(data_dir: Path, domain: Domain | None, lang: Lang) -> tuple[list[So
             for t, s in named:
                 assert t is not None
                 found.setdefault(t, []).append(Source(t, path, "xlsx", s))
-    issues: list[Issue] = []
     sources: list[Source] = []
     for table in TABLES:
         if table not in found:
@@ -187,7 +195,21 @@ def load_directory(
             for source in sources:
                 started = time.perf_counter()
                 bar.update(task, description=f"{source.label}")
-                raw = _read(source, lang)
+                try:
+                    raw = _read(source, lang)
+                except Exception as exc:  # whatever a library throws at a damaged file becomes an issue
+                    raw = RawTable(source.table, source.path, source.sheet, [], [], pa.array([], pa.int64()))
+                    raw.issues.append(
+                        make_issue(
+                            "unreadable_file",
+                            lang,
+                            source.table,
+                            None,
+                            None,
+                            source.label,
+                            detail=f"{source.label}: {exc}",
+                        )
+                    )
                 digest, size = raw.digest or file_digest(source.path)
                 result.issues += raw.issues
                 if raw.headers and not any(i.is_error and i.code != "bad_row" for i in raw.issues):
