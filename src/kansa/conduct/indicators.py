@@ -25,21 +25,24 @@ def age_sql(birth: str, at: str) -> str:
 _CAUTION = "coalesce(d.is_caution_product, d.is_complex OR d.risk_class >= 4)"
 
 
-def _buys(window_days: int) -> str:
-    """Each evaluation date's window of buys of risk products, with the customer's age at the trade date.
+def _windowed_buys(window_days: int, *, caution_only: bool) -> str:
+    """Each evaluation date's window of buys of risk products (`$dates`; a trade joins every window holding it).
 
-    A trade joins every date whose window holds it (`$dates`), so one pass serves all dates.
+    The customers join (for ages) is paid only on caution-product buys: the one figure that needs an age.
     """
+    age = f", {age_sql('c.birth_date', 't.trade_date')} AS age" if caution_only else ""
+    customers = "JOIN customers c ON c.customer_id = t.customer_id" if caution_only else ""
+    caution = f"AND {_CAUTION}" if caution_only else ""
     return f"""
         SELECT w.as_of, t.branch_id, t.amount_jpy, coalesce(t.fee_jpy, 0) AS fee_jpy, d.product_type,
-               coalesce(d.is_affiliated, false) AS affiliated,
-               {_CAUTION} AS caution, {age_sql("c.birth_date", "t.trade_date")} AS age
+               coalesce(d.is_affiliated, false) AS affiliated {age}
         FROM trades t
         JOIN products d ON d.product_id = t.product_id
-        JOIN customers c ON c.customer_id = t.customer_id
+        {customers}
         JOIN (SELECT unnest($dates::DATE[]) AS as_of) w
           ON t.trade_date <= w.as_of AND t.trade_date > w.as_of - INTERVAL {int(window_days)} DAY
-        WHERE t.side = 'buy' AND d.product_type <> 'deposit'
+        WHERE t.side = 'buy' AND d.product_type <> 'deposit' {caution}
+          AND t.trade_date <= $last AND t.trade_date > $first - INTERVAL {int(window_days)} DAY
     """
 
 
@@ -48,24 +51,49 @@ def _ratio(num: float | None, den: float | None) -> float | None:
     return (num or 0) / den if den else None
 
 
+def _date_params(dates: Sequence[date]) -> dict[str, Any]:
+    """Query parameters for the windows of `dates` (the first and last bound the trades read)."""
+    return {"dates": list(dates), "first": min(dates), "last": max(dates)}
+
+
+def _caution_ages(
+    con: duckdb.DuckDBPyConnection, dates: Sequence[date], window_days: int
+) -> dict[date, dict[str, Any]]:
+    """Per date: caution-product buys and the shares of them by customers aged 75+ and 80+ (count and amount)."""
+    rows = con.execute(f"""
+        WITH b AS ({_windowed_buys(window_days, caution_only=True)})
+        SELECT as_of, count(*), sum(amount_jpy),
+               count(*) FILTER (WHERE age >= 75), sum(amount_jpy) FILTER (WHERE age >= 75),
+               count(*) FILTER (WHERE age >= 80), sum(amount_jpy) FILTER (WHERE age >= 80)
+        FROM b GROUP BY as_of
+    """, _date_params(dates)).fetchall()
+    out: dict[date, dict[str, Any]] = {d: {
+        "caution_buys": 0, "caution_buys_age75_share": None, "caution_buys_age80_share": None,
+        "caution_amount_age75_share": None, "caution_amount_age80_share": None} for d in dates}
+    for as_of, cn, camt, c75, a75, c80, a80 in rows:
+        out[as_of] = {"caution_buys": int(cn),
+                      "caution_buys_age75_share": _ratio(c75, cn), "caution_buys_age80_share": _ratio(c80, cn),
+                      "caution_amount_age75_share": _ratio(a75, camt), "caution_amount_age80_share": _ratio(a80, camt)}
+    return out
+
+
 def _buy_figures(
     con: duckdb.DuckDBPyConnection, dates: Sequence[date], window_days: int
 ) -> dict[date, dict[str, Any]]:
     """Per date: overview, by branch and by product type, in one grouped pass (GROUPING SETS)."""
     rows = con.execute(f"""
-        WITH b AS ({_buys(window_days)})
+        WITH b AS ({_windowed_buys(window_days, caution_only=False)})
         SELECT as_of, branch_id, product_type, GROUPING(branch_id, product_type) AS level,
                count(*), sum(amount_jpy), sum(fee_jpy),
                sum(amount_jpy) FILTER (WHERE affiliated),
-               sum(amount_jpy) FILTER (WHERE product_type = 'structured_bond'),
-               count(*) FILTER (WHERE caution), sum(amount_jpy) FILTER (WHERE caution),
-               count(*) FILTER (WHERE caution AND age >= 75), sum(amount_jpy) FILTER (WHERE caution AND age >= 75),
-               count(*) FILTER (WHERE caution AND age >= 80), sum(amount_jpy) FILTER (WHERE caution AND age >= 80)
+               sum(amount_jpy) FILTER (WHERE product_type = 'structured_bond')
         FROM b
         GROUP BY GROUPING SETS ((as_of), (as_of, branch_id), (as_of, product_type))
-    """, {"dates": list(dates)}).fetchall()
-    out: dict[date, dict[str, Any]] = {d: {"overview": None, "by_branch": [], "by_product_type": []} for d in dates}
-    for as_of, branch, ptype, level, n, amount, fees, aff, sb, cn, camt, c75, a75, c80, a80 in rows:
+    """, _date_params(dates)).fetchall()
+    empty = {"buys": 0, "buy_amount_jpy": 0.0, "fee_jpy": 0.0, "fee_rate_weighted": None, "affiliated_share": None}
+    out: dict[date, dict[str, Any]] = {d: {"overview": dict(empty), "by_branch": [], "by_product_type": []}
+                                       for d in dates}
+    for as_of, branch, ptype, level, n, amount, fees, aff, sb in rows:
         entry = out[as_of]
         if level == 3:  # neither branch nor product type: the whole window
             entry["overview"] = {
@@ -73,9 +101,6 @@ def _buy_figures(
                 # percent, like the contract's rates (upfront_fee_rate 3.3 = 3.3%)
                 "fee_rate_weighted": (fees or 0) / amount * 100 if amount else None,
                 "affiliated_share": _ratio(aff, amount),
-                "caution_buys": int(cn),
-                "caution_buys_age75_share": _ratio(c75, cn), "caution_buys_age80_share": _ratio(c80, cn),
-                "caution_amount_age75_share": _ratio(a75, camt), "caution_amount_age80_share": _ratio(a80, camt),
             }
         elif level == 1 and amount:  # by branch
             entry["by_branch"].append({
@@ -85,11 +110,7 @@ def _buy_figures(
         elif level == 2:  # by product type
             entry["by_product_type"].append({"product_type": ptype, "buys": int(n), "buy_amount_jpy": amount,
                                              "fee_rate_weighted": (fees or 0) / amount * 100 if amount else None})
-    empty = {"buys": 0, "buy_amount_jpy": 0.0, "fee_jpy": 0.0, "fee_rate_weighted": None, "affiliated_share": None,
-             "caution_buys": 0, "caution_buys_age75_share": None, "caution_buys_age80_share": None,
-             "caution_amount_age75_share": None, "caution_amount_age80_share": None}
     for entry in out.values():
-        entry["overview"] = entry["overview"] or dict(empty)
         entry["by_branch"].sort(key=lambda b: (-b["structured_bond_share"], b["branch_id"]))
         entry["by_product_type"].sort(key=lambda p: -(p["buy_amount_jpy"] or 0))
     return out
@@ -115,7 +136,7 @@ def _switch_rates(
           ON it.trade_date <= w.as_of AND it.trade_date > w.as_of - INTERVAL {int(window_days)} DAY
         WHERE it.side = 'buy'
         GROUP BY w.as_of
-    """, {"dates": list(dates), "first": min(dates), "last": max(dates)}).fetchall()
+    """, _date_params(dates)).fetchall()
     out: dict[date, dict[str, Any]] = {
         d: {"investment_trust_buys": 0, "switch_share": None, "switch_amount_share": None} for d in dates}
     for as_of, n, amount, sn, samt in rows:
@@ -131,13 +152,14 @@ def monitoring_for_dates(
     if not dates:
         return {}
     buys = _buy_figures(con, dates, window_days)
+    ages = _caution_ages(con, dates, window_days)
     switches = _switch_rates(con, dates, window_days)
     out: dict[date, dict[str, Any]] = {}
     for d in dates:
         start = d - timedelta(days=window_days - 1)
         out[d] = {"monitoring": {
             "window": {"from": start.isoformat(), "to": d.isoformat(), "days": window_days},
-            **buys[d]["overview"], **switches[d],
+            **buys[d]["overview"], **ages[d], **switches[d],
             "by_product_type": buys[d]["by_product_type"], "by_branch": buys[d]["by_branch"],
         }}
     return out
