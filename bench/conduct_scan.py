@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -224,6 +225,9 @@ def main() -> None:
         },
         "scan_seconds": round(scan["seconds"], 2),
         "scan_peak_rss_mb": round(scan["peak_rss_mb"]),
+        # CPU seconds of the scan: over 2 cores, about its wall time on an idle machine (this one is shared)
+        "scan_cpu_seconds": round(scan["cpu_seconds"], 1),
+        "load_average_1m": round(os.getloadavg()[0], 1),
         "steps": {k: round(v, 2) for k, v in scan["timings"].items() if not k.startswith("rule:")},
         "slowest_rules": [(k, round(v, 2)) for k, v in rules[:6]],
         "flags": scan["flags"],
