@@ -70,8 +70,10 @@ def child_scan(ws: Path, out: Path, memory_limit: str, threads: int, with_report
     counts: dict[str, int] = {}
     for rule_id in result.flags.column("rule_id").to_pylist():
         counts[rule_id] = counts.get(rule_id, 0) + 1
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     return {
         "seconds": total,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
         "peak_rss_mb": _peak_mb(),
         "timings": result.timings,
         "flags": counts,
