@@ -115,6 +115,8 @@ def multiply_workspace(ws: Path, k: int) -> None:
 
     con = duckdb.connect(str(ws / "kansa.duckdb"))
     con.execute("SET preserve_insertion_order = false")
+    con.execute("SET memory_limit = '4GB'")  # a shared machine: build big tables by spilling, not by hoarding
+    con.execute(f"SET temp_directory = '{ws.parent / 'duckdb_tmp'}'")
     suffix = "|| CASE WHEN i = 0 THEN '' ELSE '~' || i::VARCHAR END"
     renames = {
         "customers": ["customer_id", "household_id"],
