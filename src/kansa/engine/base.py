@@ -74,5 +74,6 @@ class BaseEngine:
 
 def default_as_of(con: Any) -> date | None:
     """The default evaluation date: the latest positions `as_of_date` in a DuckDB connection (None if none)."""
-    row = con.execute(f"SELECT MAX(as_of_date) FROM {quote_ident('positions')}").fetchone()
-    return row[0] if row else None
+    # fetchall, not fetchone: DuckDB 2 keeps a half-read result open and refuses the next query
+    rows = con.execute(f"SELECT MAX(as_of_date) FROM {quote_ident('positions')}").fetchall()
+    return rows[0][0] if rows else None
