@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import gzip
 import io
 import os
@@ -54,7 +55,18 @@ def parse_logs(
     `progress(n)` is called with bytes read. `workers`: processes for .evtx files (default: up to 2
     when there are several large ones; 1 = none).
     """
-    files_in = [Path(p) for p in paths]
+    collecting = gc.isenabled()
+    gc.disable()  # millions of small tuples: the cycle collector would walk them again and again for nothing
+    try:
+        return _parse_logs([Path(p) for p in paths], year, tz, progress, workers)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _parse_logs(
+    files_in: list[Path], year: int | None, tz: str, progress: Progress | None, workers: int | None
+) -> ParseResult:
     source_zone = None if tz == "Asia/Tokyo" else zone(tz)
     sids: dict[str, str] = {}
     parts: list[_Part | None] = [None] * len(files_in)

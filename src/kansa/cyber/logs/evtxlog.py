@@ -8,7 +8,6 @@ the chunk headers promise but nobody yielded are reported as one error per file.
 from __future__ import annotations
 
 import io
-import json
 import os
 import re
 import struct
@@ -20,6 +19,7 @@ from typing import IO, Any
 from evtx import PyEvtxParser
 
 from kansa.cyber.logs.columns import Row
+from kansa.cyber.logs.fastjson import json_loads
 from kansa.cyber.logs.result import ParseError
 from kansa.cyber.logs.windows import RecordProblem, flatten_evtx, windows_row
 
@@ -139,7 +139,7 @@ def parse_evtx(
     errors: list[ParseError] = []
     parser = PyEvtxParser(str(source) if isinstance(source, Path) else source, number_of_threads=1)
     records: Iterator[Any] = iter(parser.records_json())
-    loads = json.loads
+    loads = json_loads
     step = int(size * _PROGRESS_EVERY / expected) if progress and expected else 0
     seen = 0
     while True:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import IO, Any
 
 from kansa.cyber.logs.columns import ALL_COLUMNS, EVENT_TYPES, Row
+from kansa.cyber.logs.fastjson import json_loads
 from kansa.cyber.logs.result import ParseError
 from kansa.cyber.logs.times import aware_to_tokyo
 from kansa.cyber.logs.windows import RecordProblem, flatten, windows_row
@@ -26,7 +26,7 @@ def _records(stream: IO[bytes], progress: Progress | None) -> Iterator[tuple[int
         if progress:
             progress(len(body))
         try:
-            array = json.loads(body.decode("utf-8", errors="replace"))
+            array = json_loads(body.decode("utf-8", errors="replace"))
         except ValueError as exc:
             yield 1, exc
             return
@@ -41,7 +41,7 @@ def _records(stream: IO[bytes], progress: Progress | None) -> Iterator[tuple[int
         if not line.strip():
             continue
         try:
-            yield number, json.loads(line)
+            yield number, json_loads(line)
         except ValueError as exc:
             yield number, exc
     if progress and pending:

@@ -45,6 +45,8 @@ _MONTHS = {
     for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], start=1)
 }
 _ROLLOVER = timedelta(days=7)
+_EPOCH = datetime(1970, 1, 1)
+_MICROSECOND = timedelta(microseconds=1)
 _STRAGGLER = timedelta(days=300)
 
 _SSHD_CLOSED = "pam_unix(sshd:session): session closed for user "
@@ -100,12 +102,13 @@ class AuthLogParser:
         self._year = year if year is not None else (mtime.year if mtime else datetime.now().year)
         self._last_local: datetime | None = None
         self._cache: dict[str, datetime] = {}
+        self._micros: dict[str, int] = {}  # the same times as microseconds since 1970 (cheap for Arrow)
         self._bsd_rows: list[int] = []  # rows whose year was inferred (shifted by finish() if needed)
         self._su_open: dict[tuple[str, str, str], int] = {}
         # block path: line numbers of `rows`, and the plain lines (no event) kept as Arrow columns
         self._row_lines: list[int] = []
         self._plain_lines: list[int] = []
-        self._plain_times: list[datetime] = []
+        self._plain_times: list[int] = []  # microseconds since 1970, Tokyo wall time
         self._plain_hosts: list[pa.Array] = []
         self._plain_tags: list[pa.Array] = []
         self._handlers: dict[str, Handler] = {
@@ -145,7 +148,9 @@ class AuthLogParser:
         slow = pc.or_(pc.invert(header.is_valid()), may_hold_event)
         stamps = header.field("stamp").to_pylist()
         slow_flags = slow.to_pylist()
-        cache_get = self._cache.get
+        micros_get = self._micros.get
+        micros = self._micros
+        cache = self._cache
         bsd_time = self._bsd_time
         feed = self.feed
         rows = self.rows
@@ -161,16 +166,19 @@ class AuthLogParser:
                 if len(rows) > before:
                     row_lines.append(lineno)
                 continue
-            when = cache_get(stamp)
-            if when is None:
+            us = micros_get(stamp)
+            if us is None:
                 try:
-                    when = bsd_time(stamp, _MONTHS[stamp[:3]])
+                    when = cache.get(stamp) or bsd_time(stamp, _MONTHS[stamp[:3]])
                 except ValueError as exc:
                     self.errors.append(
                         ParseError(f"{self.name}:{lineno}", "bad_timestamp", detail=str(exc), value=lines[i][:200])
                     )
                     continue
-            plain_times.append(when)
+                us = (when - _EPOCH) // _MICROSECOND
+                if cache.get(stamp) is when:  # a straggler from the year before is not cached
+                    micros[stamp] = us
+            plain_times.append(us)
             plain_lines.append(lineno)
             plain_index.append(i)
         if plain_index:
@@ -192,7 +200,7 @@ class AuthLogParser:
         lines = pa.array(self._plain_lines, pa.int64())
         nulls = pa.nulls(n, pa.string())
         columns = {
-            "event_time": pa.array(self._plain_times, pa.timestamp("us")),
+            "event_time": pa.array(self._plain_times, pa.int64()).cast(pa.timestamp("us")),
             "asset_id": nulls,
             "host": pa.chunked_array(self._plain_hosts, pa.string()).combine_chunks(),
             "username": pa.array([UNKNOWN_USER] * n, pa.string()),
@@ -278,6 +286,7 @@ class AuthLogParser:
             if local < last - _ROLLOVER:
                 self._year += 1
                 self._cache.clear()
+                self._micros.clear()
                 local = datetime(self._year, month, day, hour, minute, second)
             elif local > last + _STRAGGLER:  # a late line from the year before: do not cache, do not move on
                 return local_to_tokyo(local.replace(year=self._year - 1), self._zone)
@@ -306,7 +315,9 @@ class AuthLogParser:
         for i in self._bsd_rows:
             row = rows[i]
             rows[i] = (_shift_years(row[I_TIME], delta), *row[1:])
-        self._plain_times = [_shift_years(t, delta) for t in self._plain_times]
+        self._plain_times = [
+            (_shift_years(_EPOCH + t * _MICROSECOND, delta) - _EPOCH) // _MICROSECOND for t in self._plain_times
+        ]
 
     # ---- programs --------------------------------------------------------------------------------
 

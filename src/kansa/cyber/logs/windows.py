@@ -194,7 +194,7 @@ def flatten_evtx(event: Mapping[str, Any]) -> tuple[int, str | None, str, dateti
     except (KeyError, TypeError, IndexError, ValueError):
         when = _time_or_fail(_system_time(system.get("TimeCreated")))
     data = event.get("EventData")
-    if not isinstance(data, Mapping):
+    if data.__class__ is not dict and not isinstance(data, Mapping):  # dict first: isinstance on an ABC is slow
         user_data = event.get("UserData")
         data = next(iter(user_data.values()), {}) if isinstance(user_data, Mapping) and user_data else {}
         if not isinstance(data, Mapping):
@@ -202,9 +202,12 @@ def flatten_evtx(event: Mapping[str, Any]) -> tuple[int, str | None, str, dateti
     raw_id = system.get("EventID")
     if raw_id is None:
         raise RecordProblem("no_event_id")
+    event_id = raw_id if raw_id.__class__ is int else _event_id(raw_id)
     channel = system.get("Channel")
-    return (_event_id(raw_id), channel if isinstance(channel, str) else None, str(system.get("Computer") or ""),
-            when, system.get("EventRecordID"), data)  # fmt: skip
+    computer = system.get("Computer")
+    return (event_id, channel if channel.__class__ is str else None,
+            computer if computer.__class__ is str else str(computer or ""), when,
+            system.get("EventRecordID"), data)  # fmt: skip
 
 
 def _system_time(created: Any) -> Any:
