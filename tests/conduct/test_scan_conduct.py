@@ -212,3 +212,21 @@ def test_the_spark_engine_gives_the_same_flags(tmp_path: Path) -> None:
         return sorted((r["rule_id"], r["entity_id"], r["severity"], r["reason"]) for r in t.to_pylist())  # type: ignore[attr-defined]
 
     assert on_duckdb.num_rows > 0 and key(on_spark) == key(on_duckdb)
+
+
+def test_scan_applies_institution_parameters_and_reads_era_dates(tmp_path: Path) -> None:
+    data = write_institution(tmp_path / "data")
+    params = tmp_path / "params.toml"
+    params.write_text("[elderly_caution_no_approval]\nmin_age = 70\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["scan", str(data), "--out", str(tmp_path / "out"), "--params", str(params),
+                                   "--as-of", "令和8年3月31日"])
+    assert res.exit_code == 0, res.output
+    flags = pq.read_table(tmp_path / "out" / "flags.parquet").to_pylist()
+    elderly = {f["entity_id"] for f in flags if f["rule_id"] == "elderly_caution_no_approval"}
+    assert {"T1", "T2"} <= elderly  # the 74-year-old is in scope at 70
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "<b>70</b>" in html  # the overridden value stands out in the parameters table
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[elderly_caution_no_approval]\nno_such = 1\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["scan", str(data), "--out", str(tmp_path / "o2"), "--params", str(bad)])
+    assert res.exit_code == 2 and "no_such" in res.output
