@@ -52,8 +52,9 @@ def parse_logs(
 
     `year`: the year of the first line of syslog files (default: each file's mtime year is its last
     line's year). `tz`: the zone syslog times are written in; output is Asia/Tokyo wall time.
-    `progress(n)` is called with bytes read. `workers`: processes for .evtx files (default: up to 2
-    when there are several large ones; 1 = none).
+    `progress(n)` is called with bytes read. `workers`: processes for .evtx (default: up to 2 once the
+    .evtx files reach 8 MiB; a file of 32 MiB or more is cut into chunk ranges; 1 = none).
+    Choices (what counts as which event, years, zones) are in README.md beside this file.
     """
     collecting = gc.isenabled()
     gc.disable()  # millions of small tuples: the cycle collector would walk them again and again for nothing
