@@ -57,7 +57,11 @@ def security_record(e: Event, record_number: int) -> str:
     rec: dict[str, object] = {
         "EventID": eid, "RecordNumber": record_number, "SourceName": "Microsoft-Windows-Security-Auditing",
         "Channel": "Security", "Hostname": e.host, "host": "wec.himawari.local",
-        "EventTime": e.time.strftime("%Y-%m-%d %H:%M:%S"), "@timestamp": utc.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+        # NXLog writes EventTime and EventReceivedTime in the collector's local time and @timestamp in UTC;
+        # a parser recovers the collector's zone from the last two
+        "EventTime": e.time.strftime("%Y-%m-%d %H:%M:%S"),
+        "EventReceivedTime": (e.time + dt.timedelta(seconds=1)).strftime("%Y-%m-%d %H:%M:%S"),
+        "@timestamp": (utc + dt.timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
         "EventType": "AUDIT_FAILURE" if eid == 4625 else "AUDIT_SUCCESS", "Severity": "INFO",
         "Category": {4624: "Logon", 4625: "Logon", 4634: "Logoff", 4672: "Special Logon",
                      4720: "User Account Management", 4732: "Security Group Management"}.get(eid, "Other"),
