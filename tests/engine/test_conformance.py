@@ -165,3 +165,39 @@ def test_the_banned_year_difference_really_differs_between_engines(spark: Any) -
     portable = expand_macros(sqlglot.parse_one("SELECT age_years(DATE '1946-03-01', DATE '2026-02-28') AS v",
                                                read="duckdb"), "spark")
     assert spark.sql(portable.sql("spark")).collect()[0][0] == 79
+
+
+@pytest.mark.spark
+def test_every_cyber_rule_gives_identical_flags_on_duckdb_and_spark(spark: Any, tmp_path: Path,
+                                                                    shared_data: Path) -> None:
+    # The cyber rules read derived tables (parsed logs, KEV matches): register the scan's own on both engines.
+    from kansa.cyber.scan import scan_connection
+    from kansa.engine.spark_engine import SparkEngine
+    from kansa.synth.cyber import generate_cyber
+    from kansa.workspace import open_source
+
+    data = tmp_path / "cyber"
+    generate_cyber(data, assets=40, seed=3, fmt="parquet", encoding="utf-8", as_of=date(2026, 3, 31))
+    con = open_source(data)
+    kev = shared_data / "cisa_kev" / "known_exploited_vulnerabilities.csv"
+    scan = scan_connection(con, logs=sorted((data / "logs").glob("*")), kev=kev, as_of=date(2026, 3, 31))
+    rules = [r for r in load_catalog("cyber") if r.id not in scan.skipped]
+    assert len(rules) == len(load_catalog("cyber"))
+    derived = {"access_events": scan.hosts.events, "kev_matches": scan.kev_matches}
+    folder = tmp_path / "pq"
+    folder.mkdir()
+    tables = {t for r in rules for t in r.tables} - set(derived)
+    for name in tables:
+        con.execute(f"COPY (SELECT * FROM \"{name}\") TO '{folder / name}.parquet' (FORMAT parquet)")
+    duck = DuckDBEngine(con)
+    for name, table in derived.items():
+        duck.register(name, table)
+    duck_flags = duck.run(rules, as_of=date(2026, 3, 31))
+    engine = SparkEngine.from_parquet(folder, spark)
+    for name, table in derived.items():
+        engine.register(name, table)
+    spark_flags = engine.run(rules, as_of=date(2026, 3, 31))
+    assert duck_flags.num_rows > 0
+    ours, theirs = _comparable(duck_flags), _comparable(spark_flags)
+    for rid in sorted({r[0] for r in ours + theirs}):
+        assert [r for r in ours if r[0] == rid] == [r for r in theirs if r[0] == rid], f"{rid}: engines disagree"

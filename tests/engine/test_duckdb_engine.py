@@ -73,3 +73,17 @@ def test_an_engine_error_names_the_rule() -> None:
 
 def test_no_rules_give_an_empty_flags_table() -> None:
     assert _engine([{"a": "h"}]).run([], as_of=AS_OF).schema == FLAGS_SCHEMA
+
+
+def test_default_as_of_is_the_latest_positions_date_and_leaves_the_connection_usable() -> None:
+    from kansa.engine import default_as_of
+    from kansa.engine.testing import duckdb_world
+
+    con = duckdb_world({"positions": [
+        {"as_of_date": "2025-09-30", "customer_id": "C1", "product_id": "P1", "market_value_jpy": 1.0,
+         "cumulative_purchase_jpy": 1.0},
+        {"as_of_date": "2026-03-31", "customer_id": "C1", "product_id": "P1", "market_value_jpy": 1.0,
+         "cumulative_purchase_jpy": 1.0}]})
+    assert default_as_of(con) == date(2026, 3, 31)
+    assert con.execute("SELECT 1").fetchall() == [(1,)]
+    assert default_as_of(duckdb_world({})) is None
