@@ -53,7 +53,7 @@ def test_each_rule_meets_recall_and_precision_on_synthetic_data(synth_scan: tupl
 
 
 def test_the_report_has_every_section_and_the_backup_matrix(synth_scan: tuple[Path, CyberScan]) -> None:
-    _data, scan, _ = synth_scan
+    _data, scan = synth_scan
     html = scan.files["report.html"].read_text(encoding="utf-8")
     for area_id, _title, rule_ids in AREAS:
         assert f'id="area-{area_id}"' in html
@@ -69,7 +69,7 @@ def test_the_report_has_every_section_and_the_backup_matrix(synth_scan: tuple[Pa
 
 
 def test_the_pdf_and_the_workbook_are_written(synth_scan: tuple[Path, CyberScan]) -> None:
-    _data, scan, _ = synth_scan
+    _data, scan = synth_scan
     pdf = scan.files["report.pdf"]
     assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 20_000
     wb = openpyxl.load_workbook(scan.files["report.xlsx"], read_only=True)
