@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kansa.cyber.logs.columns import ALL_COLUMNS, EVENT_TYPES, rows_to_table
-from kansa.cyber.logs.syslog import AuthLogParser
+from kansa.cyber.logs.syslog import _EPOCH, _MICROSECOND, AuthLogParser, _shift_micros, _shift_years
 from kansa.cyber.logs.windows import RecordProblem, flatten, windows_row
 
 _HEADERS = st.sampled_from(
@@ -152,3 +153,14 @@ def test_any_windows_json_record_becomes_a_row_or_a_record_problem(record: dict[
     row = windows_row(event_id, channel, host, when, "f:1", data, {})
     assert row[4] in EVENT_TYPES
     rows_to_table([row])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2090, 12, 31)), min_size=1, max_size=30),
+    st.integers(min_value=-3, max_value=3),
+)
+def test_whole_year_shift_in_arrow_equals_the_python_one(values: list[datetime], delta: int) -> None:
+    micros = [(v - _EPOCH) // _MICROSECOND for v in values]
+    shifted = _shift_micros(pa.array(micros, pa.int64()), delta).to_pylist()
+    assert shifted == [(_shift_years(v, delta) - _EPOCH) // _MICROSECOND for v in values]

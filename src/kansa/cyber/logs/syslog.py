@@ -109,6 +109,7 @@ class AuthLogParser:
         self._row_lines: list[int] = []
         self._plain_lines: list[int] = []
         self._plain_times: list[int] = []  # microseconds since 1970, Tokyo wall time
+        self._plain_shift = 0  # years to add to _plain_times (set by finish)
         self._plain_hosts: list[pa.Array] = []
         self._plain_tags: list[pa.Array] = []
         self._handlers: dict[str, Handler] = {
@@ -200,7 +201,9 @@ class AuthLogParser:
         lines = pa.array(self._plain_lines, pa.int64())
         nulls = pa.nulls(n, pa.string())
         columns = {
-            "event_time": pa.array(self._plain_times, pa.int64()).cast(pa.timestamp("us")),
+            "event_time": _shift_micros(pa.array(self._plain_times, pa.int64()), self._plain_shift).cast(
+                pa.timestamp("us")
+            ),
             "asset_id": nulls,
             "host": pa.chunked_array(self._plain_hosts, pa.string()).combine_chunks(),
             "username": pa.array([UNKNOWN_USER] * n, pa.string()),
@@ -315,9 +318,7 @@ class AuthLogParser:
         for i in self._bsd_rows:
             row = rows[i]
             rows[i] = (_shift_years(row[I_TIME], delta), *row[1:])
-        self._plain_times = [
-            (_shift_years(_EPOCH + t * _MICROSECOND, delta) - _EPOCH) // _MICROSECOND for t in self._plain_times
-        ]
+        self._plain_shift = delta
 
     # ---- programs --------------------------------------------------------------------------------
 
@@ -452,6 +453,28 @@ def _shift_years(value: datetime, delta: int) -> datetime:
         return value.replace(year=value.year + delta)
     except ValueError:
         return value.replace(year=value.year + delta, day=28)
+
+
+def _shift_micros(values: pa.Array, delta: int) -> pa.Array:
+    """`_shift_years` on microseconds since 1970, in Arrow: one constant offset per stretch of a year.
+
+    Within [1 Jan, 29 Feb), on 29 February and within [1 March, 1 Jan) a whole-year move is a constant
+    number of days, so a few masks per year covered replace a Python call per line.
+    """
+    if delta == 0 or len(values) == 0:
+        return values
+    low, high = (v.as_py() for v in pc.min_max(values).values())
+    offsets = pa.array([0] * len(values), pa.int64())
+    for year in range((_EPOCH + low * _MICROSECOND).year, (_EPOCH + high * _MICROSECOND).year + 1):
+        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        starts = [datetime(year, 1, 1), *([datetime(year, 2, 29)] if leap else []), datetime(year, 3, 1)]
+        ends = [*starts[1:], datetime(year + 1, 1, 1)]
+        for start, end in zip(starts, ends, strict=True):
+            offset = (_shift_years(start, delta) - start) // _MICROSECOND
+            lo, hi = (start - _EPOCH) // _MICROSECOND, (end - _EPOCH) // _MICROSECOND
+            inside = pc.and_(pc.greater_equal(values, lo), pc.less(values, hi))
+            offsets = pc.if_else(inside, offset, offsets)
+    return pc.add(values, offsets)
 
 
 def _rfc5424_to_rfc3339_line(rest: str) -> str:
