@@ -30,6 +30,8 @@ EXTRA_COLUMNS: tuple[str, ...] = tuple(f.name for f in EXTRA_FIELDS)
 ALL_COLUMNS: tuple[str, ...] = CONTRACT_COLUMNS + EXTRA_COLUMNS
 EVENTS_SCHEMA: pa.Schema = pa.schema(list(arrow_schema("access_events")) + list(EXTRA_FIELDS))
 
+_ROW_STRUCT = pa.struct(list(EVENTS_SCHEMA))
+
 # Position of each column inside a row tuple (rows are plain tuples in ALL_COLUMNS order: cheap to build).
 (
     I_TIME,
@@ -59,12 +61,10 @@ Row = tuple[Any, ...]
 
 
 def rows_to_table(rows: list[Row]) -> pa.Table:
-    """Turn row tuples (ALL_COLUMNS order) into a typed table, one column at a time."""
+    """Turn row tuples (ALL_COLUMNS order) into a typed table (one pass in C through a struct array)."""
     if not rows:
         return EVENTS_SCHEMA.empty_table()
-    columns = list(zip(*rows, strict=True))
-    arrays = [pa.array(col, type=field.type) for col, field in zip(columns, EVENTS_SCHEMA, strict=True)]
-    return pa.Table.from_arrays(arrays, schema=EVENTS_SCHEMA)
+    return pa.Table.from_struct_array(pa.array(rows, type=_ROW_STRUCT))
 
 
 def event_row(
