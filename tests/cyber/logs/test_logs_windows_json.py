@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import shutil
+import struct
 import zipfile
+import zlib
 from datetime import datetime
 from pathlib import Path
+
+import pytest
 
 from kansa.cyber.logs import detect_format, parse_logs
 
@@ -187,4 +192,42 @@ def test_files_that_are_not_logs_are_reported_not_fatal(tmp_path: Path) -> None:
     assert [(e.source, e.code) for e in result.errors] == [
         ("notes.txt", "unknown_format"),
         ("missing.log", "unreadable_file"),
+    ]
+
+
+def test_a_big_evtx_cut_into_chunk_ranges_gives_the_same_table(
+    shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kansa.cyber.logs import api
+
+    folder = shared_data / "windows_security" / "evtx"
+    chunks = [p.read_bytes()[4096 : 4096 + 65536] for p in sorted(folder.glob("*.evtx"))]
+    header = bytearray((folder / "DE_RDP_Tunnel_5156.evtx").read_bytes()[:4096])
+    struct.pack_into("<Q", header, 16, len(chunks) * 2 - 1)
+    struct.pack_into("<H", header, 42, len(chunks) * 2)
+    struct.pack_into("<I", header, 124, zlib.crc32(bytes(header[:120])))
+    big = tmp_path / "big.evtx"
+    big.write_bytes(bytes(header) + b"".join(chunks * 2))
+    one = parse_logs([big], workers=1)
+    monkeypatch.setattr(api, "SPLIT_MIN_BYTES", 0)
+    two = parse_logs([big], workers=2)
+    assert one.events.num_rows == 2 * 193
+    assert two.events.equals(one.events)
+    assert two.errors == one.errors == []
+
+
+def test_gzipped_auth_log_and_evtx_inside_a_zip(shared_data: Path, tmp_path: Path) -> None:
+    auth = tmp_path / "auth.log.1.gz"
+    with gzip.open(auth, "wb") as handle:
+        handle.write(b"Mar  3 10:15:02 h sshd[2]: Accepted password for a from 10.0.0.1 port 1 ssh2\n")
+    archive = tmp_path / "evtx.zip"
+    source = shared_data / "windows_security" / "evtx" / "Network_Service_Guest_added_to_admins_4732.evtx"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.write(source, "Security.evtx")
+    assert detect_format(auth) == "gzip" and detect_format(archive) == "zip"
+    rows = parse_logs([auth, archive], year=2026).events.to_pylist()
+    assert [(r["event_type"], r["source"]) for r in rows] == [
+        ("logon", "auth.log.1.gz:1"),
+        ("group_member_added", "evtx.zip/Security.evtx:191029"),
+        ("group_member_added", "evtx.zip/Security.evtx:191030"),
     ]
