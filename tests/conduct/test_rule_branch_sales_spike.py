@@ -38,3 +38,9 @@ def test_a_high_ratio_with_a_low_robust_z_is_not_flagged() -> None:
     # a volatile history (MAD 8) makes 3x the median ordinary: z = 0.6745 * 21 / 8 < 3.5
     volatile = [2.0, 18.0, 10.5, 3.0, 20.0, 10.5]
     assert flagged(run_rule(RULE, _world("B01", volatile, 31.5), "2026-03-31")) == set()
+
+
+def test_a_spike_before_the_evaluation_window_is_history_not_a_finding() -> None:
+    world = _world("B01", HISTORY, 31.5)  # the spike is in April 2025
+    assert flagged(run_rule(RULE, world, "2026-03-31", params={"eval_months": 12})) == {"B01"}
+    assert flagged(run_rule(RULE, world, "2026-04-30", params={"eval_months": 12})) == set()
