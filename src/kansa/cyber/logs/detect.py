@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from kansa.cyber.logs.syslog import looks_like_syslog
+
 EVTX = "evtx"
 SYSLOG = "syslog"
 WINDOWS_JSON = "windows_json"  # JSON lines or one JSON array of Windows events
@@ -54,8 +56,6 @@ def detect_bytes(head: bytes) -> str:
         if isinstance(record, dict) and record.keys() >= _ACCESS_KEYS:
             return ACCESS_EVENTS_JSON
         return WINDOWS_JSON
-    from kansa.cyber.logs.syslog import looks_like_syslog
-
     for line in text.split("\n")[:20]:
         if line.strip():
             if looks_like_syslog(line):
