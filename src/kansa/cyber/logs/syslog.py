@@ -154,18 +154,13 @@ class AuthLogParser:
         cache = self._cache
         bsd_time = self._bsd_time
         feed = self.feed
-        rows = self.rows
-        row_lines = self._row_lines
         plain_lines: list[int] = []
         plain_times = self._plain_times
         plain_index: list[int] = []
         for i, (stamp, is_slow) in enumerate(zip(stamps, slow_flags, strict=True)):
             lineno = first_lineno + i
             if is_slow:
-                before = len(rows)
                 feed(lines[i], lineno)
-                if len(rows) > before:
-                    row_lines.append(lineno)
                 continue
             us = micros_get(stamp)
             if us is None:
@@ -276,6 +271,7 @@ class AuthLogParser:
             row = (when, None, host, UNKNOWN_USER, "other", None, None, source, program or None, None, None,
                    None, None, None, None, tag or None, None, None, repeated)  # fmt: skip
         self.rows.append(row)
+        self._row_lines.append(lineno)
 
     def _bsd_time(self, stamp: str, month: int) -> datetime:
         """Local time of a BSD stamp, moving to the next year on a December-to-January turn."""
