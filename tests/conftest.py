@@ -9,6 +9,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
+# Rich wraps CLI output at the terminal width (80 under CliRunner); tests read messages whole.
+os.environ["COLUMNS"] = "200"
+
 
 def _shared_data_dir() -> Path:
     env = os.environ.get("KANSA_SHARED_DATA")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -795,6 +796,11 @@ def generate_cyber(
             f.write(security_record(ev, 100_000 + n) + "\n")
             for rule, flag in ev.keys:
                 w.expect(rule, "event", f"security.jsonl:{n}", flag)
+    if auth:
+        # syslog lines carry no year: parsers take it from the file's modification time, so stamp the
+        # file with its last line's time, as a real log rotated at that moment would be
+        last = auth[-1].time.replace(tzinfo=dt.timezone(dt.timedelta(hours=9))).timestamp()
+        os.utime(logs / "auth.log", (last, last))
     key_path = out / "answer_key.csv"
     with open(key_path, "w", encoding="utf-8", newline="") as f:
         wr = csv.writer(f, lineterminator="\n")
