@@ -41,6 +41,7 @@ def test_it_flags_a_household_at_exactly_80_percent_and_spares_the_near_misses()
     row = flags.to_pylist()[0]
     ev = json.loads(row["evidence"])
     assert ev["customer_ids"] == ["A1", "A2"] and ev["share_pct"] == 80.0 and ev["total_jpy"] == 10_000_000
+    assert ev["branch_id"] == "B01"  # for the branch x rule heat map
     assert row["entity_type"] == "household" and str(row["event_date"]) == "2026-03-31"
     assert "80.0%" in row["reason"]
 

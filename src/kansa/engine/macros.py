@@ -25,12 +25,12 @@ def _template(sql: str, args: dict[str, exp.Expression]) -> exp.Expression:
     """Parse a DuckDB template and put copies of the arguments where `__name` columns stand."""
     tree = sqlglot.parse_one(sql, read="duckdb")
 
-    def put(node: exp.Expression) -> exp.Expression:
+    def _put(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.Column) and not node.table and node.name in args:
             return args[node.name].copy()
         return node
 
-    return exp.paren(tree.transform(put), copy=False)
+    return exp.paren(tree.transform(_put), copy=False)
 
 
 def _age_years(a: list[exp.Expression], _d: str) -> exp.Expression:
