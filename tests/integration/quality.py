@@ -49,3 +49,13 @@ def measure(answer_key: Path, flags_parquet: Path) -> dict[str, RuleQuality]:
         )
         for r in sorted(rules)
     }
+
+
+def assert_meets_the_bar(quality: dict[str, RuleQuality], catalog: set[str]) -> None:
+    """Every catalog rule has planted cases; recall >= 0.95, precision >= 0.9, no near-miss flagged."""
+    assert catalog <= set(quality), f"rules without planted cases: {catalog - set(quality)}"
+    for q in quality.values():
+        assert q.planted > 0, f"{q.rule_id}: nothing planted"
+        assert q.recall >= 0.95, f"{q.rule_id}: recall {q.recall:.2f} ({q.found}/{q.planted})"
+        assert q.precision >= 0.9, f"{q.rule_id}: precision {q.precision:.2f} ({q.found}/{q.flagged})"
+        assert q.near_misses_flagged == 0, f"{q.rule_id}: {q.near_misses_flagged} near-misses flagged"
