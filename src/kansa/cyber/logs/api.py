@@ -34,10 +34,13 @@ SPLIT_MIN_BYTES = 32 << 20  # an .evtx at least this big is cut into chunk range
 class _Part:
     """What one file (or one zip member) gave."""
 
-    def __init__(self, rows: list[Row] | pa.Table, errors: list[ParseError], fmt: str) -> None:
+    def __init__(
+        self, rows: list[Row] | pa.Table, errors: list[ParseError], fmt: str, notes: list[ParseError] | None = None
+    ) -> None:
         self.table = rows if isinstance(rows, pa.Table) else rows_to_table(rows)
         self.errors = errors
         self.format = fmt
+        self.notes = notes or []
 
 
 def parse_logs(
@@ -102,7 +105,12 @@ def _parse_logs(
         FileSummary(str(path), p.format, _size(path), p.table.num_rows, len(p.errors))
         for path, p in zip(files_in, done, strict=True)
     ]
-    return ParseResult(events=events, errors=[e for p in done for e in p.errors], files=files)
+    return ParseResult(
+        events=events,
+        errors=[e for p in done for e in p.errors],
+        files=files,
+        notes=[n for p in done for n in p.notes],
+    )
 
 
 def _size(path: Path) -> int:
@@ -178,7 +186,8 @@ def _parse_stream(
     progress: Progress | None,
 ) -> _Part:
     if fmt == detect.SYSLOG:
-        return _Part(*_parse_syslog(stream, name, year, mtime, source_zone, progress), fmt)
+        table, errors, notes = _parse_syslog(stream, name, year, mtime, source_zone, progress)
+        return _Part(table, errors, fmt, notes)
     if fmt == detect.WINDOWS_JSON:
         return _Part(*parse_windows_json(stream, name, sids, progress), fmt)
     if fmt == detect.ACCESS_EVENTS_JSON:
@@ -199,7 +208,7 @@ def _parse_syslog(
     mtime: datetime | None,
     source_zone: tzinfo | None,
     progress: Progress | None,
-) -> tuple[pa.Table, list[ParseError]]:
+) -> tuple[pa.Table, list[ParseError], list[ParseError]]:
     """Read big blocks, cut at the last newline, decode once, split on \\n only (line numbers as editors count)."""
     parser = AuthLogParser(name, year=year, mtime=mtime, source_zone=source_zone)
     lineno = 1
@@ -225,7 +234,7 @@ def _parse_syslog(
         if progress:
             progress(len(tail))
     parser.finish()
-    return parser.table(), parser.errors
+    return parser.table(), parser.errors, parser.notes
 
 
 def _parse_zip(
@@ -235,6 +244,7 @@ def _parse_zip(
     rows: list[Row] = []
     tables: list[pa.Table] = []
     errors: list[ParseError] = []
+    notes: list[ParseError] = []
     with zipfile.ZipFile(path) as archive:
         for member in archive.infolist():
             if member.is_dir():
@@ -252,10 +262,11 @@ def _parse_zip(
                 part = _parse_stream(stream, fmt, name, year, mtime, source_zone, sids, None)
             tables.append(part.table)
             errors.extend(part.errors)
+            notes.extend(part.notes)
             if progress:
                 progress(member.compress_size)
     table = pa.concat_tables(tables) if tables else rows_to_table(rows)
-    return _Part(table, errors, detect.ZIP)
+    return _Part(table, errors, detect.ZIP, notes)
 
 
 def _name_members_by_sid(events: pa.Table, sids: dict[str, str]) -> pa.Table:

@@ -83,6 +83,8 @@ def parse_logs_command(
         for error in result.errors[:10]:
             console.print(f"  [yellow]{error.source}[/yellow] {error.reason(language)} {error.value[:80]}")
         console.print(f"{pick(_LABELS['errors'], language)}: {len(result.errors)} -> {errors_path}")
+    for note in result.notes:
+        console.print(f"  [cyan]{note.source}[/cyan] {note.reason(language)}: {note.detail}")
     console.print(f"{pick(_LABELS['wrote'], language)}: {out} ({result.events.num_rows:,})")
 
 

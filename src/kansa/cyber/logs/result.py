@@ -28,6 +28,16 @@ REASONS: dict[str, dict[str, str]] = {
     "missing_field": {"ja": "必須列が空です", "en": "required column is empty"},
     "unreadable_file": {"ja": "ファイルを読めません", "en": "cannot read the file"},
     "unknown_format": {"ja": "対応していないログ形式です", "en": "not a supported log format"},
+    # notes (not corrupt records): choices made while reading that the auditor should know
+    "leap_day_year": {
+        "ja": "2月29日の行があるため、更新日時の年ではなく直近の閏年に合う年を付けました（違う場合は --year を指定）",
+        "en": "a 29 February line needs a leap year: years were set to the nearest fitting one, not the mtime's "
+        "(give --year if wrong)",
+    },
+    "leap_day_conflict": {
+        "ja": "2月29日の行がすべて閏年に収まる年の割当てがありません（--year を指定してください）",
+        "en": "no year assignment puts every 29 February line in a leap year (give --year)",
+    },
 }
 
 
@@ -81,6 +91,7 @@ class ParseResult:
     events: pa.Table
     errors: list[ParseError] = field(default_factory=list)
     files: list[FileSummary] = field(default_factory=list)
+    notes: list[ParseError] = field(default_factory=list)  # not corrupt: choices made (leap-day years)
 
     @property
     def counts(self) -> dict[str, int]:

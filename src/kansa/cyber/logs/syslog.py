@@ -96,6 +96,8 @@ class AuthLogParser:
         self.name = name
         self.rows: list[Row] = []
         self.errors: list[ParseError] = []
+        self.notes: list[ParseError] = []  # not corrupt records: choices the reader should know (leap years)
+        self._leap_days: list[int] = []  # provisional years of the 29 February lines
         self._zone = source_zone
         self._year_given = year is not None
         self._mtime = mtime
@@ -279,34 +281,98 @@ class AuthLogParser:
         hour, minute, second = int(clock[0:2]), int(clock[3:5]), int(clock[6:8])
         if clock[2] != ":" or clock[5] != ":":
             raise ValueError(f"bad clock {clock!r}")
-        local = datetime(self._year, month, day, hour, minute, second)
+        # Order is judged in a leap year (2000) so that a 29 February never fails before the year is known.
+        probe = datetime(2000, month, day, hour, minute, second)
         last = self._last_local
         if last is not None:
-            if local < last - _ROLLOVER:
+            last_probe = last.replace(year=2000)
+            if probe < last_probe - _ROLLOVER:
                 self._year += 1
                 self._cache.clear()
                 self._micros.clear()
-                local = datetime(self._year, month, day, hour, minute, second)
-            elif local > last + _STRAGGLER:  # a late line from the year before: do not cache, do not move on
-                return local_to_tokyo(local.replace(year=self._year - 1), self._zone)
+            elif probe > last_probe + _STRAGGLER:  # a late line from the year before: do not cache, do not move on
+                return local_to_tokyo(datetime(self._year - 1, month, day, hour, minute, second), self._zone)
+        local = self._local(month, day, hour, minute, second)
         self._last_local = local
         when = local_to_tokyo(local, self._zone)
         self._cache[stamp] = when
         return when
 
+    def _local(self, month: int, day: int, hour: int, minute: int, second: int) -> datetime:
+        """The wall time in the current year; a 29 February moves an inferred frame to a leap year."""
+        try:
+            local = datetime(self._year, month, day, hour, minute, second)
+        except ValueError:
+            if month != 2 or day != 29:
+                raise
+            if self._year_given:
+                raise ValueError(
+                    f"29 February does not exist in {self._year} (not a leap year): check --year / "
+                    f"{self._year}年は閏年ではないため2月29日はありません（--year を確認してください）"
+                ) from None
+            self._move_to_leap_year()
+            local = datetime(self._year, month, day, hour, minute, second)
+        if month == 2 and day == 29 and not self._year_given:
+            self._leap_days.append(self._year)
+        return local
+
+    def _move_to_leap_year(self) -> None:
+        """Move the provisional years (nothing is final before `finish`) so that the current one is leap.
+
+        Without --year the years are provisional until `finish` anchors the last line to the mtime; a
+        29 February proves its year is a leap year, so the frame moves forward to the next one and every
+        time already parsed moves with it (rare: at most once per leap day in a file).
+        """
+        step = next(s for s in range(1, 9) if _is_leap(self._year + s))
+        self._year += step
+        self._cache.clear()
+        self._micros.clear()
+        if self._last_local is not None:
+            self._last_local = _shift_years(self._last_local, step)
+        rows = self.rows
+        for i in self._bsd_rows:
+            row = rows[i]
+            rows[i] = (_shift_years(row[I_TIME], step), *row[1:])
+        if self._plain_times:  # in place: feed_block holds this list
+            moved = _shift_micros(pa.array(self._plain_times, pa.int64()), step)
+            self._plain_times[:] = moved.to_pylist()
+        self._leap_days = [y + step for y in self._leap_days]
+
     def finish(self) -> None:
-        """Shift inferred years so the last line falls in the file's mtime year (no-op when year was given)."""
+        """Shift inferred years so the last line falls in the file's mtime year (no-op when year was given).
+
+        The last line takes the mtime's year, or the year before when it would lie more than a day
+        after the mtime. A 29 February in the file must stay in a leap year: then the nearest earlier
+        year that keeps every 29 February in a leap year is taken, and a note says so.
+        """
         if self._year_given or self._mtime is None or self._last_local is None:
             return
         if not self._bsd_rows and not self._plain_times:
             return
         last = self._last_local
-        target = self._mtime.year
-        try:
-            if last.replace(year=target) > self._mtime + timedelta(days=1):
-                target -= 1
-        except ValueError:  # 29 February in a common year
-            target -= 1
+        latest = self._mtime + timedelta(days=1)
+        plain_target = self._mtime.year
+        if _shift_years(last, plain_target - last.year) > latest:
+            plain_target -= 1
+        target = plain_target
+        if self._leap_days:
+            fits = [
+                t
+                for t in range(plain_target, plain_target - 9, -1)
+                if all(_is_leap(y + t - last.year) for y in self._leap_days)
+            ]
+            if fits:
+                target = fits[0]
+            if target != plain_target or not fits:
+                first = min(self._leap_days) + target - last.year
+                self.notes.append(
+                    ParseError(
+                        self.name,
+                        "leap_day_year" if fits else "leap_day_conflict",
+                        detail=f"mtime {self._mtime:%Y-%m-%d}: last line {target}, 29 February in {first}",
+                        value=str(target),
+                    )
+                )
         delta = target - last.year
         if delta == 0:
             return
@@ -441,6 +507,11 @@ class AuthLogParser:
             return (when, None, host, UNKNOWN_USER, "other", None, None, source, program, None, m.group(1), None,
                     None, None, None, tag, "group_created", None, rep)  # fmt: skip
         return None
+
+
+def _is_leap(year: int) -> bool:
+    """Gregorian leap year."""
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
 def _shift_years(value: datetime, delta: int) -> datetime:
