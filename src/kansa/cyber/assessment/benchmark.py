@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kansa.cyber.assessment.answers import Submission
-from kansa.cyber.assessment.cohorts import Cohort, benchmark_cohort, build_cohorts, cohort_keys
+from kansa.cyber.assessment.cohorts import Cohort, benchmark_cohort, build_cohorts, cohort_keys, protect
 from kansa.cyber.assessment.institutions import Institution
 from kansa.cyber.assessment.model import Framework, QuestionRef
 from kansa.cyber.assessment.scoring import InstitutionScore, question_points, score_institution, targets_for_risk
@@ -68,8 +68,11 @@ def run_benchmark(current: Round, institutions: list[Institution], k: int = 5,
                                      targets_for_risk(fw, known[iid].inherent_risk))
               for iid in sorted(responded)}
     domain_ids = [d.id for d in fw.domains] + [OVERALL]
-    domain_stats = [_suppressible(c, {"domain_id": d}, _values(scores, c, d), k)
-                    for c in cohorts.values() for d in domain_ids]
+    domain_stats = []
+    for d in domain_ids:
+        domain_stats += _statistic_rows(cohorts, {c: _values(scores, cohorts[c], d) for c in cohorts},
+                                        {"domain_id": d}, k)
+    domain_stats.sort(key=lambda r: list(cohorts).index(r["cohort"]))
     question_stats, option_shares = _question_tables(fw, cohorts, current.submissions, k)
     bench = Benchmark(fw, k, known, cohorts, scores, domain_stats, question_stats, option_shares, [],
                       non_respondents=[i for i in institutions if i.institution_id not in responded],
@@ -90,18 +93,32 @@ def _values(scores: Mapping[str, InstitutionScore], cohort: Cohort, domain: str)
     return [v for iid in cohort.members if (v := _score_of(scores[iid], domain)) is not None]
 
 
-def _suppressible(cohort: Cohort, keys: dict[str, Any], values: list[float], k: int) -> dict[str, Any]:
-    """A statistics row: figures only for a published cohort with at least k values, else blanks and why."""
+def _hidden_cohorts(cohorts: Mapping[str, Cohort]) -> dict[str, str]:
+    return {key: c.reason for key, c in cohorts.items() if c.reason}
+
+
+def _statistic_rows(cohorts: Mapping[str, Cohort], values: Mapping[str, list[float]], keys: dict[str, Any],
+                    k: int) -> list[dict[str, Any]]:
+    """One statistic (a domain, a question, a trend) for every cohort, each row published or suppressed.
+
+    A cohort's figure is hidden when the cohort is, when it rests on fewer than k values (N/A, absent from the
+    last round), or when it would give such a figure away by subtraction (`protect` on the value counts).
+    """
+    reasons = protect({c: len(v) for c, v in values.items()}, k, _hidden_cohorts(cohorts))
+    return [_row(cohorts[c], keys, values[c], reasons[c]) for c in cohorts]
+
+
+def _row(cohort: Cohort, keys: dict[str, Any], values: list[float], reason: str | None) -> dict[str, Any]:
+    """A statistics row: figures only when the cohort's figure may be published, else blanks and why."""
     row: dict[str, Any] = {"cohort": cohort.key, "cohort_level": cohort.level, **keys}
-    if cohort.published and len(values) >= k:
+    if reason is None:
         row.update(describe(values))
         row["suppressed"] = False
         row["suppression"] = None
     else:
         row.update(dict.fromkeys(STAT_FIELDS))
         row["suppressed"] = True
-        # a published cohort can still have fewer than k values here (N/A, or absent from the last round)
-        row["suppression"] = cohort.reason or "n<k"
+        row["suppression"] = reason
     return row
 
 
@@ -110,24 +127,31 @@ def _question_tables(fw: Framework, cohorts: Mapping[str, Cohort],
     stats: list[dict[str, Any]] = []
     shares: list[dict[str, Any]] = []
     refs = fw.refs()
-    for cohort in cohorts.values():
-        chosen = [subs[iid].answers for iid in cohort.members]
-        for ref in refs:
-            qid = ref.question.id
-            picks = [a[qid].value for a in chosen if qid in a]
-            pts = [p for v in picks if (p := question_points(ref, v)[1]) is not None]
-            stats.append(_suppressible(cohort, {"domain_id": ref.domain.id, "question_id": qid},
-                                       [100.0 * p for p in pts], k))
+    chosen = {key: [subs[iid].answers for iid in c.members] for key, c in cohorts.items()}
+    hidden = _hidden_cohorts(cohorts)
+    for ref in refs:
+        qid = ref.question.id
+        picks = {key: [a[qid].value for a in rows if qid in a] for key, rows in chosen.items()}
+        points = {key: [100.0 * p for v in vs if (p := question_points(ref, v)[1]) is not None]
+                  for key, vs in picks.items()}
+        stats += _statistic_rows(cohorts, points, {"domain_id": ref.domain.id, "question_id": qid}, k)
+        # option counts add up over cohorts too: protect them on the number of answers
+        share_reasons = protect({key: len(vs) for key, vs in picks.items()}, k, hidden)
+        for key, cohort in cohorts.items():
             for opt in ref.question.answers.options:
-                row: dict[str, Any] = {"cohort": cohort.key, "cohort_level": cohort.level, "domain_id": ref.domain.id,
+                row: dict[str, Any] = {"cohort": key, "cohort_level": cohort.level, "domain_id": ref.domain.id,
                                        "question_id": qid, "option": opt.value, "label_ja": opt.label.get("ja", ""),
                                        "label_en": opt.label.get("en", "")}
-                if cohort.published and len(picks) >= k:
-                    count = sum(1 for v in picks if v == opt.value)
-                    row.update(count=count, share=100.0 * count / len(picks), suppressed=False, suppression=None)
+                if share_reasons[key] is None:
+                    count = sum(1 for v in picks[key] if v == opt.value)
+                    row.update(count=count, share=100.0 * count / len(picks[key]), suppressed=False,
+                               suppression=None)
                 else:
-                    row.update(count=None, share=None, suppressed=True, suppression=cohort.reason or "n<k")
+                    row.update(count=None, share=None, suppressed=True, suppression=share_reasons[key])
                 shares.append(row)
+    order = list(cohorts)
+    stats.sort(key=lambda r: order.index(r["cohort"]))
+    shares.sort(key=lambda r: order.index(r["cohort"]))
     return stats, shares
 
 
@@ -157,10 +181,11 @@ def _institution_rows(bench: Benchmark, domain_ids: list[str]) -> list[dict[str,
 
 
 def _rank(value: float | None, cohort: Cohort, bench: Benchmark, domain: str) -> float | None:
-    if value is None or not cohort.published:
+    """Percentile rank in a cohort, only where the cohort's statistic of that domain is published."""
+    stat = bench.domain_stat(cohort.key, domain)
+    if value is None or stat is None or stat["suppressed"]:
         return None
-    values = _values(bench.scores, cohort, domain)
-    return percentile_rank(value, values) if len(values) >= bench.k else None
+    return percentile_rank(value, _values(bench.scores, cohort, domain))
 
 
 def comparable_pairs(current: Framework, previous: Framework) -> list[tuple[QuestionRef, QuestionRef]]:
@@ -203,10 +228,12 @@ def _trend(bench: Benchmark, current: Round, previous: Round) -> tuple[list[dict
                               "current": c, "previous": p, "change": None if c is None or p is None else c - p})
             if c is not None and p is not None:
                 changes[(iid, d)] = c - p
-    cohort_rows = []
-    for cohort in bench.cohorts.values():
-        for d in by_domain:
-            values = [changes[(iid, d)] for iid in cohort.members if (iid, d) in changes]
-            row = _suppressible(cohort, {"domain_id": d, "comparable_questions": len(by_domain[d])}, values, bench.k)
-            cohort_rows.append(row)
+    cohort_rows: list[dict[str, Any]] = []
+    for d in by_domain:
+        values = {key: [changes[(iid, d)] for iid in c.members if (iid, d) in changes]
+                  for key, c in bench.cohorts.items()}
+        keys = {"domain_id": d, "comparable_questions": len(by_domain[d])}
+        cohort_rows += _statistic_rows(bench.cohorts, values, keys, bench.k)
+    order = list(bench.cohorts)
+    cohort_rows.sort(key=lambda r: order.index(r["cohort"]))
     return inst_rows, cohort_rows

@@ -1,0 +1,166 @@
+"""Complementary-disclosure attacks on the published benchmark: no group of 1..k-1 can be recovered."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kansa.cyber.assessment.benchmark import Benchmark, Round, run_benchmark
+from kansa.cyber.assessment.cohorts import FAMILIES, protect
+from kansa.cyber.assessment.institutions import Institution
+from kansa.cyber.assessment.model import Framework
+from kansa.cyber.assessment.outputs import write_outputs
+from kansa.cyber.assessment.synth import previous_framework
+
+from .conftest import submission
+
+YES = {"GOV-01-1": "yes", "GOV-01-2": "yes", "GOV-02-1": "yes", "PRO-01-1": "t4", "PRO-02-1": "yes"}
+NO = {"GOV-01-1": "no", "GOV-01-2": "no", "GOV-02-1": "no", "PRO-01-1": "t1", "PRO-02-1": "no"}
+
+
+def population(fw: Framework, sizes: dict[str, int], answers: dict[str, dict[str, str]] | None = None
+               ) -> tuple[list[Institution], dict]:
+    """`sizes`: cohort key type/band -> respondents; every other institution answers YES, the n-th NO."""
+    people, subs = [], {}
+    for key, count in sizes.items():
+        t, band = key.split("/")
+        for i in range(count):
+            iid = f"{t[:2].upper()}{band[0].upper()}{i}"
+            people.append(Institution(iid, iid, t, band))
+            subs[iid] = submission(fw, iid, (answers or {}).get(key, YES if i % 2 else NO))
+    return people, subs
+
+
+def recovered_groups(rows: Iterable[dict[str, Any]], counts: dict[str, int]) -> list[tuple[str, int]]:
+    """What an attacker gets from published rows of one statistic: groups whose count is known by difference.
+
+    Starts from the published cohorts' figures and adds/subtracts along the type/size tree; returns every
+    (group, size) recovered, including the union of a family's unpublished children.
+    """
+    known = {r["cohort"] for r in rows if not r["suppressed"]} | {c for c, n in counts.items() if n == 0}
+    found: list[tuple[str, int]] = []
+    changed = True
+    while changed:
+        changed = False
+        for parent, children in FAMILIES.items():
+            kids = [c for c in children if counts.get(c, 0)]
+            if parent not in known and kids and all(c in known for c in kids):
+                known.add(parent)
+                found.append((parent, counts[parent]))
+                changed = True
+            missing = [c for c in kids if c not in known]
+            if parent in known and missing:
+                found.append(("+".join(missing), sum(counts[c] for c in missing)))
+                if len(missing) == 1:
+                    known.add(missing[0])
+                    changed = True
+    return found
+
+
+def assert_no_small_group_recoverable(bench: Benchmark, out: Path) -> int:
+    """Run the attack on every statistic of benchmark.json; return how many statistics were attacked."""
+    doc = json.loads((out / "benchmark.json").read_text(encoding="utf-8"))
+    groups: dict[tuple, list[dict[str, Any]]] = {}
+    for table, key in (("domain_stats", ("domain_id",)), ("question_stats", ("question_id",)),
+                       ("option_shares", ("question_id", "option")), ("trend_domain", ("domain_id",))):
+        for r in doc.get(table, []):
+            groups.setdefault((table, *(r[k] for k in key)), []).append(r)
+    answered = {c: bench.cohorts[c].n for c in bench.cohorts}
+    for stat, rows in groups.items():
+        for group, n in recovered_groups(rows, answered):
+            assert n == 0 or n >= bench.k, (stat, group, n)
+    return len(groups)
+
+
+def _run(tmp_path: Path, fw: Framework, sizes: dict[str, int], k: int = 5, **kw: Any) -> tuple[Benchmark, Path]:
+    people, subs = population(fw, sizes, kw.get("answers"))
+    prev = None
+    if kw.get("previous"):
+        pfw = previous_framework(fw)
+        prev = Round(pfw, {i: submission(pfw, i, {"GOV-1": "no", "GOV-2": "no", "PRO-1": "t1"}) for i in subs})
+    bench = run_benchmark(Round(fw, subs), people, k, prev)
+    write_outputs(bench, tmp_path)
+    return bench, tmp_path
+
+
+def test_a_cohort_of_exactly_k_is_published_and_of_k_minus_1_is_not() -> None:
+    counts = {"all": 9, "regional_bank": 9, "shinkin": 0, "shinkumi": 0, "regional_bank/small": 5,
+              "regional_bank/medium": 4, "regional_bank/large": 0}
+    reasons = protect({**{f"{t}/{s}": 0 for t in ("shinkin", "shinkumi") for s in ("small", "medium", "large")},
+                       **counts}, 5)
+    assert reasons["regional_bank/medium"] == "n<k"
+    # 5 is enough on its own, but type minus it would give the 4 away: it goes too (secondary)
+    assert reasons["regional_bank/small"] == "secondary"
+    assert reasons["regional_bank"] is None and reasons["all"] is None
+
+
+def test_two_small_siblings_cannot_be_recovered_together_from_the_type_total(tmp_path: Path, small: Framework) -> None:
+    # small 2 + medium 2 = 4 < k: regional-bank total minus the large band would reveal the pair
+    bench, out = _run(tmp_path, small, {"regional_bank/small": 2, "regional_bank/medium": 2,
+                                        "regional_bank/large": 10, "shinkin/small": 12})
+    assert bench.cohorts["regional_bank/large"].reason == "secondary"
+    assert bench.cohorts["regional_bank"].published
+    assert assert_no_small_group_recoverable(bench, out) > 20
+
+
+def test_a_secondary_type_is_not_given_back_by_its_bands(tmp_path: Path, small: Framework) -> None:
+    # regional banks: 3 (hidden). all minus shinkin minus shinkumi would reveal them; shinkumi is hidden in
+    # turn, but shinkumi/small alone equals shinkumi, so that band must go as well
+    bench, out = _run(tmp_path, small, {"regional_bank/small": 3, "shinkin/small": 10, "shinkin/medium": 10,
+                                        "shinkumi/small": 6})
+    assert bench.cohorts["regional_bank"].reason == "n<k"
+    assert not bench.cohorts["shinkumi"].published and not bench.cohorts["shinkumi/small"].published
+    assert bench.cohorts["all"].published and bench.cohorts["shinkin/small"].published
+    assert_no_small_group_recoverable(bench, out)
+
+
+@pytest.mark.parametrize("sizes", [
+    {"regional_bank/small": 4, "regional_bank/medium": 5, "shinkin/small": 5, "shinkin/large": 1,
+     "shinkumi/medium": 7},
+    {"regional_bank/small": 6, "regional_bank/medium": 6, "regional_bank/large": 6, "shinkin/small": 1,
+     "shinkin/medium": 1, "shinkumi/large": 3},
+    {"regional_bank/small": 5, "shinkin/small": 5, "shinkumi/small": 5},
+])
+def test_no_mix_of_cohort_sizes_leaks_a_small_group(tmp_path: Path, small: Framework, sizes: dict[str, int]) -> None:
+    bench, out = _run(tmp_path, small, sizes, previous=True)
+    assert_no_small_group_recoverable(bench, out)
+
+
+def test_not_applicable_answers_cannot_be_recovered_by_subtraction(tmp_path: Path, small: Framework) -> None:
+    # PRO-02-1 is N/A for the 7 small regional banks except 3; the medium band (6) all answer it.
+    # The type's question figure over 9 values minus the medium band's 6 would give the small band's 3 values.
+    na = {**YES, "PRO-02-1": "na"}
+    people, subs = population(small, {"regional_bank/small": 7, "regional_bank/medium": 6})
+    for i in range(4):
+        subs[f"RES{i}"] = submission(small, f"RES{i}", na)
+    bench = run_benchmark(Round(small, subs), people, 5)
+    rows = {r["cohort"]: r for r in bench.question_stats if r["question_id"] == "PRO-02-1"}
+    assert rows["regional_bank/small"]["suppression"] == "n<k"      # 3 values
+    assert rows["regional_bank/medium"]["suppressed"] or rows["regional_bank"]["suppressed"]
+    assert not rows["regional_bank/medium"]["suppressed"] or not rows["regional_bank"]["suppressed"]
+    write_outputs(bench, tmp_path)
+    assert_no_small_group_recoverable(bench, tmp_path)
+
+
+def test_percentile_ranks_follow_the_published_statistic(tmp_path: Path, small: Framework) -> None:
+    bench, _ = _run(tmp_path, small, {"regional_bank/small": 5, "regional_bank/medium": 4, "shinkin/small": 8})
+    for row in bench.institution_rows:
+        stat = bench.domain_stat(row["peer_cohort"], row["domain_id"])
+        if stat is None or stat["suppressed"]:
+            assert row["percentile_in_peer_cohort"] is None
+    small_bank = [r for r in bench.institution_rows if r["peer_cohort"] == "regional_bank/small"]
+    assert small_bank and all(r["percentile_in_peer_cohort"] is None for r in small_bank)   # secondary
+
+
+def test_the_trend_of_exactly_k_is_published_and_of_k_minus_1_is_not(tmp_path: Path, small: Framework) -> None:
+    bench, out = _run(tmp_path, small, {"shinkin/small": 5, "shinkin/medium": 6, "shinkumi/small": 4,
+                                        "regional_bank/small": 9},
+                      previous=True)
+    trend = {(r["cohort"], r["domain_id"]): r for r in bench.trend_domain}
+    assert not trend[("shinkin/small", "GOV")]["suppressed"]
+    assert trend[("shinkumi/small", "GOV")]["suppressed"]
+    assert_no_small_group_recoverable(bench, out)
