@@ -13,7 +13,7 @@ class DomainScore:
     """One domain's result for one institution."""
 
     domain_id: str
-    score: float | None          # 0..100, weighted, N/A left out; None when nothing scorable was answered
+    score: float | None          # 0..100, weighted; N/A left out, unanswered counts 0; None when all N/A
     level: str | None            # highest cumulative maturity level attained (None: none, or no levels)
     answered_share: float        # answered (N/A counts as answered) / questions
     basic_coverage: float | None  # basic questions met / basic questions not N/A; None without basic ones
@@ -61,7 +61,9 @@ def score_institution(framework: Framework, answers: Mapping[str, str], institut
     overall = sum(w * s for w, s in weighted) / total_w if total_w > 0 else None
     level = None
     if framework.levels:
-        idx = [framework.level_index(r.level) for r in results]
+        # domains with no applicable level statement (all N/A, or none in the framework) do not hold it back
+        idx = [framework.level_index(r.level) for r in results
+               if _has_level_statements(by_domain.get(r.domain_id, []), answers)]
         lowest = min(idx) if idx else -1
         level = framework.levels[lowest].id if lowest >= 0 else None
     answered = sum(1 for ref in refs if ref.question.id in answers) / len(refs) if refs else 0.0
@@ -72,12 +74,16 @@ def _domain_score(framework: Framework, domain: Domain, refs: list[QuestionRef],
                   target: str | None) -> DomainScore:
     num = den = 0.0
     for ref in refs:
-        _, pts = question_points(ref, answers.get(ref.question.id))
+        qid = ref.question.id
+        if qid not in answers:          # not answered: not met, scores 0 (leaving it blank must not pay)
+            den += ref.weight
+            continue
+        opt, pts = question_points(ref, answers[qid])
+        if opt is None:
+            raise ValueError(f"{qid}: {answers[qid]!r} is not an option")
         if pts is not None:
             num += ref.weight * pts
             den += ref.weight
-        elif ref.question.id in answers and ref.question.answers.option(answers[ref.question.id]) is None:
-            raise ValueError(f"{ref.question.id}: {answers[ref.question.id]!r} is not an option")
     score = 100.0 * num / den if den > 0 else None
     level = attained_level(framework, refs, answers)
     answered = sum(1 for r in refs if r.question.id in answers) / len(refs) if refs else 0.0
@@ -104,6 +110,17 @@ def attained_level(framework: Framework, refs: list[QuestionRef], answers: Mappi
         if assessed:
             attained = level.id
     return attained
+
+
+def _has_level_statements(refs: list[QuestionRef], answers: Mapping[str, str]) -> bool:
+    """True when some level statement of these questions applies (answered other than N/A, or unanswered)."""
+    for ref in refs:
+        if ref.requirement.level is None:
+            continue
+        opt, _ = question_points(ref, answers.get(ref.question.id))
+        if opt is None or not opt.is_na:
+            return True
+    return False
 
 
 def _basic_coverage(refs: list[QuestionRef], answers: Mapping[str, str]) -> float | None:
