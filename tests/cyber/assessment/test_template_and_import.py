@@ -101,12 +101,17 @@ def test_an_edited_question_is_rejected_naming_sheet_row_and_question(tmp_path: 
     assert "sheet 回答" in message and "row 5" in message and "GOV-01-2" in message and "edited" in message
 
 
-def test_an_answer_outside_the_options_and_a_missing_answer_are_rejected(tmp_path: Path, template: Path,
-                                                                        small: Framework) -> None:
+def test_an_answer_outside_the_options_is_rejected_and_a_blank_one_is_not_answered(
+        tmp_path: Path, template: Path, small: Framework) -> None:
     filled = _fill(template, tmp_path / "f.xlsx", {"GOV-02-1": "たぶん", "PRO-02-1": None})
     messages = _rejected(tmp_path, [filled], small)
-    assert any("row 6" in m and "GOV-02-1" in m and "'たぶん'" in m for m in messages)
-    assert any("row 8" in m and "PRO-02-1" in m and "missing" in m for m in messages)
+    assert len(messages) == 1 and "row 6" in messages[0] and "GOV-02-1" in messages[0] and "'たぶん'" in messages[0]
+    blank = _fill(template, tmp_path / "g.xlsx", {"PRO-02-1": None})
+    store = AnswerStore(tmp_path / "ok")
+    report = import_answers([blank], store, small)
+    assert report.ok and "PRO-02-1" not in store.current()["B001"].answers
+    (note,) = report.results[0].notes
+    assert "1 questions not answered" in note.en and "PRO-02-1" in note.en and "未回答 1 問" in note.ja
 
 
 def test_a_wrong_version_or_a_tampered_checksum_is_rejected(tmp_path: Path, template: Path, small_doc: dict,

@@ -6,6 +6,8 @@ import csv
 import hashlib
 import io
 import json
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +16,7 @@ from typing import Any
 from kansa.cyber.assessment.errors import Problem
 from kansa.cyber.assessment.loader import question_set_checksum
 from kansa.cyber.assessment.model import Framework, QuestionRef
-from kansa.cyber.assessment.template import COLUMNS, META_SHEET
+from kansa.cyber.assessment.template import COLUMNS, META_SHEET, metadata_seal
 from kansa.i18n import Lang, pick
 
 FLAT_COLUMNS = ("institution_id", "question_id", "answer", "comment")
@@ -55,6 +57,7 @@ class FileResult:
     path: Path
     submissions: list[Submission]
     problems: list[Problem]
+    notes: list[Problem] = field(default_factory=list)   # accepted, but worth saying (e.g. blank answers)
 
 
 def read_answer_file(path: Path, framework: Framework, lang: Lang = "ja") -> FileResult:
@@ -67,6 +70,7 @@ def read_answer_file(path: Path, framework: Framework, lang: Lang = "ja") -> Fil
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         subs, problems = _read_xlsx(path, raw, framework, digest)
+        problems = problems or _check_file_name(path, subs)
     elif suffix in (".csv", ".json"):
         try:
             records = _flat_records(path, raw)
@@ -77,7 +81,39 @@ def read_answer_file(path: Path, framework: Framework, lang: Lang = "ja") -> Fil
         problems = [Problem(str(path), f"対応していない形式です({suffix}): .xlsx .csv .json",
                             f"unsupported file type {suffix}: use .xlsx, .csv or .json")]
         subs = []
-    return FileResult(path, [] if problems else subs, problems)
+    notes = [] if problems else _blank_notes(path, subs, framework)
+    return FileResult(path, [] if problems else subs, problems, notes)
+
+
+def _blank_notes(path: Path, subs: list[Submission], framework: Framework) -> list[Problem]:
+    """One note per institution that left questions blank: they count as not answered (0 points)."""
+    notes = []
+    ids = [r.question.id for r in framework.refs()]
+    for sub in subs:
+        blank = [q for q in ids if q not in sub.answers]
+        if blank:
+            shown = ", ".join(blank[:10]) + (" ..." if len(blank) > 10 else "")
+            notes.append(Problem(str(path), f"{sub.institution_id}: 未回答 {len(blank)} 問(0点として扱います): {shown}",
+                                 f"{sub.institution_id}: {len(blank)} questions not answered (scored 0): {shown}"))
+    return notes
+
+
+def _check_file_name(path: Path, subs: list[Submission]) -> list[Problem]:
+    """Reject a workbook whose file name names another institution than its metadata (a copied template)."""
+    for sub in subs:
+        iid = sub.institution_id
+        if not (re.search(r"[A-Za-z]", iid) and re.search(r"[0-9]", iid)):
+            continue        # an all-digit id would match years and dates in names
+        shape = "".join("[A-Za-z]" if c.isascii() and c.isalpha() else "[0-9]" if c.isdigit() else re.escape(c)
+                        for c in iid)
+        found = re.findall(rf"(?<![A-Za-z0-9])({shape})(?![A-Za-z0-9])", path.stem)
+        others = sorted({f for f in found if f.casefold() != iid.casefold()})
+        if others and not any(f.casefold() == iid.casefold() for f in found):
+            return [Problem(str(path), f"ファイル名は別の金融機関 {others[0]} を示していますが、回答票は {iid} 用です"
+                            f"(他機関の回答票を流用していませんか。{others[0]} 用の回答票で回答してください)",
+                            f"the file name names institution {others[0]} but the workbook is {iid}'s (a copied "
+                            f"template? answer on the workbook made for {others[0]})", META_SHEET)]
+    return []
 
 
 def _labels(ref: QuestionRef) -> dict[str, str]:
@@ -91,15 +127,17 @@ def _labels(ref: QuestionRef) -> dict[str, str]:
 
 
 def _norm(text: str) -> str:
-    return " ".join(str(text).replace("\u3000", " ").split()).casefold()
+    # NFKC: full-width Ｙｅｓ, half-width ｶﾅ and ideographic spaces read as what the person meant
+    return " ".join(unicodedata.normalize("NFKC", str(text)).split()).casefold()
 
 
 def _resolve_answer(ref: QuestionRef, raw: Any, file: str, sheet: str | None, row: int | None,
                     lang: Lang) -> tuple[str | None, Problem | None]:
+    """The option value of an answer cell; a blank cell is not answered (None, no problem)."""
     text = "" if raw is None else str(raw).strip()
     qid = ref.question.id
     if not text:
-        return None, Problem(file, "回答がありません", "answer missing", sheet, row, qid)
+        return None, None
     value = _labels(ref).get(_norm(text))
     if value is None:
         allowed = " / ".join(pick(o.label, lang) for o in ref.question.answers.options)
@@ -132,23 +170,49 @@ def _read_xlsx(path: Path, raw: bytes, framework: Framework, digest: str) -> tup
             return [], [Problem(file, f"回答シート {sheet!r} がありません", f"answers sheet {sheet!r} is missing",
                                 sheet)]
         header_row = int(meta.get("header_row", "3"))
+        heading = next(wb[sheet].iter_rows(min_row=1, max_row=1, max_col=1, values_only=True), (None,))[0]
         rows = list(wb[sheet].iter_rows(min_row=header_row + 1, max_col=len(COLUMNS), values_only=True))
     finally:
         wb.close()
+    if not re.search(rf"— {re.escape(meta['institution_id'])}(\s|$)", str(heading or "")):
+        return [], [Problem(file, f"メタデータの金融機関 {meta['institution_id']} が回答シートの表題と一致しません"
+                            f"(表題: {heading!r})。メタデータが編集されています",
+                            f"institution {meta['institution_id']} in the metadata does not match the answers "
+                            f"sheet's title ({heading!r}): the metadata was edited", sheet, 1)]
     lang: Lang = "en" if meta.get("lang") == "en" else "ja"
-    refs = framework.refs()
-    answers: dict[str, Answer] = {}
-    problems = []
+    answers, problems = _read_rows(file, sheet, header_row, rows, framework, lang)
+    sub = Submission(meta["institution_id"], framework.id, framework.version, meta["checksum"], answers,
+                     file, digest, "xlsx", meta)
+    return [sub], problems
+
+
+def _read_rows(file: str, sheet: str, header_row: int, rows: list[tuple[Any, ...]], framework: Framework,
+               lang: Lang) -> tuple[dict[str, Answer], list[Problem]]:
+    """Match the sheet's rows to the questions in order, naming deleted, added, moved and edited rows."""
     col = {name: i for i, name in enumerate(COLUMNS)}
     data_rows = [(header_row + 1 + i, r) for i, r in enumerate(rows) if any(v not in (None, "") for v in r)]
-    for (row_no, row), ref in zip(data_rows, refs, strict=False):
-        qid, text = row[col["question_id"]], row[col["question"]]
+    present = {str(r[col["question_id"]] or "").strip() for _, r in data_rows}
+    answers: dict[str, Answer] = {}
+    problems: list[Problem] = []
+    j = 0
+    for ref in framework.refs():
         q = ref.question
-        if str(qid or "").strip() != q.id:
-            problems.append(Problem(file, f"質問IDが変更されています: {qid!r}(本来 {q.id})",
-                                    f"question id edited: {qid!r} (expected {q.id})", sheet, row_no, q.id))
+        if q.id not in present:
+            where = data_rows[j][0] if j < len(data_rows) else header_row + 1 + len(rows)
+            problems.append(Problem(file, f"質問 {q.id} の行が削除されています({where} 行目の前)",
+                                    f"the row of question {q.id} was deleted (before row {where})", sheet, where, q.id))
             continue
-        if _norm(str(text or "")) != _norm(pick(q.text, lang)):
+        if j >= len(data_rows):
+            break
+        row_no, row = data_rows[j]
+        j += 1
+        qid = str(row[col["question_id"]] or "").strip()
+        if qid != q.id:
+            problems.append(Problem(file, f"質問IDが変更されているか行が入れ替わっています: {qid!r}(本来 {q.id})",
+                                    f"question id edited or rows moved: {qid!r} (expected {q.id})", sheet, row_no,
+                                    q.id))
+            continue
+        if _norm(str(row[col["question"]] or "")) != _norm(pick(q.text, lang)):
             problems.append(Problem(file, "質問文が変更されています", "question text was edited", sheet, row_no, q.id))
             continue
         value, problem = _resolve_answer(ref, row[col["answer"]], file, sheet, row_no, lang)
@@ -156,12 +220,11 @@ def _read_xlsx(path: Path, raw: bytes, framework: Framework, digest: str) -> tup
             problems.append(problem)
         elif value is not None:
             answers[q.id] = Answer(value, _cell(row[col["comment"]]), _cell(row[col["evidence"]]))
-    if len(data_rows) != len(refs):
-        problems.append(Problem(file, f"質問の行数が違います: {len(data_rows)} 行(本来 {len(refs)} 行)",
-                                f"{len(data_rows)} question rows, expected {len(refs)}", sheet))
-    sub = Submission(meta["institution_id"], framework.id, framework.version, meta["checksum"], answers,
-                     file, digest, "xlsx", meta)
-    return [sub], problems
+    for row_no, row in data_rows[j:]:
+        problems.append(Problem(file, f"質問票にない行です: {row[col['question_id']]!r}",
+                                f"a row that is not a question of the set: {row[col['question_id']]!r}", sheet,
+                                row_no, str(row[col["question_id"]] or "") or None))
+    return answers, problems
 
 
 def _cell(value: Any) -> str:
@@ -170,7 +233,7 @@ def _cell(value: Any) -> str:
 
 def _check_meta(file: str, meta: dict[str, str], framework: Framework) -> list[Problem]:
     problems = []
-    for key in ("framework_id", "framework_version", "institution_id", "checksum"):
+    for key in ("framework_id", "framework_version", "institution_id", "checksum", "seal"):
         if not meta.get(key):
             problems.append(Problem(file, f"メタデータ {key} がありません", f"metadata {key} missing", META_SHEET))
     if problems:
@@ -187,6 +250,12 @@ def _check_meta(file: str, meta: dict[str, str], framework: Framework) -> list[P
         problems.append(Problem(file, "質問セットのチェックサムが一致しません(回答票が改変されたか別の質問セットです)",
                                 "question-set checksum mismatch (the workbook was altered or is for another set)",
                                 META_SHEET))
+    elif meta["seal"] != metadata_seal(meta["framework_id"], meta["framework_version"], meta["institution_id"],
+                                       meta["checksum"]):
+        problems.append(Problem(file, "メタデータの封印が一致しません(メタデータが編集されています)。"
+                                "配布された回答票で回答し直してください",
+                                "metadata seal mismatch (the metadata was edited): answer on the workbook you were "
+                                "sent", META_SHEET))
     return problems
 
 

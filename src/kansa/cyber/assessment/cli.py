@@ -123,8 +123,9 @@ def import_command(
 ) -> None:
     """回答を検証して保存(不備のあるファイルは一切保存しない) / Check answer files and store the good ones.
 
-    Rejected: wrong framework or version, edited questions, answers outside the options, missing answers,
-    one institution in two files of the batch, checksum mismatch. A resubmission replaces the earlier one,
+    Rejected: wrong framework or version, edited or deleted question rows, answers outside the options,
+    edited metadata, a file name naming another institution, one institution in two files of the batch,
+    checksum mismatch. A blank answer cell means "not answered" (scored 0, listed as a note). A resubmission replaces the earlier one,
     which stays in the history (index.csv). Exit code 1 when any file was rejected.
     """
     from kansa.cyber.assessment.importing import import_answers
@@ -144,6 +145,9 @@ def import_command(
         _fail(exc, lg)
     for row in report.stored:
         out.print(f"[green]✓[/green] {row.source}: {row.institution_id} → {row.submission_id}")
+    for res in report.results:
+        for note in res.notes:
+            out.print(f"[yellow]![/yellow] {note.message(lg)}", highlight=False, markup=True)
     rejected = [r for r in report.results if r.problems]
     for res in rejected:
         err.print(f"[red]✗ {res.path}[/red]: " + ("取り込みませんでした" if lg == "ja" else "rejected, nothing stored"))

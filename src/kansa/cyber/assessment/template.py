@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,8 @@ _INSTRUCTIONS = {
         "",
         "1. 「回答」シートの各行(1行が1問)について、「回答(選択)」欄のドロップダウンから"
         "最も当てはまるものを選んでください。",
-        "2. 全ての質問に回答してください。該当しない質問は「該当なし」を選んでください(評点の分母から除かれます)。",
+        "2. 全ての質問に回答してください。該当しない質問は「該当なし」を選んでください(評点の分母から除かれます)。"
+        "空欄のままの質問は未回答として扱い、0点(「いいえ」と同じ)になります。",
         "3. 「コメント」欄には補足や今後の予定を、「根拠資料」欄には規程名・報告書名など"
         "確認できる資料を記入してください。",
         "4. 質問文・質問ID・行の順序は変更しないでください。変更された回答票は取り込み時に受け付けられません。",
@@ -51,7 +53,8 @@ _INSTRUCTIONS = {
         "Cybersecurity self-assessment answer workbook",
         "",
         "1. On the Answers sheet (one question per row) choose the best answer from the drop-down in 'Answer'.",
-        "2. Answer every question. Choose 'Not applicable' where a question does not apply (left out of the score).",
+        "2. Answer every question. Choose 'Not applicable' where a question does not apply (left out of the score). "
+        "A question left blank is not answered and scores 0, like 'No'.",
         "3. Use 'Comment' for remarks and plans, 'Evidence' for documents that show it (policies, reports).",
         "4. Do not edit question texts, ids or the order of rows: an edited workbook is rejected on import.",
         "5. Sheets cannot be added, removed or renamed (the workbook structure is protected).",
@@ -77,6 +80,8 @@ def write_template(framework: Framework, institution_id: str, out: Path, lang: L
     meta = wb.create_sheet(META_SHEET)
     for key, value in (("framework_id", framework.id), ("framework_version", framework.version),
                        ("institution_id", institution_id), ("checksum", question_set_checksum(framework)),
+                       ("seal", metadata_seal(framework.id, framework.version, institution_id,
+                                              question_set_checksum(framework))),
                        ("lang", lang), ("answers_sheet", answers_name), ("header_row", HEADER_ROW),
                        ("questions", len(framework.refs())),
                        ("created_at", datetime.now().isoformat(timespec="seconds")),
@@ -92,6 +97,16 @@ def write_template(framework: Framework, institution_id: str, out: Path, lang: L
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
     return out
+
+
+def metadata_seal(framework_id: str, version: str, institution_id: str, checksum: str) -> str:
+    """A digest binding the workbook's framework, version, institution and question set together.
+
+    Not a secret signature: it catches metadata edited by hand (another institution's id typed in an
+    unprotected copy), not someone who reads this code.
+    """
+    text = "\x1f".join(("kansa-assessment-seal/1", framework_id, version, institution_id, checksum))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _instructions(ws: Any, framework: Framework, institution_id: str, name: str | None, lang: Lang) -> None:
