@@ -79,7 +79,8 @@ def test_an_added_row_is_named(tmp_path: Path, filled: Path, small: Framework) -
     assert "row 9" in en and "GOV-99" in en
 
 
-@pytest.mark.parametrize("typed, value", [("はい ", "yes"), ("Ｙｅｓ", "yes"), ("yes", "yes"), ("一部\u3000", "partial")])
+@pytest.mark.parametrize("typed, value", [("はい ", "yes"), ("Ｙｅｓ", "yes"), ("yes", "yes"),
+                                          ("一部\u3000", "partial")])
 def test_an_answer_typed_for_an_option_reads_as_that_option(tmp_path: Path, filled: Path, small: Framework,
                                                             typed: str, value: str) -> None:
     _edit(filled, lambda ws: setattr(ws.cell(4, 8), "value", typed))

@@ -125,8 +125,9 @@ def import_command(
 
     Rejected: wrong framework or version, edited or deleted question rows, answers outside the options,
     edited metadata, a file name naming another institution, one institution in two files of the batch,
-    checksum mismatch. A blank answer cell means "not answered" (scored 0, listed as a note). A resubmission replaces the earlier one,
-    which stays in the history (index.csv). Exit code 1 when any file was rejected.
+    checksum mismatch. A blank answer cell means "not answered" (scored 0, listed as a note).
+    A resubmission replaces the earlier one, which stays in the history (index.csv).
+    Exit code 1 when any file was rejected.
     """
     from kansa.cyber.assessment.importing import import_answers
     from kansa.cyber.assessment.store import AnswerStore
