@@ -58,7 +58,9 @@ def test_a_bad_batch_exits_1_and_leaves_the_workspace_exactly_as_it_was(
     raw = errors.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM, so Excel opens the Japanese correctly
     rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
-    assert list(rows[0]) == ["table", "row", "column", "value", "code", "message"]
+    # the six agreed columns, then the file to open
+    assert list(rows[0]) == ["table", "row", "column", "value", "code", "message", "file"]
+    assert {r["file"] for r in rows} == {"trades.csv"}
     assert {(r["table"], r["row"], r["column"], r["code"]) for r in rows} == {
         ("trades", "3", "customer_id", "dangling_fk"),
         ("trades", "5", "amount_jpy", "bad_decimal"),
@@ -102,10 +104,16 @@ def test_load_help_explains_itself() -> None:
     assert "--errors-out" in out.output and "--mapping" in out.output
 
 
-def test_a_bad_mapping_file_is_a_usage_error(write_conduct: WriteConduct, tmp_path: Path) -> None:
+def test_a_bad_mapping_file_is_an_input_error_like_any_other(write_conduct: WriteConduct, tmp_path: Path) -> None:
     mapping = tmp_path / "map.csv"
     mapping.write_text("table,source_header,column\nnot_a_table,x,y\n", encoding="utf-8")
-    out = runner.invoke(app, ["load", str(write_conduct()), "-w", str(tmp_path / "ws"), "--mapping", str(mapping)])
-    assert out.exit_code == 2
+    errors = tmp_path / "errors.csv"
+    args = ["load", str(write_conduct()), "-w", str(tmp_path / "ws"), "--mapping", str(mapping)]
+    out = runner.invoke(app, [*args, "--errors-out", str(errors)])
+    assert out.exit_code == 1
     assert "not_a_table" in out.output
+    rows = list(csv.DictReader(errors.read_text(encoding="utf-8-sig").splitlines()))
+    assert [(r["row"], r["column"], r["value"], r["code"], r["file"]) for r in rows] == [
+        ("2", "table", "not_a_table", "bad_mapping", "map.csv")
+    ]
     assert not (tmp_path / "ws").exists()

@@ -93,7 +93,11 @@ def warn(
         if "solicitation_date" in present:
             issues += _inverted(con, spec, "solicitation_date", "trade_date", lang, later_is_bad=True)
         if "fee_jpy" in present and "amount_jpy" in present:
-            for r, v in rows(f"SELECT _row, fee_jpy FROM {w} WHERE fee_jpy > amount_jpy ORDER BY _row"):
+            # A negative amount is already an error; a fee above it says nothing more.
+            for r, v in rows(
+                f"SELECT _row, {raw_col(spec.column('fee_jpy'))} FROM {w} "
+                "WHERE fee_jpy > amount_jpy AND amount_jpy >= 0 ORDER BY _row"
+            ):
                 issues.append(make_issue("fee_exceeds_amount", lang, name, r, "fee_jpy", v))
     for start, end in (
         ("inception_date", "maturity_date"),

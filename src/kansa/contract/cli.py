@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -20,19 +21,31 @@ _FIRST_SHOWN = 20
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9][0-9,]*(\.[0-9]+)?")
+
+
 def escape_cell(text: str) -> str:
-    """Make a cell inert in spreadsheets: text starting with = + - @ gets a leading apostrophe."""
+    """Make a cell inert in spreadsheets: text starting with = + - @ gets a leading apostrophe.
+
+    A plain number such as -5 is no formula, and the auditor must see the value as the file had it.
+    """
+    if _PLAIN_NUMBER.fullmatch(text):
+        return text
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def write_issues_csv(issues: list[Issue], path: Path) -> None:
-    """Write issues as CSV `table,row,column,value,code,message` (UTF-8 with BOM, so Excel reads Japanese)."""
+    """Write issues as CSV `table,row,column,value,code,message,file` (UTF-8 with BOM, so Excel reads Japanese).
+
+    `file` (the file, or workbook[sheet], to open) comes last so readers of the six agreed columns still work.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         out = csv.writer(f)
-        out.writerow(["table", "row", "column", "value", "code", "message"])
+        out.writerow(["table", "row", "column", "value", "code", "message", "file"])
         for i in issues:
-            cells = [i.table, "" if i.row is None else str(i.row), i.column or "", i.value or "", i.code, i.message]
+            row = "" if i.row is None else str(i.row)
+            cells = [i.table, row, i.column or "", i.value or "", i.code, i.message, i.file or ""]
             out.writerow([escape_cell(c) for c in cells])
 
 

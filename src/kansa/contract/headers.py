@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -314,39 +315,135 @@ def table_for_name(stem: str) -> str | None:
 Mapping = dict[str, dict[str, str]]  # table ("*" = any) -> normalised source header -> column
 
 
+@dataclass(frozen=True)
+class MappingProblem:
+    """One unusable line of a mapping file: where it is, the offending value, and why (ja and en)."""
+
+    row: int | None  # the mapping file's row (header row 1); None for YAML
+    table: str
+    field: str  # table | source_header | column | file
+    value: str
+    ja: str
+    en: str
+
+
+class MappingError(ValueError):
+    """A mapping file that cannot be used; `.problems` lists every bad line, `.path` the file."""
+
+    def __init__(self, path: Path, problems: list[MappingProblem]) -> None:
+        self.path = path
+        self.problems = problems
+        super().__init__("; ".join(f"{path}" + (f": row {p.row}" if p.row else "") + f": {p.en}" for p in problems))
+
+
+def _mapping_text(path: Path) -> str:
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp932"):  # a mapping made in Excel on Windows is CP932
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise MappingError(
+        path,
+        [
+            MappingProblem(
+                None, "-", "file", path.name, "文字コードが UTF-8 でも CP932 でもありません", "neither UTF-8 nor CP932"
+            )
+        ],
+    )
+
+
 def read_mapping(path: Path) -> Mapping:
-    """Read a user's mapping file: CSV `table,source_header,column` or YAML `{table: {header: column}}`."""
-    text = path.read_text(encoding="utf-8-sig")
+    """Read a user's mapping file: CSV `table,source_header,column` or YAML `{table: {header: column}}`.
+
+    Every bad line is collected before MappingError is raised, so one run shows them all.
+    """
+    text = _mapping_text(path)
     mapping: Mapping = {}
+    problems: list[MappingProblem] = []
     if path.suffix.lower() in (".yaml", ".yml"):
-        data = yaml.safe_load(text) or {}
+        try:
+            data = yaml.safe_load(text) or {}
+        except yaml.YAMLError as exc:
+            raise MappingError(
+                path,
+                [MappingProblem(None, "-", "file", path.name, f"YAML として読めません: {exc}", f"not YAML: {exc}")],
+            ) from exc
         if not isinstance(data, dict):
-            raise ValueError(f"{path}: expected a mapping of table -> {{header: column}}")
+            raise MappingError(
+                path,
+                [
+                    MappingProblem(
+                        None,
+                        "-",
+                        "file",
+                        path.name,
+                        "表 -> {見出し: 列} の形で書いてください",
+                        "expected a mapping of table -> {header: column}",
+                    )
+                ],
+            )
         for table, pairs in data.items():
             if not isinstance(pairs, dict):
-                raise ValueError(f"{path}: table {table!r} must map headers to columns")
+                problems.append(
+                    MappingProblem(
+                        None,
+                        str(table),
+                        "table",
+                        str(table),
+                        f"表 {table} には 見出し: 列 を並べてください",
+                        f"table {table!r} must map headers to columns",
+                    )
+                )
+                continue
             for source, column in pairs.items():
-                _add(mapping, path, str(table or "*"), str(source), str(column), None)
-        return mapping
-    rows = list(csv.reader(text.splitlines()))
-    if rows and [c.strip().lower() for c in rows[0][:3]] == ["table", "source_header", "column"]:
-        rows = rows[1:]
-    for n, row in enumerate(rows, start=2):
-        if not any(c.strip() for c in row):
-            continue
-        if len(row) != 3:
-            raise ValueError(f"{path}: row {n}: expected table,source_header,column, got {row!r}")
-        _add(mapping, path, row[0].strip() or "*", row[1], row[2].strip(), n)
+                _add(mapping, problems, str(table or "*"), str(source), str(column), None)
+    else:
+        rows = list(csv.reader(text.splitlines()))
+        if rows and [c.strip().lower() for c in rows[0][:3]] == ["table", "source_header", "column"]:
+            rows = rows[1:]
+        for n, row in enumerate(rows, start=2):
+            if not any(c.strip() for c in row):
+                continue
+            if len(row) != 3:
+                problems.append(
+                    MappingProblem(
+                        n,
+                        "-",
+                        "row",
+                        ",".join(row),
+                        f"table,source_header,column の3列が必要です（{len(row)} 列）",
+                        f"expected table,source_header,column, got {len(row)} field(s)",
+                    )
+                )
+                continue
+            _add(mapping, problems, row[0].strip() or "*", row[1], row[2].strip(), n)
+    if problems:
+        raise MappingError(path, problems)
     return mapping
 
 
-def _add(mapping: Mapping, path: Path, table: str, source: str, column: str, row: int | None) -> None:
-    where = f"{path}" + (f": row {row}" if row else "")
+def _add(
+    mapping: Mapping, problems: list[MappingProblem], table: str, source: str, column: str, row: int | None
+) -> None:
     if table != "*" and table not in TABLES:
-        raise ValueError(f"{where}: unknown table {table!r}")
+        problems.append(
+            MappingProblem(row, table, "table", table, f"契約にない表です: {table}", f"unknown table {table!r}")
+        )
+        return
     targets = [TABLES[table]] if table != "*" else list(TABLES.values())
     if not any(column in t.names for t in targets):
-        raise ValueError(f"{where}: {table}.{column} is not a contract column")
+        problems.append(
+            MappingProblem(
+                row,
+                table,
+                "column",
+                column,
+                f"{table}.{column} は契約の列ではありません",
+                f"{table}.{column} is not a contract column",
+            )
+        )
+        return
     mapping.setdefault(table, {})[normalize_header(source)] = column
 
 

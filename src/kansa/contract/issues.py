@@ -12,10 +12,17 @@ Level = Literal["error", "warning"]
 # Stable codes: users and other tools match on them, so never rename one.
 MESSAGES: dict[str, dict[str, str]] = {
     "bad_encoding": {
-        "ja": "文字コードを判別できません（UTF-8でもCP932でもないバイト列）: {detail}",
-        "en": "Unreadable bytes: neither UTF-8 nor CP932: {detail}",
+        "ja": "文字コードが壊れています: バイト {value} は UTF-8 でも CP932 でもありません（テキストエディタでは {detail} の {line} 行目）",
+        "en": "Broken text encoding: byte {value} is neither UTF-8 nor CP932 ({detail} line {line} in a text editor)",
     },
-    "empty_file": {"ja": "ファイルが空です（見出し行がありません）", "en": "The file is empty (no header row)"},
+    "empty_file": {
+        "ja": "ファイル {detail} が空です（見出し行がありません）",
+        "en": "The file {detail} is empty (no header row)",
+    },
+    "not_text": {
+        "ja": "CSV（テキスト）ファイルではありません: {detail}",
+        "en": "Not a CSV (text) file: {detail}",
+    },
     "unreadable_file": {"ja": "ファイルを読めません: {detail}", "en": "Cannot read the file: {detail}"},
     "bad_row": {
         "ja": "列の数が見出しと一致しません（見出し {expected} 列、この行 {actual} 列）",
@@ -36,6 +43,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "no_tables": {
         "ja": "契約の表が見つかりません（{detail}）。ファイル名またはシート名を表名にしてください",
         "en": "No contract tables found in {detail}; name files or sheets after the tables",
+    },
+    "bad_mapping": {
+        "ja": "列対応ファイル {detail} の {column} が使えません: {reason}",
+        "en": "Column mapping {detail}: {column} cannot be used: {reason}",
     },
     "missing_column": {"ja": "必須の列 {column} がありません", "en": "Required column {column} is missing"},
     "duplicate_column": {
@@ -69,6 +80,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ja": "契約にない列のため読み込みません: {value}",
         "en": "Not a contract column, not loaded: {value}",
     },
+    "unnamed_column": {
+        "ja": "見出しが空の列（{detail}）に値があるため読み込みません（見出しのセル結合では？）",
+        "en": "Column {detail} holds values but has no header, so it is not loaded (a merged header cell?)",
+    },
+    "no_rows": {"ja": "見出し行だけでデータ行がありません", "en": "Only a header row, no data rows"},
     "absent_table": {
         "ja": "表 {table} がありません（空の表として扱います）",
         "en": "Table {table} not provided (treated as empty)",
@@ -92,6 +108,8 @@ MESSAGES: dict[str, dict[str, str]] = {
 WARNING_CODES = frozenset(
     {
         "unknown_column",
+        "unnamed_column",
+        "no_rows",
         "absent_table",
         "old_birth_date",
         "future_date",

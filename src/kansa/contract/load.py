@@ -10,15 +10,16 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from kansa.contract.checks import check_foreign_keys, fk_in_use, warn
-from kansa.contract.headers import Mapping, read_mapping, resolve_header, table_for_name
+from kansa.contract.headers import Mapping, MappingError, MappingProblem, read_mapping, resolve_header, table_for_name
 from kansa.contract.issues import Issue, make_issue, sort_key
-from kansa.contract.readers import RawTable, file_digest, read_csv, read_parquet
+from kansa.contract.readers import NOT_TEXT, RawTable, file_digest, read_csv, read_parquet, sniff_not_text
 from kansa.contract.schema import TABLES, Domain, empty_table, tables_of
 from kansa.contract.validate import check_types, check_values, stage, typed_table
 from kansa.contract.values import JST
-from kansa.contract.xlsx import read_sheet, sheet_names
+from kansa.contract.xlsx import read_sheet, serials_to_dates, sheet_names
 from kansa.i18n import Lang
 from kansa.progress import progress_bar
 
@@ -88,6 +89,20 @@ class LoadFailed(Exception):
         self.issues = issues
 
 
+def _not_a_workbook(path: Path, table: str, lang: Lang) -> Issue | None:
+    """An error for a .xlsx that is empty or not a ZIP package (a renamed CSV or .xls), else None."""
+    with path.open("rb") as f:
+        head = f.read(1 << 16)
+    if not head:
+        issue = make_issue("empty_file", lang, table, None, None, None, detail=path.name)
+    elif head.startswith(b"PK"):
+        return None
+    else:
+        kind = sniff_not_text(head) or "not_xlsx"
+        issue = make_issue("unreadable_file", lang, table, None, None, None, detail=NOT_TEXT[kind][lang])
+    return replace(issue, file=path.name)
+
+
 def discover(data_dir: Path, domain: Domain | None, lang: Lang) -> tuple[list[Source], list[Issue]]:
     """Find one source per table: files named after tables, and workbook sheets named after tables."""
     wanted = set(tables_of(domain))
@@ -102,14 +117,15 @@ def discover(data_dir: Path, domain: Domain | None, lang: Lang) -> tuple[list[So
             if table in wanted:
                 found.setdefault(table, []).append(Source(table, path, "parquet" if suffix == ".parquet" else "csv"))
         elif suffix in (".xlsx", ".xlsm"):
+            problem = _not_a_workbook(path, table or path.stem, lang)
+            if problem is not None:
+                issues.append(problem)
+                continue
             try:
                 sheets = sheet_names(path)
             except Exception as exc:  # a damaged or password-protected workbook: say so, keep checking the rest
-                issues.append(
-                    make_issue(
-                        "unreadable_file", lang, table or path.stem, None, None, path.name, detail=f"{path.name}: {exc}"
-                    )
-                )
+                issue = make_issue("unreadable_file", lang, table or path.stem, None, None, None, detail=str(exc))
+                issues.append(replace(issue, file=path.name))
                 continue
             named = [(table_for_name(s), s) for s in sheets]
             named = [(t, s) for t, s in named if t in wanted]
@@ -131,13 +147,13 @@ def discover(data_dir: Path, domain: Domain | None, lang: Lang) -> tuple[list[So
     return sources, issues
 
 
-def _read(source: Source, lang: Lang) -> RawTable:
+def _read(source: Source, lang: Lang, mapping: Mapping | None) -> RawTable:
     if source.kind == "csv":
         return read_csv(source.path, source.table, lang)
     if source.kind == "parquet":
         return read_parquet(source.path, source.table, lang)
     assert source.sheet is not None
-    return read_sheet(source.path, source.sheet, source.table, lang)
+    return read_sheet(source.path, source.sheet, source.table, lang, mapping)
 
 
 def map_headers(raw: RawTable, mapping: Mapping | None, lang: Lang) -> tuple[dict[str, int], list[Issue]]:
@@ -145,27 +161,72 @@ def map_headers(raw: RawTable, mapping: Mapping | None, lang: Lang) -> tuple[dic
     spec = TABLES[raw.table]
     present: dict[str, int] = {}
     issues: list[Issue] = []
+    header_row = header_row_of(raw)
     for i, header in enumerate(raw.headers):
         column = resolve_header(raw.table, header, mapping)
         if column is None:
             if header.strip():
-                issues.append(make_issue("unknown_column", lang, raw.table, 1, None, header))
+                issues.append(make_issue("unknown_column", lang, raw.table, header_row, None, header))
+            elif i < len(raw.columns) and (first := _first_value(raw.columns[i])) is not None:
+                # Values under an empty header: usually a merged header cell. Say so, or they vanish unseen.
+                where = column_label(raw, i, lang)
+                issues.append(make_issue("unnamed_column", lang, raw.table, header_row, where, first, detail=where))
             continue
         if column in present:
             both = f"{raw.headers[present[column]]}, {header}"
-            issues.append(make_issue("duplicate_column", lang, raw.table, 1, column, header, detail=both))
+            issues.append(make_issue("duplicate_column", lang, raw.table, header_row, column, header, detail=both))
             continue
         present[column] = i
     for name in spec.required:
         if name not in present:
-            issues.append(make_issue("missing_column", lang, raw.table, 1, name, None))
+            issues.append(make_issue("missing_column", lang, raw.table, header_row, name, None))
+    if raw.num_rows == 0 and not any(i.is_error for i in issues):
+        issues.append(make_issue("no_rows", lang, raw.table, header_row, None, None))
     return present, issues
+
+
+def header_row_of(raw: RawTable) -> int:
+    """The row the headers stand on: the row above the first data row (1 for an empty table)."""
+    return max(1, raw.header_row)
+
+
+def column_label(raw: RawTable, index: int, lang: Lang) -> str:
+    """How a person finds a column: its letter in a sheet (G列 / column G), its position in a CSV (7列目)."""
+    if raw.sheet is None:
+        return f"{index + 1}列目" if lang == "ja" else f"column {index + 1}"
+    letters = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}列" if lang == "ja" else f"column {letters}"
+
+
+def _first_value(column: pa.Array) -> str | None:
+    filled = pc.filter(column, pc.not_equal(pc.utf8_trim_whitespace(column), ""))
+    return filled[0].as_py() if len(filled) else None
 
 
 def _as_mapping(mapping: Mapping | Path | str | None) -> Mapping | None:
     if mapping is None or isinstance(mapping, AbcMapping):
         return mapping
     return read_mapping(Path(mapping))
+
+
+def mapping_issue(exc: MappingError, problem: MappingProblem, lang: Lang) -> Issue:
+    """An error naming the mapping file, its row, the field and the value that cannot be used."""
+    where = exc.path.name + (f" {problem.row}行目" if lang == "ja" else f" row {problem.row}") if problem.row else ""
+    issue = make_issue(
+        "bad_mapping",
+        lang,
+        problem.table,
+        problem.row,
+        problem.field,
+        problem.value,
+        detail=where or exc.path.name,
+        reason=problem.ja if lang == "ja" else problem.en,
+    )
+    return replace(issue, file=exc.path.name)
 
 
 def load_directory(
@@ -181,8 +242,13 @@ def load_directory(
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise FileNotFoundError(f"{data_dir} is not a folder / フォルダがありません")
-    user_map = _as_mapping(mapping)
     result = LoadResult()
+    try:
+        user_map = _as_mapping(mapping)
+    except MappingError as exc:
+        # Without the user's mapping every other check would report artefacts: stop at the mapping.
+        result.issues = [mapping_issue(exc, p, lang) for p in exc.problems]
+        return result
     sources, issues = discover(data_dir, domain, lang)
     result.issues += issues
     con = duckdb.connect()
@@ -196,7 +262,7 @@ def load_directory(
                 started = time.perf_counter()
                 bar.update(task, description=f"{source.label}")
                 try:
-                    raw = _read(source, lang)
+                    raw = _read(source, lang, user_map)
                 except Exception as exc:  # whatever a library throws at a damaged file becomes an issue
                     raw = RawTable(source.table, source.path, source.sheet, [], [], pa.array([], pa.int64()))
                     raw.issues.append(
@@ -216,6 +282,8 @@ def load_directory(
                     present, header_issues = map_headers(raw, user_map, lang)
                     result.issues += header_issues
                     spec = TABLES[source.table]
+                    if source.kind == "xlsx":
+                        serials_to_dates(raw, spec, present)
                     stage(con, raw, spec, present)
                     raw.columns = []  # DuckDB holds the data now
                     pa.default_memory_pool().release_unused()
@@ -248,7 +316,7 @@ def load_directory(
     finally:
         con.close()
     label = {s.table: s.label for s in sources}
-    result.issues = sorted((replace(i, file=label.get(i.table)) for i in result.issues), key=sort_key)
+    result.issues = sorted((replace(i, file=i.file or label.get(i.table)) for i in result.issues), key=sort_key)
     return result
 
 

@@ -36,6 +36,7 @@ class RawTable:
     encoding: str | None = None
     issues: list[Issue] = field(default_factory=list)
     digest: tuple[str, int] | None = None  # SHA-256 and size of exactly the bytes parsed (CSV)
+    header_row: int = 1  # the row the headers stand on (a sheet may have title rows above them)
 
     @property
     def num_rows(self) -> int:
@@ -54,18 +55,49 @@ def file_digest(path: Path) -> tuple[str, int]:
     return h.hexdigest(), size
 
 
-def _bad_lines(data: bytes, encoding: str) -> list[tuple[int, str]]:
-    """Line numbers (1-based) and bytes (hex) of every undecodable sequence in `data`."""
+# Bytes Python's cp932 codec decodes although Windows leaves them undefined (0x80, 0xA0, 0xFD-0xFF):
+# they are never text in a real export, so they count as broken bytes rather than loading as U+F8Fx.
+_CP932_UNDEFINED = {"\x80": 0x80, "\uf8f0": 0xA0, "\uf8f1": 0xFD, "\uf8f2": 0xFE, "\uf8f3": 0xFF}
+_CP932_UNDEFINED_RE = re.compile("[\x80\uf8f0-\uf8f3]")
+_BREAK_OR_QUOTE = re.compile(r'"|\r\n?|\n')
+
+
+@dataclass(frozen=True)
+class BadBytes:
+    """Where an undecodable byte sits: the row as Excel counts records, the editor's line, the byte in hex."""
+
+    row: int
+    line: int
+    hex: str
+
+
+def _bad_lines(data: bytes, encoding: str) -> list[BadBytes]:
+    """Every row holding an undecodable byte (one report per row), counted as a spreadsheet counts rows.
+
+    A line break inside a quoted value does not start a new row (Excel shows the value in one cell), so
+    the row is the record number with the header as row 1; the editor's line number is kept as well.
+    """
     text = data.decode(encoding, errors="surrogateescape")
-    found: list[tuple[int, str]] = []
-    line, last = 1, 0
-    for m in _BAD_BYTE.finditer(text):
-        line += text.count("\n", last, m.start())
-        last = m.start()
-        hex_bytes = f"{ord(m.group()) - 0xDC00:02X}"
-        if found and found[-1][0] == line:
-            continue  # one report per line is enough to find it
-        found.append((line, hex_bytes))
+    hits = [(m.start(), ord(m.group()) - 0xDC00) for m in _BAD_BYTE.finditer(text)]
+    if encoding == "cp932":
+        hits += [(m.start(), _CP932_UNDEFINED[m.group()]) for m in _CP932_UNDEFINED_RE.finditer(text)]
+        hits.sort()
+    found: list[BadBytes] = []
+    tokens = _BREAK_OR_QUOTE.finditer(text)
+    token = next(tokens, None)
+    row = line = 1
+    quoted = False
+    for pos, byte in hits:
+        while token is not None and token.start() < pos:
+            if token.group() == '"':
+                quoted = not quoted
+            else:
+                line += 1
+                row += 0 if quoted else 1
+            token = next(tokens, None)
+        if found and found[-1].row == row:
+            continue  # one report per row is enough to find it
+        found.append(BadBytes(row, line, f"{byte:02X}"))
     return found
 
 
@@ -73,7 +105,9 @@ def _split_at_newline(data: bytes, start: int, limit: int) -> int:
     end = min(limit, start + _CHUNK)
     if end < limit:
         nl = data.rfind(b"\n", start, end)
-        end = nl + 1 if nl > start else end  # CP932 and UTF-8 never use 0x0A inside a character
+        if nl <= start:
+            nl = data.rfind(b"\r", start, end)  # a file whose lines end in CR alone
+        end = nl + 1 if nl > start else end  # CP932 and UTF-8 never use 0x0A or 0x0D inside a character
     return end
 
 
@@ -101,7 +135,7 @@ def _valid(data: bytes, encoding: str) -> bool:
     return True
 
 
-def detect_encoding(data: bytes) -> tuple[str, list[tuple[int, str]]]:
+def detect_encoding(data: bytes) -> tuple[str, list[BadBytes]]:
     """utf-8-sig strictly first, else cp932 (never shift_jis: it loses ①, ㈱, 髙); bad lines when neither."""
     if data.startswith(codecs.BOM_UTF8):
         return ("utf-8-sig", []) if _valid(data, "utf-8") else ("utf-8-sig", _bad_lines(data[3:], "utf-8"))
@@ -120,12 +154,74 @@ def cp932_to_utf8(data: bytes) -> bytes | bytearray | None:
     while start < len(data):
         stop = _split_at_newline(data, start, len(data))
         piece = data[start:stop]
-        try:
-            out += piece if piece.isascii() else piece.decode("cp932").encode("utf-8")
-        except UnicodeDecodeError:
-            return None
+        if piece.isascii():
+            out += piece
+        else:
+            try:
+                text = piece.decode("cp932")
+            except UnicodeDecodeError:
+                return None
+            if _CP932_UNDEFINED_RE.search(text):
+                return None
+            out += text.encode("utf-8")
         start = stop
     return out
+
+
+# What a file that is not CSV text starts with; the message says what it is and what to do.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"PK\x03\x04", "zip"),
+    (b"PK\x05\x06", "zip"),
+    (b"\xd0\xcf\x11\xe0", "xls"),
+    (b"PAR1", "parquet"),
+    (b"%PDF", "pdf"),
+    (b"\x89PNG", "image"),
+    (b"\xff\xd8\xff", "image"),
+    (b"GIF8", "image"),
+    (b"\x1f\x8b", "gzip"),
+    (b"\xff\xfe", "utf16"),
+    (b"\xfe\xff", "utf16"),
+)
+NOT_TEXT: dict[str, dict[str, str]] = {
+    "zip": {
+        "ja": "ZIP形式です（Excelブックなら拡張子を .xlsx にしてください）",
+        "en": "a ZIP archive (if it is an Excel workbook, name it .xlsx)",
+    },
+    "xls": {
+        "ja": "旧形式のExcelブック（.xls）です。.xlsx か CSV で保存し直してください",
+        "en": "an old Excel .xls workbook: save it again as .xlsx or CSV",
+    },
+    "parquet": {"ja": "Parquet形式です（拡張子を .parquet に）", "en": "a Parquet file (name it .parquet)"},
+    "pdf": {"ja": "PDF文書です", "en": "a PDF document"},
+    "image": {"ja": "画像ファイルです", "en": "an image"},
+    "gzip": {"ja": "gzip圧縮ファイルです。展開してから読み込んでください", "en": "gzip-compressed: unpack it first"},
+    "utf16": {
+        "ja": "UTF-16 のテキストです。UTF-8 か CP932 で保存し直してください",
+        "en": "UTF-16 text: save it again as UTF-8 or CP932",
+    },
+    "binary": {"ja": "バイナリデータです（NULバイトを含む）", "en": "binary data (it contains NUL bytes)"},
+    "not_xlsx": {"ja": "Excelブック（.xlsx）ではありません", "en": "not an Excel .xlsx workbook"},
+}
+
+
+def sniff_not_text(data: bytes) -> str | None:
+    """The kind of a file that is not delimited text (a key of NOT_TEXT), or None when it may be text."""
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return kind
+    return "binary" if b"\x00" in data[: 1 << 16] else None
+
+
+def _header_end(data: bytes | bytearray, begin: int, end: int) -> tuple[int, int]:
+    """End of the header line and start of the body: LF, CRLF, or a lone CR (old Mac exports) ends it."""
+    nl = data.find(b"\n", begin, end)
+    nl = end if nl < 0 else nl
+    cr = data.find(b"\r", begin, nl)
+    if cr >= 0 and cr + 1 < nl:
+        return cr, cr + 1  # a lone CR before the first LF: the file's line ends are CR
+    if cr >= 0:
+        return cr, nl + 1  # CRLF
+    return nl, nl + 1
 
 
 def _sniff_delimiter(path: Path, header_line: str) -> str:
@@ -139,6 +235,13 @@ def read_csv(path: Path, table: str, lang: Lang) -> RawTable:
     raw = RawTable(table, path, None, [], [], pa.array([], pa.int64()))
     original = path.read_bytes()
     raw.digest = hashlib.sha256(original).hexdigest(), len(original)  # provenance of the very bytes parsed
+    if not original.strip():
+        raw.issues.append(make_issue("empty_file", lang, table, 1, None, None, detail=path.name))
+        return raw
+    kind = sniff_not_text(original)
+    if kind is not None:
+        raw.issues.append(make_issue("not_text", lang, table, None, None, None, detail=NOT_TEXT[kind][lang]))
+        return raw
     encoding, bad = detect_encoding(original)
     data: bytes | bytearray | None = original
     if encoding == "cp932" and not bad:
@@ -148,25 +251,24 @@ def read_csv(path: Path, table: str, lang: Lang) -> RawTable:
     del original  # only the UTF-8 text is needed from here on
     raw.encoding = encoding
     if bad or data is None:
-        for line, hex_bytes in bad:
+        for b in bad:
             raw.issues.append(
-                make_issue("bad_encoding", lang, table, line, None, f"0x{hex_bytes}", detail=f"{path.name}: {line}")
+                make_issue("bad_encoding", lang, table, b.row, None, f"0x{b.hex}", detail=path.name, line=b.line)
             )
         return raw
     begin = 3 if encoding == "utf-8-sig" else 0
     end = len(data)
     while end > begin and data[end - 1] in b"\r\n\t ":
         end -= 1  # trailing blank lines are not rows the user means
-    nl = data.find(b"\n", begin, end)
-    nl = end if nl < 0 else nl
-    header_line = bytes(data[begin:nl]).decode("utf-8").rstrip("\r")
+    nl, body_start = _header_end(data, begin, end)
+    header_line = bytes(data[begin:nl]).decode("utf-8")
     if not header_line.strip():
-        raw.issues.append(make_issue("empty_file", lang, table, 1))
+        raw.issues.append(make_issue("empty_file", lang, table, 1, None, None, detail=path.name))
         return raw
     delimiter = _sniff_delimiter(path, header_line)
     raw.headers = next(csv.reader([header_line], delimiter=delimiter))
     n = len(raw.headers)
-    if nl + 1 >= end:
+    if body_start >= end:
         raw.columns = [pa.array([], pa.string()) for _ in range(n)]
         return raw
     invalid: list[int] = []
@@ -175,10 +277,10 @@ def read_csv(path: Path, table: str, lang: Lang) -> RawTable:
         invalid.append(row.number or 0)
         return "skip"
 
-    body = memoryview(data)[nl + 1 : end]
+    body = memoryview(data)[body_start:end]
     source = pa.BufferReader(pa.py_buffer(body))  # zero-copy
     # Values can hold line breaks only inside quotes; without any quote the faster parser is exact.
-    quoted = data.find(b'"', nl + 1, end) >= 0
+    quoted = data.find(b'"', body_start, end) >= 0
     names = [f"c{i}" for i in range(n)]
     try:
         table_ = pacsv.read_csv(
@@ -199,7 +301,7 @@ def read_csv(path: Path, table: str, lang: Lang) -> RawTable:
     except pa.ArrowInvalid:
         invalid.append(0)
     if invalid:
-        return _read_csv_slowly(raw, bytes(data[nl + 1 : end]).decode("utf-8"), delimiter, lang)
+        return _read_csv_slowly(raw, bytes(data[body_start:end]).decode("utf-8"), delimiter, lang)
     raw.columns = [table_.column(i).combine_chunks() for i in range(n)]
     raw.rows = row_numbers(table_.num_rows)
     return raw
@@ -255,6 +357,9 @@ def _as_text(arr: pa.ChunkedArray) -> pa.Array:
 def read_parquet(path: Path, table: str, lang: Lang) -> RawTable:
     """Read a Parquet file; typed columns become text so they pass the same checks (rows: 1-based + 1)."""
     raw = RawTable(table, path, None, [], [], pa.array([], pa.int64()))
+    if path.stat().st_size == 0:
+        raw.issues.append(make_issue("empty_file", lang, table, None, None, None, detail=path.name))
+        return raw
     try:
         t = pq.read_table(path)
     except (pa.ArrowException, OSError) as exc:

@@ -188,15 +188,23 @@ def parse_bool(text: str) -> bool:
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$")
 
 
+# Minus signs NFKC leaves alone: U+2212 (what Japanese word processors insert) and the dashes typed for it.
+_MINUS = str.maketrans({"\u2212": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2010": "-"})
+
+
 def _number_text(text: str, code: str) -> tuple[str, bool]:
-    s = _nfkc(text).lower().replace(",", "").replace(" ", "")
+    s = _nfkc(text).translate(_MINUS).lower().replace(",", "").replace(" ", "")
     negative = False
     if s[:1] in ("△", "▲"):  # Japanese accounting marks a negative number with a triangle
         negative, s = True, s[1:]
+    elif len(s) > 2 and s[0] == "(" and s[-1] == ")":  # accounting style (1,000) is -1,000
+        negative, s = True, s[1:-1]
     if s.endswith("円"):
         s = s[:-1]
     if s.startswith("¥") or s.startswith("\\"):
         s = s[1:]
+    if negative and s[:1] in ("-", "+"):
+        raise CellError(code)  # (-5) or ▲-5 mean nothing
     if not _NUMBER.match(s):
         raise CellError(code)
     return s, negative

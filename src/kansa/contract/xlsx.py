@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import zipfile
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from kansa.contract.headers import Mapping, resolve_header
 from kansa.contract.issues import make_issue
 from kansa.contract.readers import RawTable
+from kansa.contract.schema import TableSchema
 from kansa.i18n import Lang
 
 
@@ -37,14 +39,56 @@ def sheet_names(path: Path) -> list[str]:
     return list(fastexcel.read_excel(str(path)).sheet_names)
 
 
-def read_sheet(path: Path, sheet: str, table: str, lang: Lang) -> RawTable:
-    """Read one worksheet into text columns; rows are the sheet's own row numbers (header row 1 as a rule)."""
+_TITLE_ROWS = 10  # how far down a sheet the header row is looked for (report titles, dates, blank rows)
+
+
+def read_sheet(path: Path, sheet: str, table: str, lang: Lang, mapping: Mapping | None = None) -> RawTable:
+    """Read one worksheet into text columns; rows are the sheet's own row numbers.
+
+    The header row is the first row holding a value, unless a row among the next few names more contract
+    columns: bank reports often carry a title (取引明細（2024年6月）), often in merged cells, above it.
+    """
     try:
         first = _first_row(path, sheet)
     except (KeyError, StopIteration, ValueError, ElementTree.ParseError, zipfile.BadZipFile):
         first = None  # an unusual package layout: the careful reader copes
-    fast = _read_fast(path, sheet, table, lang, first) if first else None
-    return fast if fast is not None else _read_slowly(path, sheet, table, lang)
+    fast = _read_fast(path, sheet, table, lang, first, mapping) if first else None
+    return fast if fast is not None else _read_slowly(path, sheet, table, lang, mapping)
+
+
+def _header_index(candidates: list[list[str]], table: str, mapping: Mapping | None) -> int:
+    """Index of the row among `candidates` that names the most contract columns (0 unless one names 2+)."""
+    best, best_n = 0, 0
+    for k, texts in enumerate(candidates[:_TITLE_ROWS]):
+        n = sum(1 for t in texts if t.strip() and resolve_header(table, t, mapping) is not None)
+        if n > best_n:
+            best, best_n = k, n
+    return best if best_n >= 2 else 0
+
+
+_SERIAL = r"^[0-9]{2,7}(\.[0-9]+)?$"
+_EPOCH = datetime(1899, 12, 30)  # Excel's day 0 in the 1900 system, valid from serial 61 (1900-03-01) on
+
+
+def serials_to_dates(raw: RawTable, spec: TableSchema, present: dict[str, int]) -> None:
+    """Date cells stored as Excel serial numbers (45446) become ISO text (2024-06-03) in date columns.
+
+    Only for workbooks, where a bare number in a date column can only be a serial; serials before
+    1900-03-01 are left as they are (Excel's 1900 leap-year bug) and reported as bad dates.
+    """
+    for name, index in present.items():
+        if spec.column(name).type not in ("date", "datetime") or index >= len(raw.columns):
+            continue
+        texts = raw.columns[index]
+        mask = pc.match_substring_regex(pc.utf8_trim_whitespace(texts), _SERIAL)
+        if not pc.any(mask).as_py():
+            continue
+        values = texts.to_pylist()
+        for i in pc.indices_nonzero(mask).to_pylist():
+            serial = float(values[i])
+            if 61 <= serial < 2958466:  # up to 9999-12-31
+                values[i] = cell_text(_EPOCH + timedelta(seconds=round(serial * 86400)))
+        raw.columns[index] = pa.array(values, pa.string())
 
 
 def _trimmed(texts: list[str]) -> list[str]:
@@ -81,8 +125,10 @@ def _first_row(path: Path, sheet: str) -> int | None:
     return None
 
 
-def _read_fast(path: Path, sheet: str, table: str, lang: Lang, header_row: int) -> RawTable | None:
-    """calamine via fastexcel; its first row is the first sheet row holding a value (`header_row`)."""
+def _read_fast(
+    path: Path, sheet: str, table: str, lang: Lang, first_row: int, mapping: Mapping | None
+) -> RawTable | None:
+    """calamine via fastexcel; its first row is the first sheet row holding a value (`first_row`)."""
     import fastexcel
 
     try:
@@ -92,9 +138,12 @@ def _read_fast(path: Path, sheet: str, table: str, lang: Lang, header_row: int) 
         return None
     if data.num_rows == 0:
         return None
-    headers = _trimmed(["" if v is None else str(v) for v in data.slice(0, 1).to_pylist()[0].values()])
+    top = [["" if v is None else str(v) for v in r.values()] for r in data.slice(0, _TITLE_ROWS).to_pylist()]
+    k = _header_index(top, table, mapping)
+    header_row = first_row + k
+    headers = _trimmed(top[k])
     n = len(headers)
-    body = data.slice(1)
+    body = data.slice(k + 1)
     rows = pa.array(range(header_row + 1, header_row + 1 + body.num_rows), pa.int64())
     texts = [pc.fill_null(body.column(i), "").combine_chunks() for i in range(body.num_columns)]
     blank = [pc.equal(pc.utf8_trim_whitespace(t), "") for t in texts]
@@ -104,7 +153,7 @@ def _read_fast(path: Path, sheet: str, table: str, lang: Lang, header_row: int) 
     extra = pa.array([False] * body.num_rows)
     for b in blank[n:]:
         extra = pc.or_(extra, pc.invert(b))
-    raw = RawTable(table, path, sheet, headers, [], rows)
+    raw = RawTable(table, path, sheet, headers, [], rows, header_row=header_row)
     for i in pc.indices_nonzero(pc.and_(extra, pc.invert(empty_row))).to_pylist():
         cells = [t[i].as_py() for t in texts]
         raw.issues.append(
@@ -118,37 +167,39 @@ def _read_fast(path: Path, sheet: str, table: str, lang: Lang, header_row: int) 
     return raw
 
 
-def _read_slowly(path: Path, sheet: str, table: str, lang: Lang) -> RawTable:
+def _read_slowly(path: Path, sheet: str, table: str, lang: Lang, mapping: Mapping | None = None) -> RawTable:
     """openpyxl, cell by cell: slow, but exact about where every row and column sits."""
     import openpyxl
 
     raw = RawTable(table, path, sheet, [], [], pa.array([], pa.int64()))
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    cells: list[list[str]] = []
-    rows: list[int] = []
+    filled: list[tuple[int, list[str]]] = []
     try:
         for row_no, values in enumerate(wb[sheet].iter_rows(values_only=True), start=1):
             texts = [cell_text(v) for v in values]
-            if not any(t.strip() for t in texts):
-                continue
-            if not raw.headers:
-                raw.headers = _trimmed(texts)
-                cells = [[] for _ in raw.headers]
-                continue
-            n = len(raw.headers)
-            if any(t.strip() for t in texts[n:]):
-                raw.issues.append(
-                    make_issue("bad_row", lang, table, row_no, None, ",".join(texts), expected=n, actual=len(texts))
-                )
-                continue
-            texts = (texts + [""] * n)[:n]
-            rows.append(row_no)
-            for i, t in enumerate(texts):
-                cells[i].append(t)
+            if any(t.strip() for t in texts):
+                filled.append((row_no, texts))
     finally:
         wb.close()
-    if not raw.headers:
-        raw.issues.append(make_issue("empty_file", lang, table, 1))
+    if not filled:
+        raw.issues.append(make_issue("empty_file", lang, table, 1, None, None, detail=f"{path.name}[{sheet}]"))
+        return raw
+    k = _header_index([texts for _, texts in filled], table, mapping)
+    raw.header_row, header = filled[k]
+    raw.headers = _trimmed(header)
+    n = len(raw.headers)
+    cells: list[list[str]] = [[] for _ in raw.headers]
+    rows: list[int] = []
+    for row_no, texts in filled[k + 1 :]:
+        if any(t.strip() for t in texts[n:]):
+            raw.issues.append(
+                make_issue("bad_row", lang, table, row_no, None, ",".join(texts), expected=n, actual=len(texts))
+            )
+            continue
+        texts = (texts + [""] * n)[:n]
+        rows.append(row_no)
+        for i, t in enumerate(texts):
+            cells[i].append(t)
     raw.columns = [pa.array(c, pa.string()) for c in cells]
     raw.rows = pa.array(rows, pa.int64())
     return raw
