@@ -316,3 +316,19 @@ def test_monitoring_for_several_dates_equals_each_date_alone() -> None:
     assert together[date(2025, 3, 30)]["monitoring"]["buys"] == 0  # the day before the first buy (T6)
     assert together[date(2026, 2, 15)]["monitoring"]["switch_share"] == 1.0  # only T7b so far, a switch
     assert together[date(2027, 6, 30)]["monitoring"]["caution_buys_age75_share"] is None
+
+
+def test_a_buy_31_days_after_a_sell_is_not_a_switch_but_30_days_is() -> None:
+    from kansa.conduct.indicators import monitoring_indicators
+
+    con = _trading_con()
+    con.executemany("INSERT INTO trades VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+        ("T8s", date(2025, 11, 1), "C75", "IT", "sell", 100_000, 0, "B1", None),
+        ("T8b", date(2025, 12, 2), "C75", "IT2", "buy", 100_000, 0, "B1", None),   # 31 days: not a switch
+        ("T9s", date(2025, 6, 1), "C80", "IT", "sell", 100_000, 0, "B2", None),
+        ("T9b", date(2025, 7, 1), "C80", "IT2", "buy", 100_000, 0, "B2", None),    # 30 days: a switch
+        ("T10b", date(2025, 8, 1), "C80", "IT", "buy", 100_000, 0, "B2", "G1"),   # named switch group
+    ])
+    m = monitoring_indicators(con, AS_OF)["monitoring"]
+    # buys of funds: T3, T7b (switch), T8b, T9b (switch), T10b (switch)
+    assert m["investment_trust_buys"] == 5 and m["switch_share"] == pytest.approx(3 / 5)
