@@ -4,12 +4,15 @@ Method (explained in the report too): KEV lists vendorProject and product names 
 affected versions. Both sides therefore go through the same normalisation: vendor names lose case,
 punctuation, corporate suffixes (Inc., Corporation, 株式会社 ...) and map through a small alias table
 (`Microsoft Corporation` -> microsoft); product names become sets of tokens without generic words
-(server, software, edition ...). A KEV product such as `NetScaler ADC and Gateway` or
-`Internet Information Services (IIS)` is split into alternatives. Installed software matches a KEV
-entry when the vendors agree and every token of one alternative appears in the installed product.
-Software with a CPE 2.3 name is matched by the CPE's vendor and product only. A match says "this
-product has known exploited vulnerabilities": the installed version still has to be checked against
-the vendor advisory.
+(server, software, edition ...) and without a vendor's legacy brand words (Pulse, NetScaler). A KEV product
+such as `NetScaler ADC and Gateway` or `Internet Information Services (IIS)` is split into alternatives.
+Installed software matches a KEV entry when the vendors agree, every token of one alternative appears in
+the installed product, and the installed product's other tokens are only versions, editions or the entry's
+other alternatives (so Visual Studio Code is not Visual Studio, IOS XE not classic IOS). KEV entries filed
+under a component (Win32k, Excel, Chromium V8) also name their product through `PART_OF` (Windows, Office,
+Chrome; Chromium also Edge). Software with a CPE 2.3 name is matched by the CPE's vendor and product only.
+A match says "this product has known exploited vulnerabilities": the installed version still has to be
+checked against the vendor advisory. tests/cyber/test_kev_inventory.py measures precision and recall.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -30,7 +33,7 @@ import pyarrow as pa
 _VENDOR_NOISE = frozenset({
     "the", "inc", "incorporated", "corp", "corporation", "co", "company", "ltd", "limited", "llc", "plc",
     "gmbh", "ag", "sa", "bv", "nv", "kk", "holdings", "group", "software", "systems", "technologies",
-    "technology", "networks", "communications", "foundation", "labs", "株式会社", "有限会社", "合同会社",
+    "technology", "networks", "communications", "foundation", "labs", "project", "株式会社", "有限会社", "合同会社",
 })
 # Normalised vendor key -> canonical key (renamed companies, local names, acquisitions KEV files apart).
 VENDOR_ALIASES: dict[str, str] = {
@@ -40,15 +43,61 @@ VENDOR_ALIASES: dict[str, str] = {
     "oracleamerica": "oracle", "日本オラクル": "oracle", "オラクル": "oracle", "シスコ": "cisco",
     "シスコシステムズ": "cisco", "フォーティネット": "fortinet", "トレンドマイクロ": "trendmicro",
     "ヴイエムウェア": "vmware", "apachesoftwarefoundation": "apache", "asf": "apache", "paloalto": "paloaltonetworks",
-    "linuxkernel": "linux", "kernelorg": "linux",
+    "linuxkernel": "linux", "kernelorg": "linux", "igorpavlov": "7zip", "winrargmbh": "rarlab", "winrar": "rarlab",
 }
+# Old brand words a vendor dropped from its product names (Pulse Connect Secure is now Ivanti Connect Secure,
+# Citrix ADC is NetScaler ADC again): left out on both sides so either name matches.
+_LEGACY_BRANDS: dict[str, frozenset[str]] = {"ivanti": frozenset({"pulse"}), "citrix": frozenset({"netscaler"})}
+# Words an installed product name may carry beyond the KEV name without naming another product: editions,
+# updates, languages, builds (tokens with digits are versions and allowed too). Anything else ('Code' in
+# Visual Studio Code, 'XE' in IOS XE, 'Management Studio' in SQL Server Management Studio) is a different product.
+_EDITION_WORDS = frozenset({
+    "enterprise", "professional", "pro", "plus", "standard", "datacenter", "dc", "home", "business", "education",
+    "ltsc", "ltsb", "lts", "esr", "update", "updates", "express", "x86", "x64", "bit", "ja", "jp", "japanese",
+    "日本語", "日本語版", "cu", "sp", "rtm", "premium", "ultimate", "essentials", "classic", "continuous", "release",
+    "development", "kit", "jdk", "jre", "runtime", "environment", "antivirus", "microsoft", "windows",
+    "foundation", "proplus", "activex", "vm", "corp",
+})
+# KEV products that are parts of a bigger installed product: (vendor key, KEV product) -> the bigger product's
+# names. KEV lists Win32k, SMBv1 ... apart from Windows, Excel apart from Office, Chromium V8 apart from Chrome.
+_WINDOWS_PARTS = (
+    "atm font driver", "ancillary function driver (afd.sys)", "client-server run-time subsystem (csrss)",
+    "dwm core library", "directx graphics kernel (dxgkrnl)", "enhanced cryptographic provider", "graphics component",
+    "graphics device interface (gdi)", "http protocol stack", "http.sys", "input method editor (ime) japanese",
+    "mshtml", "remote desktop services", "smbv1", "smbv1 server", "smbv3", "smartscreen prompt", "streaming service",
+    "streaming service proxy", "task scheduler", "update notification manager", "win32k", "winverifytrust function",
+    "windows cng key isolation service", "windows com+ event system service", "xml core services", "wordpad",
+    "office and wordpad", "hyper-v remotefx",
+)
+PART_OF: dict[tuple[str, str], tuple[str, ...]] = {
+    **{("microsoft", part): ("Windows",) for part in _WINDOWS_PARTS},
+    **{("microsoft", part): ("Office",) for part in ("excel", "word", "powerpoint", "outlook", "publisher")},
+    ("microsoft", "office outlook"): ("Office", "Outlook"),
+    ("microsoft", "internet explorer scripting engine"): ("Internet Explorer",),
+    ("microsoft", "malware protection engine"): ("Defender",),
+    **{("microsoft", part): ("Active Directory Domain Services",) for part in (
+        "active directory", "netlogon", "kerberos key distribution center (kdc)")},
+    ("cisco", "cisco ios xe web ui"): ("IOS XE",),
+    ("cisco", "ios xe web ui"): ("IOS XE",),
+    ("cisco", "anyconnect secure"): ("AnyConnect Secure Mobility Client",),
+    ("adobe", "reader"): ("Acrobat Reader",),
+    ("teamviewer", "desktop"): ("TeamViewer",),
+    ("f5", "big-ip configuration utility"): ("BIG-IP",),
+    ("f5", "big-ip traffic management microkernel"): ("BIG-IP",),
+    ("oracle", "java runtime environment (jre)"): ("Java",),
+    ("oracle", "java se jdk and jre"): ("Java",),
+}
+_VERSION = re.compile(r"^(?:v|cu|sp|r|u|kb|build)?[0-9][0-9a-z]*$")  # 2019, 22h2, cu23, sp1, r2, 100f
+# Chromium's parts are in Chrome and, built on Chromium, in Microsoft Edge (KEV names only Google).
+_CHROMIUM_PREFIXES = ("chromium", "chrome ")
 # Words that qualify a product name without naming it.
 _PRODUCT_NOISE = frozenset({
     "server", "servers", "software", "data", "center", "centre", "appliance", "appliances", "edition",
     "series", "the", "and", "for", "of", "system", "systems", "suite", "platform", "formerly", "version",
-    "multiple", "products", "devices",
+    "multiple", "products", "devices", "se",
 })
-_PRODUCT_ALIASES: dict[str, str] = {"log4j2": "log4j", "msexchange": "exchange", "iis": "iis"}
+_PRODUCT_ALIASES: dict[str, str] = {"log4j2": "log4j", "msexchange": "exchange", "iis": "iis", "app": "application",
+                                    "ウイルスバスター": "officescan"}  # Trend Micro's Japanese name for it
 _TOKEN = re.compile(r"[a-z0-9]+|[^\x00-\x7f]+")
 _PAREN = re.compile(r"\(([^)]*)\)")
 _SPLIT_ALTERNATIVES = re.compile(r",|/|\band\b|&")
@@ -92,6 +141,11 @@ def _tokens(text: str) -> list[str]:
     return _TOKEN.findall(_nfkc(text).replace("㈱", " 株式会社 ").replace("(株)", " 株式会社 "))
 
 
+def _brands(keys: frozenset[str]) -> frozenset[str]:
+    """Legacy brand words of these vendor keys."""
+    return frozenset(w for k in keys for w in _LEGACY_BRANDS.get(k, ()))
+
+
 def vendor_keys(vendor: str) -> frozenset[str]:
     """Normalised keys for a vendor name: all tokens joined, and without corporate words; aliases applied."""
     toks = _tokens(_PAREN.sub(" ", _nfkc(vendor)))
@@ -107,9 +161,23 @@ def _vendor_tokens(vendor: str) -> set[str]:
 
 def product_tokens(product: str, vendor: str = "") -> frozenset[str]:
     """The tokens that name an installed product (vendor words and generic words removed)."""
-    drop = _vendor_tokens(vendor) if vendor else set()
+    drop = (_vendor_tokens(vendor) | _brands(vendor_keys(vendor))) if vendor else set()
     toks = [_PRODUCT_ALIASES.get(t, t) for t in _tokens(product.replace("_", " "))]
     return frozenset(t for t in toks if t not in drop and t not in _PRODUCT_NOISE)
+
+
+def installed_names(product: str, vendor: str) -> tuple[frozenset[str], ...]:
+    """Token sets an installed product goes by: its whole name, without its brackets, and what is in them.
+
+    'Adaptive Security Appliance (ASA) Software' is also 'Adaptive Security Appliance' and 'ASA'; a product
+    named like its vendor ('7-Zip' by Igor Pavlov, whose key is 7zip) is the vendor's eponymous product.
+    """
+    if "".join(_tokens(product)) in vendor_keys(vendor):
+        return (frozenset(),)
+    text = _nfkc(product)
+    names = [product_tokens(text, vendor), product_tokens(_PAREN.sub(" ", text), vendor)]
+    names += [product_tokens(m.group(1), vendor) for m in _PAREN.finditer(text)]
+    return tuple(dict.fromkeys(n for n in names if n))
 
 
 def kev_alternatives(product: str, vendor: str) -> tuple[frozenset[str], ...]:
@@ -117,7 +185,8 @@ def kev_alternatives(product: str, vendor: str) -> tuple[frozenset[str], ...]:
     text = _nfkc(product)
     parts = [m.group(1) for m in _PAREN.finditer(text)]
     parts += _SPLIT_ALTERNATIVES.split(_PAREN.sub(" ", text))
-    drop = _vendor_tokens(vendor)
+    keys = vendor_keys(vendor)
+    drop = _vendor_tokens(vendor) | _brands(keys)
     alts: list[frozenset[str]] = []
     for part in parts:
         toks = [_PRODUCT_ALIASES.get(t, t) for t in _tokens(part)]
@@ -127,6 +196,12 @@ def kev_alternatives(product: str, vendor: str) -> tuple[frozenset[str], ...]:
         if not named:
             continue  # a qualifier such as 'Data Center' is not a product of its own
         alts.append(frozenset(named - drop))  # empty = the vendor's eponymous product ('Git' by Git)
+    whole = text.strip()
+    for key in keys:
+        for bigger in PART_OF.get((key, whole), ()):
+            alts.append(product_tokens(bigger, vendor))
+    if "google" in keys and whole.startswith(_CHROMIUM_PREFIXES) and "android" not in whole:
+        alts.append(frozenset({"chrome"}))
     return tuple(dict.fromkeys(alts))
 
 
@@ -212,7 +287,20 @@ def _index(catalog: KevCatalog) -> dict[str, list[KevEntry]]:
     for entry in catalog.entries:
         for key in entry.vendor_keys:
             index.setdefault(key, []).append(entry)
+        name = _nfkc(entry.product)
+        if "google" in entry.vendor_keys and name.startswith("chromium") and "android" not in name:
+            edge = replace(entry, alternatives=(frozenset({"edge"}),))  # reported as Google's entry
+            index.setdefault("microsoft", []).append(edge)
     return index
+
+
+def _names(alt: frozenset[str], installed: frozenset[str], entry: KevEntry) -> bool:
+    """True when `alt` names the installed product: all its words there, and nothing else but editions,
+    versions or the entry's other alternatives ('Acrobat' and 'Reader' of 'Acrobat and Reader')."""
+    if not alt <= installed:
+        return False
+    present = frozenset().union(*(a for a in entry.alternatives if a and a <= installed))
+    return all(t in _EDITION_WORDS or t in present or _VERSION.match(t) for t in installed - alt)
 
 
 def match_one(vendor: str, product: str, cpe: str | None, index: dict[str, list[KevEntry]]
@@ -223,12 +311,12 @@ def match_one(vendor: str, product: str, cpe: str | None, index: dict[str, list[
     if parsed:
         vendor, product = parsed
     keys = vendor_keys(vendor)
-    installed = product_tokens(product, vendor)
+    names = installed_names(product, vendor)
     seen: dict[str, KevEntry] = {}
     for key in keys:
         for entry in index.get(key, ()):
             if entry.cve_id not in seen and any(
-                (alt <= installed if alt else not installed) for alt in entry.alternatives
+                _names(alt, installed, entry) for alt in entry.alternatives for installed in names
             ):
                 seen[entry.cve_id] = entry
     return method, sorted(seen.values(), key=lambda e: e.cve_id)
