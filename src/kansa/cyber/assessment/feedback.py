@@ -100,6 +100,7 @@ class FeedbackRenderer:
             "inst": inst, "type_label": self.t(TYPE_LABEL[inst.type]), "size_label": self.t(SIZE_LABEL[inst.size_band]),
             "fw": fw, "fw_title": self.t(fw.title), "round": self.round_label, "k": b.k,
             "score": score, "overall_level": self._level(score.level),
+            "weakest": self._weakest(iid),
             "overall_percentile": lk.rows[(iid, OVERALL)]["percentile_in_benchmark_cohort"],
             "overall_median": overall_stat["median"] if overall_stat and not overall_stat["suppressed"] else None,
             "peer": peer, "peer_label": self.t(peer.label), "bench": bc, "bench_label": bc and self.t(bc.label),
@@ -129,13 +130,23 @@ class FeedbackRenderer:
                     peers = sum(r["share"] for r in rows if r["option"] in meets)
             items.append({
                 "id": ref.question.id, "text": self.t(ref.question.text), "domain": self.t(ref.domain.title),
-                "tier": ref.requirement.tier, "answer": self.t(opt.label) if opt else "—",
+                "tier": ref.requirement.tier,
+                "answer": self.t(opt.label) if opt else self._txt("未回答", "not answered"),
                 "priority": ref.weight * gap, "peers_meeting": peers,
             })
             # basic first; then weight x gap; then what most peers already do
             keys.append((ref.requirement.tier != "basic", -ref.weight * gap, -(peers or 0.0), ref.question.id))
         order = sorted(range(len(items)), key=lambda i: keys[i])
         return [items[i] for i in order[:TOP_IMPROVEMENTS]]
+
+    def _weakest(self, iid: str) -> list[str]:
+        """The domains at the overall (lowest) maturity level, when others are higher: what holds it back."""
+        fw, score = self.b.framework, self.b.scores[iid]
+        if not fw.levels:
+            return []
+        scored = [d.id for d in fw.domains if score.domain(d.id).score is not None]
+        low = [d for d in scored if score.domain(d).level == score.level]
+        return low if len(low) < len(scored) else []
 
     def _level(self, level_id: str | None) -> str | None:
         if level_id is None:
