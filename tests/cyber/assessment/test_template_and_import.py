@@ -177,3 +177,15 @@ def test_a_store_refuses_answers_to_another_framework(tmp_path: Path, template: 
 
     with pytest.raises(AssessmentError, match=r"test-fw 2026\.1"):
         import_answers([tmp_path / "f.xlsx"], store, load_framework(path))
+
+
+def test_a_csv_with_blank_answers_stores_them_as_not_answered(tmp_path: Path, small: Framework) -> None:
+    csv_file = tmp_path / "answers.csv"
+    csv_file.write_text("institution_id,question_id,answer,comment\n" + "".join(
+        f"S001,{q},{'' if q != 'GOV-01-1' else 'はい'},\n" for q in LABELS) + "".join(
+        f"S002,{q},,\n" for q in LABELS), encoding="utf-8")
+    store = AnswerStore(tmp_path / "store")
+    report = import_answers([csv_file], store, small)
+    assert report.ok and len(report.results[0].notes) == 2
+    current = store.current()
+    assert current["S001"].values() == {"GOV-01-1": "yes"} and current["S002"].values() == {}

@@ -320,6 +320,7 @@ def _check_flat(path: Path, records: Iterable[tuple[int, dict[str, Any]]], frame
                                     question=qid))
             continue
         seen_rows[(inst, qid)] = row_no
+        by_inst.setdefault(inst, {})        # an institution that left everything blank still submitted
         value, problem = _resolve_answer(ref, rec.get("answer"), file, None, row_no, "ja")
         if problem:
             problems.append(problem)
