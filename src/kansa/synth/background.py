@@ -9,9 +9,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from kansa.synth.branch_months import trade_cells
 from kansa.synth.catalog import PRODUCTS, SAFE_FALLBACK, TYPE_MIX_OLD, TYPE_MIX_YOUNG
-from kansa.synth.dates import age_years, month_index
-from kansa.synth.institution import TYPE_INDEX, TYPES, Frame
+from kansa.synth.dates import age_years
+from kansa.synth.institution import TYPES, Frame
 
 DAY_US = 86_400_000_000
 HOUR_US = 3_600_000_000
@@ -101,13 +102,39 @@ def customers(frame: Frame, rng: np.random.Generator, first: int, n: int) -> Cus
     )
 
 
-def _product_probs(frame: Frame, mix: dict[str, float]) -> np.ndarray:
+def _type_cum(mix: dict[str, float]) -> np.ndarray:
+    """Cumulative probabilities of the eight product types for one age band."""
+    p = np.array([mix.get(t, 0.0) for t in TYPES])
+    return np.cumsum(p / p.sum())
+
+
+def _launched_product(frame: Frame, rng: np.random.Generator, type_: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """A product of each row's type already on the shelf on that day, by popularity; -1 when none is.
+
+    Choosing the day first and then a product launched by it keeps each type's monthly sales steady
+    when a new series replaces an older one (branch_sales_spike: no launch ramps in the history)."""
     s = frame.shelf
-    p = np.zeros(len(s.ids))
-    for t, share in mix.items():
-        sel = s.type_ == TYPE_INDEX[t]
-        p[sel] = share * s.weight[sel] / s.weight[sel].sum()
-    return p / p.sum()
+    out = np.full(len(type_), -1, dtype=np.int64)
+    u = rng.random(len(type_))
+    for t in range(len(TYPES)):
+        rows = np.flatnonzero(type_ == t)
+        prods = np.flatnonzero(s.type_ == t)
+        if len(rows) == 0 or len(prods) == 0:
+            continue
+        d = day[rows]
+        total = np.zeros(len(rows))
+        for q in prods:
+            total += np.where(s.inception[q] <= d, s.weight[q], 0.0)
+        target = u[rows] * total
+        acc = np.zeros(len(rows))
+        pick = np.full(len(rows), -1, dtype=np.int64)
+        for q in prods:
+            w = np.where(s.inception[q] <= d, s.weight[q], 0.0)
+            hit = (pick < 0) & (w > 0) & (acc + w > target)
+            pick[hit] = q
+            acc += w
+        out[rows] = pick
+    return out
 
 
 def _allowed(frame: Frame, c: Customers, cust: np.ndarray, prod: np.ndarray) -> np.ndarray:
@@ -130,31 +157,26 @@ def holdings(frame: Frame, rng: np.random.Generator, c: Customers, per_customer:
     count = 1 + rng.poisson(per_customer - 1, n)
     cust = np.repeat(np.arange(n), count)
     age_end = age_years(c.birth[cust], np.full(len(cust), frame.end))
-    p_young = np.cumsum(_product_probs(frame, TYPE_MIX_YOUNG))
-    p_old = np.cumsum(_product_probs(frame, TYPE_MIX_OLD))
+    # the day comes first, then the type by age band, then a product of that type launched by that day
+    buy = frame.calendar.sample(rng, len(cust), frame.start, frame.end)
+    c_young, c_old = _type_cum(TYPE_MIX_YOUNG), _type_cum(TYPE_MIX_OLD)
     old = age_end >= 65
     prod = np.empty(len(cust), dtype=np.int64)
     todo = np.ones(len(cust), dtype=bool)
     for _ in range(8):
         idx = np.flatnonzero(todo)
         u = rng.random(len(idx))
-        draw = np.where(old[idx], np.searchsorted(p_old, u * p_old[-1]), np.searchsorted(p_young, u * p_young[-1]))
-        draw = np.minimum(draw, len(p_old) - 1)
-        prod[idx] = draw
-        todo[idx] = ~_allowed(frame, c, cust[idx], draw)
+        type_ = np.where(old[idx], np.searchsorted(c_old, u * c_old[-1]), np.searchsorted(c_young, u * c_young[-1]))
+        draw = _launched_product(frame, rng, np.minimum(type_, len(TYPES) - 1), buy[idx])
+        prod[idx] = np.maximum(draw, 0)
+        todo[idx] = (draw < 0) | ~_allowed(frame, c, cust[idx], np.maximum(draw, 0))
         if not todo.any():
             break
     prod[todo] = frame.shelf.index(SAFE_FALLBACK)
     key = cust * 1000 + prod
     _, first = np.unique(key, return_index=True)
     first.sort()
-    cust, prod = cust[first], prod[first]
-    buy = frame.calendar.sample(rng, len(cust), frame.start, frame.end)
-    early = buy < frame.shelf.inception[prod]
-    if early.any():
-        lo = np.maximum(frame.shelf.inception[prod[early]], frame.start)
-        buy[early] = frame.calendar.snap(lo + (rng.random(early.sum()) * (frame.end - lo)).astype(np.int64))
-    buy = np.minimum(buy, frame.end)
+    cust, prod, buy = cust[first], prod[first], np.minimum(buy[first], frame.end)
     return cust, prod, buy
 
 
@@ -279,39 +301,12 @@ def conduct_fields(frame: Frame, rng: np.random.Generator, c: Customers, tr: Tra
     tr.fee[:] = (tr.amount * rate / 100).round()
 
 
-def cap_branch_months(frame: Frame, tr: Trades, extra: np.ndarray | None) -> np.ndarray:
-    """branch_sales_spike: scale buys so no branch x type x month total exceeds 2.2x the median of
-    that series (over all months, and over the months before it once there are 5 or more)."""
-    months = month_index(np.array([frame.start, frame.end]))
-    n_m = int(months[1] - months[0] + 1)
-    nb = len(frame.branch_names)
-    cell = (tr.branch * 8 + frame.shelf.type_[tr.prod]) * n_m + (month_index(tr.date) - months[0])
-    sums = np.bincount(cell[tr.buy], weights=tr.amount[tr.buy], minlength=nb * 8 * n_m).reshape(nb * 8, n_m)
-    fixed = extra if extra is not None else np.zeros_like(sums)
-    factor = np.ones_like(sums)
-    for _ in range(3):
-        total = sums * factor + fixed
-        masked = np.where(total > 0, total, np.nan)
-        with np.errstate(all="ignore"):
-            import warnings
-
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                cap = 2.2 * np.nanmedian(masked, axis=1, keepdims=True) * np.ones_like(sums)
-                for mth in range(5, n_m):
-                    prior = masked[:, :mth]
-                    enough = np.sum(~np.isnan(prior), axis=1) >= 5
-                    run = np.nanmedian(prior, axis=1)
-                    cap[enough, mth] = np.minimum(cap[enough, mth], 2.2 * run[enough])
-        over = (total > cap) & (sums > 0)
-        if not over.any():
-            break
-        factor[over] = np.clip((cap[over] - fixed[over]) / sums[over] * factor[over], 0.05, 1.0) * 0.98
-    f = factor.reshape(-1)[cell]
-    scaled = np.where(tr.buy, (tr.amount * f).round(-3), tr.amount)
-    tr.amount[:] = np.maximum(scaled, np.where(tr.buy, 10_000, 0))
-    total = (sums * factor + fixed)
-    return total
+def scale_buys(frame: Frame, tr: Trades, factor: np.ndarray) -> None:
+    """branch_sales_spike: apply the institution-wide cap factors (branch_months.cap_factors) to buys,
+    rounded to 1,000 JPY and never below 10,000 JPY."""
+    f = factor.reshape(-1)[trade_cells(frame, tr.branch, tr.prod, tr.date)]
+    scaled = np.where(tr.buy & (f < 1.0), np.maximum((tr.amount * f).round(-3), 10_000), tr.amount)
+    tr.amount[:] = scaled
 
 
 def assign_staff(frame: Frame, tr: Trades) -> None:

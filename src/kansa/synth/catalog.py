@@ -84,6 +84,9 @@ class Product:
         return self.name.replace("{y}", str(m.year)) if m else self.name
 
 
+# Structured bonds and bonds sold in the background were on the shelf before the four-year trade window
+# opens (newer series S003, B002, B005 join later), so no type's monthly sales ramp up from a launch
+# (branch_sales_spike compares a month with the branch's own history).
 _IT = "investment_trust"
 _SB = "structured_bond"
 _FCI = "foreign_currency_insurance"
@@ -110,20 +113,20 @@ PRODUCTS: tuple[Product, ...] = (
     Product("F018", "日経225ブル3倍ファンド", _IT, 5, False, False, 1.1, 1.2, 9, return_5y=12.0, risk_5y=48.0, weight=0.5),
     Product("F019", "マネー・リザーブ・ファンド", _IT, 1, False, True, 0.0, 0.05, 20, return_5y=0.0, risk_5y=0.1, is_money_market=True, weight=1),
     Product("F020", "グローバル・ヘルスケア株式ファンド", _IT, 3, False, False, 3.3, 1.9, 12, return_5y=8.8, risk_5y=15.0, weight=1),
-    Product("S001", "日経平均連動デジタルクーポン債（早期償還条項付）{y}年満期", _SB, 4, True, False, 0.0, None, 1.5, 3.2, implied_cost_rate=1.8, knock_in_level=65, weight=3),
-    Product("S002", "日経平均株価連動ノックイン債 {y}年満期", _SB, 5, True, False, 0.0, None, 2.0, 4.5, implied_cost_rate=2.1, knock_in_level=60, weight=2),
+    Product("S001", "日経平均連動デジタルクーポン債（早期償還条項付）{y}年満期", _SB, 4, True, False, 0.0, None, 4.5, 3.2, implied_cost_rate=1.8, knock_in_level=65, weight=3),
+    Product("S002", "日経平均株価連動ノックイン債 {y}年満期", _SB, 5, True, False, 0.0, None, 4.5, 4.5, implied_cost_rate=2.1, knock_in_level=60, weight=2),
     Product("S003", "他社株転換可能債（トヨタ自動車株式）{y}年満期", _SB, 5, True, False, 0.0, None, 1.0, 1.4, implied_cost_rate=2.6, knock_in_level=70, weight=2),
-    Product("S004", "米ドル建日経平均リンク債 {y}年満期", _SB, 5, True, False, 0.0, None, 2.5, 6.0, currency="USD", implied_cost_rate=2.0, knock_in_level=60, weight=1),
-    Product("S005", "日経平均連動早期償還条項付債券 {y}年満期", _SB, 5, True, True, 0.0, None, 3.0, 12.5, implied_cost_rate=1.5, knock_in_level=55, weight=1),
+    Product("S004", "米ドル建日経平均リンク債 {y}年満期", _SB, 5, True, False, 0.0, None, 5.0, 6.0, currency="USD", implied_cost_rate=2.0, knock_in_level=60, weight=1),
+    Product("S005", "日経平均連動早期償還条項付債券 {y}年満期", _SB, 5, True, True, 0.0, None, 5.5, 12.5, implied_cost_rate=1.5, knock_in_level=55, weight=1),
     Product("S006", "パワー・リバース・デュアル・カレンシー債 {y}年満期", _SB, 5, True, False, 0.0, None, 4.0, 26.0, implied_cost_rate=1.2, weight=0.5),
     Product("I001", "米ドル建終身保険", _FCI, 3, False, False, 0.0, 1.0, 10, currency="USD", weight=3),
     Product("I002", "豪ドル建個人年金保険（定額）", _FCI, 3, False, False, 0.0, 0.9, 9, currency="AUD", weight=2),
     Product("I003", "米ドル建一時払終身保険（積立利率変動型）", _FCI, 3, False, True, 0.0, 1.1, 8, currency="USD", weight=2),
     Product("I004", "外貨建変額個人年金保険（米ドル）", _FCI, 4, True, False, 0.0, 2.2, 7, currency="USD", weight=1),
-    Product("B001", "個人向け国債（変動10年）", "bond", 1, False, False, 0.0, None, 3, 7.0, weight=3),
+    Product("B001", "個人向け国債（変動10年）", "bond", 1, False, False, 0.0, None, 5.2, 4.8, weight=3),
     Product("B002", "第358回利付国債（10年）{y}年満期", "bond", 2, False, False, 0.0, None, 1.0, 9.0, weight=1),
-    Product("B003", "ひまわり銀行 第12回無担保社債 {y}年満期", "bond", 2, False, True, 0.0, None, 1.5, 3.5, weight=1),
-    Product("B004", "米国債ストリップス債 {y}年満期", "bond", 3, False, False, 0.0, None, 2.0, 15.0, currency="USD", weight=1),
+    Product("B003", "ひまわり銀行 第12回無担保社債 {y}年満期", "bond", 2, False, True, 0.0, None, 4.5, 3.5, weight=1),
+    Product("B004", "米国債ストリップス債 {y}年満期", "bond", 3, False, False, 0.0, None, 5.0, 15.0, currency="USD", weight=1),
     Product("B005", "ソフトバンクグループ社債（第60回）{y}年満期", "bond", 3, False, False, 0.0, None, 0.8, 4.0, weight=1),
     Product("E001", "トヨタ自動車（7203）", "equity", 4, False, False, 0.5, None, 40, caution=False, weight=2, online=True),
     Product("E002", "三菱UFJフィナンシャル・グループ（8306）", "equity", 4, False, False, 0.5, None, 40, caution=False, weight=2, online=True),

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from kansa.synth import background as bg
+from kansa.synth import branch_months as bm
 from kansa.synth import planted_conduct as pcases
 from kansa.synth import planted_late
 from kansa.synth.catalog import COMPLAINT_TEXTS, PRODUCTS
@@ -183,21 +184,28 @@ def generate_conduct(out: Path, *, customers: int = 2_000, seed: int = 1, fmt: F
     quota = np.zeros(len(frame.staff_ids), dtype=np.int64)
     pre = p.trades_arrays()
     stats.add(frame, pre)
-    months = int(np.diff(bg.month_index(np.array([frame.start, frame.end])))[0]) + 1
-    n_cells = len(frame.branch_names) * 8
-    extra = np.zeros((n_cells, months))
-    first_month = bg.month_index(np.array([frame.start]))[0]
-    cell = (pre.branch * 8 + frame.shelf.type_[pre.prod]) * months + (bg.month_index(pre.date) - first_month)
-    np.add.at(extra.reshape(-1), cell[pre.buy], pre.amount[pre.buy])
-    totals = np.zeros_like(extra)
-    next_trade, next_complaint = 1, 1
+    # branch_sales_spike: a first pass sums every chunk's buys per branch x type x month; the cap is then
+    # set once on those totals plus the planted buys, so the written background never spikes
+    fixed = bm.buy_totals(frame, pre.branch, pre.prod, pre.date, pre.buy, pre.amount)
+    background = np.zeros_like(fixed)
     n_chunks = (customers + CHUNK - 1) // CHUNK
+    for k in range(n_chunks):
+        rng = np.random.default_rng([seed, 1, k])
+        c = bg.customers(frame, rng, k * CHUNK + 1, min(CHUNK, customers - k * CHUNK))
+        tr = bg.trades(frame, rng, c, HOLDINGS_PER_CUSTOMER)
+        background += bm.buy_totals(frame, tr.branch, tr.prod, tr.date, tr.buy, tr.amount)
+        if progress:
+            progress(k + 1, 2 * n_chunks)
+    factor = bm.cap_factors(background, fixed)
+    totals = fixed.copy()
+    next_trade, next_complaint = 1, 1
     for k in range(n_chunks):
         rng = np.random.default_rng([seed, 1, k])
         first = k * CHUNK + 1
         c = bg.customers(frame, rng, first, min(CHUNK, customers - k * CHUNK))
         tr = bg.trades(frame, rng, c, HOLDINGS_PER_CUSTOMER)
-        totals += bg.cap_branch_months(frame, tr, extra if k == 0 else None)
+        bg.scale_buys(frame, tr, factor)
+        totals += bm.buy_totals(frame, tr.branch, tr.prod, tr.date, tr.buy, tr.amount)
         bg.sell_amounts(frame, rng, tr)
         bg.conduct_fields(frame, rng, c, tr)
         bg.assign_staff(frame, tr)
@@ -210,9 +218,7 @@ def generate_conduct(out: Path, *, customers: int = 2_000, seed: int = 1, fmt: F
         output.write("complaints", build_table("complaints", cols))
         next_complaint += n_q
         if progress:
-            progress(k + 1, n_chunks)
-    if n_chunks == 0:
-        totals = extra
+            progress(n_chunks + k + 1, 2 * n_chunks)
     share, fee = stats.medians()
     planted_late.spikes(p, totals, newb)
     planted_late.staff_skews(p, marunouchi, skew_staff, share, fee)
