@@ -244,7 +244,8 @@ def _complaint_context(complaints: Mapping[str, Any], lang: Lang) -> dict[str, A
              for c in cat_ids]
     year_labels = [format_fiscal_year(y, lang) for y in years]
     chart = bar_svg([pick(CATEGORY_LABELS[c], lang) for c in cat_ids],
-                    {format_fiscal_year(y, "en"): [count.get((y, c), 0) for c in cat_ids] for y in years[-3:]},
+                    {(f"{y}年度" if lang == "ja" else f"FY{y}"): [count.get((y, c), 0) for c in cat_ids]
+                     for y in years[-3:]},
                     ylabel="件数" if lang == "ja" else "count") if cats else ""
     rates = complaints["branch_rates"]
     latest = max((r["fiscal_year"] for r in rates), default=None)
