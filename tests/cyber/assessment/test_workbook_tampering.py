@@ -163,3 +163,14 @@ def test_a_workbook_filled_and_resaved_as_a_person_would_imports(tmp_path: Path,
     assert sub.answers["GOV-01-1"].comment == "取締役会で承認(2026年4月)\n次回見直し: 2027年3月"
     assert sub.answers["GOV-01-1"].evidence == "情報セキュリティ基本方針 第３版(ＰＤＦ)"
     assert "GOV-02-1, PRO-02-1" in report.results[0].notes[0].en
+
+
+def test_a_workbook_without_a_seal_says_to_make_it_again(tmp_path: Path, filled: Path, small: Framework) -> None:
+    def drop_seal(ws: object) -> None:
+        for row in ws.iter_rows():  # type: ignore[attr-defined]
+            if row[0].value == "seal":
+                row[1].value = None
+
+    _edit(filled, drop_seal, sheet=META_SHEET, unprotect=True)
+    ((ja, en),) = _rejected(tmp_path, filled, small)
+    assert "metadata seal missing" in en and "older kansa" in en and "作成し直して" in ja

@@ -235,7 +235,10 @@ def _check_meta(file: str, meta: dict[str, str], framework: Framework) -> list[P
     problems = []
     for key in ("framework_id", "framework_version", "institution_id", "checksum", "seal"):
         if not meta.get(key):
-            problems.append(Problem(file, f"メタデータ {key} がありません", f"metadata {key} missing", META_SHEET))
+            hint_ja = "(古い kansa で作成された回答票か、メタデータが編集されています。回答票を作成し直してください)"
+            hint_en = " (a workbook from an older kansa, or edited metadata: make the workbook again)"
+            problems.append(Problem(file, f"メタデータ {key} がありません{hint_ja if key == 'seal' else ''}",
+                                    f"metadata {key} missing{hint_en if key == 'seal' else ''}", META_SHEET))
     if problems:
         return problems
     if meta["framework_id"] != framework.id:
