@@ -115,9 +115,13 @@ LABELS: dict[str, dict[str, str]] = {
     "asset": {"ja": "資産", "en": "Asset"}, "criticality": {"ja": "重要度", "en": "Criticality"},
     "copies": {"ja": "コピー数", "en": "Copies"}, "media": {"ja": "媒体", "en": "Media"},
     "locations": {"ja": "保管場所", "en": "Locations"},
-    "offline": {"ja": "オフライン/イミュータブル", "en": "Offline / immutable"},
+    "offline": {"ja": "オフライン・不変", "en": "Offline / immutable"},
     "last_success": {"ja": "最終成功", "en": "Last success"},
     "last_restore": {"ja": "最終復元テスト（合格）", "en": "Last restore test (passed)"},
+    "matrix_summary": {"ja": "重要度{min}以上の資産{n}件のうち、3-2-1を満たさないもの{ng}件（先頭に表示）。"
+                             "3-2-1 = コピー3つ以上・媒体2種類以上・うち1つ以上がオフラインまたはイミュータブル。",
+                       "en": "Of {n} assets of criticality {min} or more, {ng} do not meet 3-2-1 (listed first). "
+                             "3-2-1 = at least 3 copies, on 2 kinds of media, 1 offline or immutable."},
     "meets": {"ja": "3-2-1", "en": "3-2-1"}, "yes": {"ja": "充足", "en": "Met"}, "no": {"ja": "不足", "en": "Not met"},
     "logs": {"ja": "ログの取込", "en": "Logs read"},
     "file": {"ja": "ファイル", "en": "File"}, "format": {"ja": "形式", "en": "Format"},
@@ -131,6 +135,23 @@ LABELS: dict[str, dict[str, str]] = {
                      "en": "Hosts were matched to asset names and ids case-insensitively, FQDN and short name alike."},
     "footer": {"ja": "kansa cyber scan による自動分析。指摘は監査人の確認を要する。",
                "en": "Automated analysis by kansa cyber scan; findings need the auditor's review."},
+}
+
+# Contract codes in words a committee member reads (the workbook keeps the codes for re-use).
+CODE_LABELS: dict[str, dict[str, str]] = {
+    "disk": {"ja": "ディスク", "en": "disk"}, "tape": {"ja": "テープ", "en": "tape"},
+    "object_storage": {"ja": "オブジェクト", "en": "object storage"},
+    "cloud_service": {"ja": "クラウド", "en": "cloud service"}, "other": {"ja": "その他", "en": "other"},
+    "onsite": {"ja": "拠点内", "en": "on site"}, "offsite": {"ja": "遠隔地", "en": "off site"},
+    "cloud": {"ja": "クラウド", "en": "cloud"},
+}
+TABLE_LABELS: dict[str, dict[str, str]] = {
+    "assets": {"ja": "情報資産台帳", "en": "Asset register"}, "software": {"ja": "ソフトウェア台帳", "en": "Software"},
+    "accounts": {"ja": "アカウント台帳", "en": "Accounts"},
+    "privileged_access_requests": {"ja": "特権ID利用申請", "en": "Privileged access requests"},
+    "log_reviews": {"ja": "ログレビュー記録", "en": "Log reviews"}, "backups": {"ja": "バックアップ", "en": "Backups"},
+    "incidents": {"ja": "インシデント記録", "en": "Incidents"},
+    "access_events": {"ja": "アクセスログ（イベント）", "en": "Access log events"},
 }
 
 HTML_ROWS_PER_RULE = 30
@@ -170,7 +191,9 @@ def build_context(scan: CyberScan) -> dict[str, Any]:
                 "severity": {s: sev.get(s, 0) for s in SEVERITIES},
                 "params": {p.name: scan.params.get(rid, {}).get(p.name, p.default) for p in spec.params},
                 "rows": flagged[:HTML_ROWS_PER_RULE], "skipped": scan.skipped.get(rid),
-                "has_pointer": any(r["pointer"] for r in flagged),
+                # an event's entity id is already its log pointer: no second column repeating it
+                "has_pointer": any(r["pointer"] and r["pointer"] != r["entity_id"] for r in flagged),
+                "entity_label": pick(LABELS["pointer" if spec.entity_type == "event" else "entity"], lang),
             })
         sev_area = Counter(r["severity"] for rid in rule_ids for r in by_rule.get(rid, []))
         areas.append({"id": area_id, "title": pick(title, lang), "rules": rules,
@@ -190,10 +213,25 @@ def build_context(scan: CyberScan) -> dict[str, Any]:
         "total_severity": {s: sum(a["severity"][s] for a in areas) for s in SEVERITIES},
         "counts": scan.counts, "kev": scan.kev, "kev_software": len(kev_software),
         "kev_method": pick(KEV_METHOD, lang), "kev_limits": pick(KEV_LIMITS, lang),
-        "matrix": scan.backup_matrix, "logs": scan.logs, "unresolved": list(scan.hosts.unresolved),
+        "matrix": _matrix_rows(scan.backup_matrix, lang),
+        "matrix_ng": sum(not m["meets_321"] for m in scan.backup_matrix),
+        "matrix_min": scan.params.get("backup_not_321", {}).get("min_criticality", 4),
+        "table_labels": {name: pick(TABLE_LABELS.get(name, {"ja": name, "en": name}), lang) for name in scan.counts},
+        "logs": scan.logs, "unresolved": list(scan.hosts.unresolved),
         "log_errors": scan.logs.errors[:20], "kansa_version": __version__,
         "n_rules": len(scan.rules), "n_run": len([s for s in scan.rules if s.id not in scan.skipped]),
     }
+
+
+def _matrix_rows(matrix: list[dict[str, Any]], lang: Lang) -> list[dict[str, Any]]:
+    """The 3-2-1 matrix for reading: assets that fail first, media and places in words."""
+    sep = "、" if lang == "ja" else ", "
+
+    def words(codes: str) -> str:
+        return sep.join(pick(CODE_LABELS.get(c, {"ja": c, "en": c}), lang) for c in codes.split(", ") if c)
+
+    rows = [dict(m, media=words(m["media"]), locations=words(m["locations"])) for m in matrix]
+    return sorted(rows, key=lambda m: (m["meets_321"], -(m["criticality"] or 0), m["asset_id"]))
 
 
 def render_html(scan: CyberScan) -> str:
