@@ -26,3 +26,10 @@ def test_the_report_names_the_domain_holding_the_maturity_back_and_blank_answers
     assert "white-space: nowrap" in html                                  # the tier badge stays on one line
     assert FeedbackRenderer(renderer.b, "en").feedback_context("S0")["improvements"][0]["answer"] == "not answered"
     assert FeedbackRenderer(renderer.b).feedback_context("S1")["weakest"] == []   # all equal
+
+
+def test_the_overview_legend_names_domains_not_internal_ids(small: Framework) -> None:
+    people = [Institution(f"S{i}", f"信金{i}", "shinkin", "small") for i in range(5)]
+    subs = {p.institution_id: submission(small, p.institution_id, FULL) for p in people}
+    html = FeedbackRenderer(run_benchmark(Round(small, subs), people, 5)).overview_html()
+    assert "GOV: 経営の関与" in html and "_overall" not in html
