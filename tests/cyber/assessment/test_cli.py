@@ -93,3 +93,12 @@ def test_the_demo_part_writes_overview_feedback_and_tables(tmp_path: Path) -> No
     assert files["overview.html"].exists() and files["benchmark.xlsx"].exists()
     feedback = next(p for k, p in files.items() if k.startswith("feedback/"))
     assert "優先して取り組むべき事項" in feedback.read_text(encoding="utf-8")
+
+
+def test_import_framework_takes_the_whole_csf_from_the_cprt_json(tmp_path: Path, shared_data: Path) -> None:
+    out = tmp_path / "csf.yaml"
+    result = runner.invoke(app, ["assess", "import-framework", "nist-csf",
+                                 str(shared_data / "nist_csf" / "cprt_CSF_2_0_0_04-24-2024.json"), "--out", str(out)],
+                           env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "nist-csf-2.0 2.0: 6 domains, 22 requirements, 106 questions" in result.output
