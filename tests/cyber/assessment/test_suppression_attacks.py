@@ -11,6 +11,7 @@ import pytest
 
 from kansa.cyber.assessment.benchmark import Benchmark, Round, run_benchmark
 from kansa.cyber.assessment.cohorts import FAMILIES, protect
+from kansa.cyber.assessment.feedback import FeedbackRenderer, write_reports
 from kansa.cyber.assessment.institutions import Institution
 from kansa.cyber.assessment.model import Framework
 from kansa.cyber.assessment.outputs import write_outputs
@@ -84,6 +85,8 @@ def _run(tmp_path: Path, fw: Framework, sizes: dict[str, int], k: int = 5, **kw:
         prev = Round(pfw, {i: submission(pfw, i, {"GOV-1": "no", "GOV-2": "no", "PRO-1": "t1"}) for i in subs})
     bench = run_benchmark(Round(fw, subs), people, k, prev)
     write_outputs(bench, tmp_path)
+    written = write_reports(FeedbackRenderer(bench), tmp_path)     # every report renders with gaps in its figures
+    assert len(written) == 1 + len(bench.scores)
     return bench, tmp_path
 
 
@@ -124,10 +127,15 @@ def test_a_secondary_type_is_not_given_back_by_its_bands(tmp_path: Path, small: 
     {"regional_bank/small": 6, "regional_bank/medium": 6, "regional_bank/large": 6, "shinkin/small": 1,
      "shinkin/medium": 1, "shinkumi/large": 3},
     {"regional_bank/small": 5, "shinkin/small": 5, "shinkumi/small": 5},
+    {"regional_bank/small": 2, "shinkin/medium": 2},                      # k-1 in all: nothing at all
 ])
 def test_no_mix_of_cohort_sizes_leaks_a_small_group(tmp_path: Path, small: Framework, sizes: dict[str, int]) -> None:
     bench, out = _run(tmp_path, small, sizes, previous=True)
     assert_no_small_group_recoverable(bench, out)
+    if sum(sizes.values()) < bench.k:
+        assert not any(c.published for c in bench.cohorts.values())
+        html = (out / "feedback" / "RES0.html").read_text(encoding="utf-8")
+        assert "他機関との比較は表示しません" in html
 
 
 def test_not_applicable_answers_cannot_be_recovered_by_subtraction(tmp_path: Path, small: Framework) -> None:
@@ -138,6 +146,7 @@ def test_not_applicable_answers_cannot_be_recovered_by_subtraction(tmp_path: Pat
     for i in range(4):
         subs[f"RES{i}"] = submission(small, f"RES{i}", na)
     bench = run_benchmark(Round(small, subs), people, 5)
+    write_reports(FeedbackRenderer(bench), tmp_path)
     rows = {r["cohort"]: r for r in bench.question_stats if r["question_id"] == "PRO-02-1"}
     assert rows["regional_bank/small"]["suppression"] == "n<k"      # 3 values
     assert rows["regional_bank/medium"]["suppressed"] or rows["regional_bank"]["suppressed"]
