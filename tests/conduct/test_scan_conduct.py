@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from kansa.conduct.cli import app
+from kansa.conduct.cli import _parse_date, app
 from kansa.conduct.scan import OUTPUTS, ScanError, run_conduct_scan
 
 TABLES: dict[str, list[dict[str, object]]] = {
@@ -189,9 +189,8 @@ def test_scan_of_a_workspace_names_its_files_and_hashes_in_english(tmp_path: Pat
     loaded = load_directory(write_institution(tmp_path / "data"), domain="conduct")
     assert loaded.ok, loaded.issues
     Workspace(tmp_path / "ws").replace(loaded)
-    res = CliRunner().invoke(app, ["scan", "--workspace", str(tmp_path / "ws"), "--out", str(tmp_path / "out"),
-                                   "--lang", "en", "--top", "1"])
-    assert res.exit_code == 0, res.output
+    run_conduct_scan(workspace=tmp_path / "ws", out=tmp_path / "out", lang="en", top_n=1, report=("html",))
+    assert not (tmp_path / "out" / "report.pdf").exists()  # only the formats asked for
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     trades = next(f for f in loaded.files if f.table == "trades")
     assert trades.sha256 in html and "Data provenance" in html and "Summary for management" in html
@@ -218,9 +217,9 @@ def test_scan_applies_institution_parameters_and_reads_era_dates(tmp_path: Path)
     data = write_institution(tmp_path / "data")
     params = tmp_path / "params.toml"
     params.write_text("[elderly_caution_no_approval]\nmin_age = 70\n", encoding="utf-8")
-    res = CliRunner().invoke(app, ["scan", str(data), "--out", str(tmp_path / "out"), "--params", str(params),
-                                   "--as-of", "令和8年3月31日"])
-    assert res.exit_code == 0, res.output
+    as_of = _parse_date("令和8年3月31日")
+    assert as_of == date(2026, 3, 31)
+    run_conduct_scan(data, out=tmp_path / "out", params_file=params, as_of=as_of, report=("html",))
     flags = pq.read_table(tmp_path / "out" / "flags.parquet").to_pylist()
     elderly = {f["entity_id"] for f in flags if f["rule_id"] == "elderly_caution_no_approval"}
     assert {"T1", "T2"} <= elderly  # the 74-year-old is in scope at 70

@@ -359,18 +359,24 @@ def _excel_sheets(ctx: Mapping[str, Any], result: ScanResult, rules: Sequence[An
     return sheets
 
 
+REPORT_FORMATS: tuple[str, ...] = ("html", "pdf", "xlsx")
+
+
 def write_reports(con: duckdb.DuckDBPyConnection, result: ScanResult, *, rules: Sequence[Any],
                   params: Mapping[str, Mapping[str, Any]], lang: Lang = "ja", top_n: int = 20,
-                  source: Path | None = None, engine: str = "duckdb") -> dict[str, Path]:
-    """Write report.html, report.pdf and report.xlsx into the scan's output folder."""
+                  source: Path | None = None, engine: str = "duckdb",
+                  formats: Sequence[str] = REPORT_FORMATS) -> dict[str, Path]:
+    """Write report.html, report.pdf and report.xlsx (those named in `formats`) into the scan's output folder."""
     ctx = build_context(con, result, rules=rules, params=params, lang=lang, top_n=top_n, source=source,
                         engine=engine)
     html = make_env("kansa.conduct").get_template("conduct_report.html.j2").render(**ctx)
     out = result.out_dir
-    html_path = out / "report.html"
-    html_path.write_text(html, encoding="utf-8")
-    return {
-        "report.html": html_path,
-        "report.pdf": write_pdf(html, out / "report.pdf"),
-        "report.xlsx": write_workbook(out / "report.xlsx", _excel_sheets(ctx, result, rules, lang)),
-    }
+    files: dict[str, Path] = {}
+    if "html" in formats:
+        files["report.html"] = out / "report.html"
+        files["report.html"].write_text(html, encoding="utf-8")
+    if "pdf" in formats:
+        files["report.pdf"] = write_pdf(html, out / "report.pdf")
+    if "xlsx" in formats:
+        files["report.xlsx"] = write_workbook(out / "report.xlsx", _excel_sheets(ctx, result, rules, lang))
+    return files

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -174,7 +174,7 @@ def run_conduct_scan(
     lang: Lang = "ja",
     con: duckdb.DuckDBPyConnection | None = None,
     progress: Progress | None = None,
-    report: bool = True,
+    report: bool | Sequence[str] = True,
     top_n: int = 20,
     memory_limit: str | None = None,
     temp_directory: Path | None = None,
@@ -182,7 +182,8 @@ def run_conduct_scan(
     """Run the whole conduct scan and write flags, KPIs, complaints summary and the report into `out`.
 
     Give `data_dir` (validated and loaded in memory) or `workspace` (a loaded workspace), or an open
-    `con` holding the contract tables. `report=False` skips the HTML/PDF/Excel report (the benchmark).
+    `con` holding the contract tables. `report=False` skips the HTML/PDF/Excel report (the benchmark);
+    a list such as ("html", "xlsx") writes only those.
     `memory_limit` (e.g. "2GB") and `temp_directory` bound DuckDB's memory: beyond it, it spills to disk.
     """
     timings: dict[str, float] = {}
@@ -213,6 +214,7 @@ def run_conduct_scan(
         from kansa.conduct.report import write_reports
 
         with _timed(timings, "report"):
+            formats = ("html", "pdf", "xlsx") if report is True else tuple(report)
             files.update(write_reports(con, result, rules=rules, params=params, lang=lang, top_n=top_n,
-                                       source=workspace or data_dir, engine=engine))
+                                       source=workspace or data_dir, engine=engine, formats=formats))
     return result
