@@ -49,30 +49,54 @@ def write_issues_csv(issues: list[Issue], path: Path) -> None:
             out.writerow([escape_cell(c) for c in cells])
 
 
+def _examples(issues: list[Issue]) -> tuple[str, str]:
+    """The commonest values (with counts) and the first rows of a group of issues, for one table line."""
+    values = Counter(i.value for i in issues if i.value)
+    shown = ", ".join(f"{v[:20]} ×{n:,}" for v, n in values.most_common(3))
+    if len(values) > 3:
+        shown += " …"
+    rows = sorted({i.row for i in issues if i.row is not None})
+    first = ", ".join(str(r) for r in rows[:3]) + (" …" if len(rows) > 3 else "")
+    return shown, first
+
+
 def _summary(result: LoadResult, console: Console, lang: Lang) -> None:
+    """Counts per table, column and code with example values, then one example of each kind of error.
+
+    100,000 errors of one kind are one line here, not a screenful; --errors-out has every one.
+    """
     ja = lang == "ja"
-    counts = Counter((i.table, i.code, i.level) for i in result.issues)
-    if counts:
-        t = Table(title="検出件数（表・コード別）" if ja else "Issues by table and code")
-        for head in (
-            "表" if ja else "table",
-            "コード" if ja else "code",
-            "区分" if ja else "level",
-            "件数" if ja else "n",
-        ):
-            t.add_column(head)
-        for (table, code, level), n in sorted(counts.items()):
-            t.add_row(table, code, ("エラー" if level == "error" else "警告") if ja else level, f"{n:,}")
+    groups: dict[tuple[str, str, str, str], list[Issue]] = {}
+    for i in result.issues:
+        groups.setdefault((i.table, i.column or "", i.code, i.level), []).append(i)
+    if groups:
+        t = Table(title="検出件数（表・列・コード別）" if ja else "Issues by table, column and code")
+        heads = (
+            ("表", "列", "コード", "区分", "件数", "主な値", "最初の行")
+            if ja
+            else ("table", "column", "code", "level", "n", "commonest values", "first rows")
+        )
+        for head in heads:
+            t.add_column(head, overflow="fold")
+        for (table, column, code, level), found in sorted(groups.items(), key=lambda kv: (kv[0][3], kv[0][:3])):
+            shown, first = _examples(found)
+            kind = ("エラー" if level == "error" else "警告") if ja else level
+            t.add_row(table, column, code, kind, f"{len(found):,}", shown, first)
         console.print(t)
     errors = result.errors
     if errors:
+        firsts: dict[tuple[str, str, str], Issue] = {}
+        for i in errors:
+            firsts.setdefault((i.table, i.column or "", i.code), i)
+        examples = list(firsts.values())[:_FIRST_SHOWN]
         t = Table(
-            title=("最初のエラー" if ja else "First errors") + f" ({min(len(errors), _FIRST_SHOWN)}/{len(errors)})"
+            title=("エラーの例（種類ごとに最初の1件）" if ja else "One example of each kind of error")
+            + f" ({len(examples)}/{len(firsts)})"
         )
         heads_ja = ("ファイル", "行", "列", "値", "コード", "内容")
         for head in heads_ja if ja else ("file", "row", "column", "value", "code", "message"):
             t.add_column(head, overflow="fold")
-        for i in errors[:_FIRST_SHOWN]:
+        for i in examples:
             t.add_row(i.file or i.table, str(i.row or ""), i.column or "", i.value or "", i.code, i.message)
         console.print(t)
     t = Table(title="入力ファイル" if ja else "Input files")
@@ -127,7 +151,13 @@ def load_command(
             else f"[red]{len(result.errors):,} error(s). The workspace was not changed.[/red]"
         )
         if errors_out is not None:
-            console.print(("エラー一覧: " if ja else "Full list: ") + str(errors_out))
+            console.print(("エラー一覧（全件）: " if ja else "Full list: ") + str(errors_out))
+        else:
+            console.print(
+                "全件の一覧は --errors-out FILE で CSV に保存できます。"
+                if ja
+                else "Add --errors-out FILE to save the full list as CSV."
+            )
         raise typer.Exit(1)
     try:
         load_id = Workspace(workspace).replace(result)

@@ -12,7 +12,10 @@ Level = Literal["error", "warning"]
 # Stable codes: users and other tools match on them, so never rename one.
 MESSAGES: dict[str, dict[str, str]] = {
     "bad_encoding": {
-        "ja": "文字コードが壊れています: バイト {value} は UTF-8 でも CP932 でもありません（テキストエディタでは {detail} の {line} 行目）",
+        "ja": (
+            "文字コードが壊れています: バイト {value} は UTF-8 でも CP932 でもありません"
+            "（テキストエディタでは {detail} の {line} 行目）"
+        ),
         "en": "Broken text encoding: byte {value} is neither UTF-8 nor CP932 ({detail} line {line} in a text editor)",
     },
     "empty_file": {
@@ -45,8 +48,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "No contract tables found in {detail}; name files or sheets after the tables",
     },
     "bad_mapping": {
-        "ja": "列対応ファイル {detail} の {column} が使えません: {reason}",
-        "en": "Column mapping {detail}: {column} cannot be used: {reason}",
+        "ja": "列対応ファイル {detail}: {reason}",
+        "en": "Column mapping {detail}: {reason}",
     },
     "missing_column": {"ja": "必須の列 {column} がありません", "en": "Required column {column} is missing"},
     "duplicate_column": {
@@ -81,8 +84,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Not a contract column, not loaded: {value}",
     },
     "unnamed_column": {
-        "ja": "見出しが空の列（{detail}）に値があるため読み込みません（見出しのセル結合では？）",
-        "en": "Column {detail} holds values but has no header, so it is not loaded (a merged header cell?)",
+        "ja": "見出しが空の {detail} に値があるため読み込みません（見出しのセル結合では？）",
+        "en": "{detail} holds values but has no header, so it is not loaded (a merged header cell?)",
     },
     "no_rows": {"ja": "見出し行だけでデータ行がありません", "en": "Only a header row, no data rows"},
     "absent_table": {
