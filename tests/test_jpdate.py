@@ -8,7 +8,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kansa.jpdate import EraDateError, fiscal_year, format_era, format_fiscal_year, parse_era_date, supervisory_year
+from kansa.jpdate import (
+    ERAS,
+    Era,
+    EraDateError,
+    era_of,
+    fiscal_year,
+    format_era,
+    format_fiscal_year,
+    parse_era_date,
+    supervisory_year,
+)
 
 
 @pytest.mark.parametrize(
@@ -46,6 +56,32 @@ def test_other_text_is_not_an_era_form(text: str) -> None:
 def test_format_and_parse_round_trip(d: date) -> None:
     assert parse_era_date(format_era(d)) == d
     assert parse_era_date(format_era(d, "short")) == d
+
+
+_FULL = str.maketrans("0123456789.RHSTM", "０１２３４５６７８９．ＲＨＳＴＭ")
+
+
+@given(st.dates(min_value=date(1868, 10, 23), max_value=date(2100, 12, 31)), st.booleans())
+def test_full_width_and_lower_case_era_forms_round_trip_too(d: date, lower: bool) -> None:
+    short = format_era(d, "short")
+    assert parse_era_date(short.translate(_FULL)) == d
+    assert parse_era_date(short.lower() if lower else format_era(d).replace("年", "年 ")) == d
+
+
+@given(st.dates(min_value=date(1868, 10, 23), max_value=date(2100, 12, 31)), st.sampled_from(ERAS))
+def test_a_date_written_in_any_other_era_is_refused(d: date, era: Era) -> None:
+    """One real date has exactly one era spelling: 平成31年5月1日 and 昭和64年1月8日 never parse."""
+    year = d.year - era.start.year + 1
+    if year < 1:
+        return
+    text = f"{era.kanji}{year}年{d.month}月{d.day}日"
+    if era is era_of(d)[0]:
+        assert parse_era_date(text) == d
+    elif year < 100:
+        with pytest.raises(EraDateError):
+            parse_era_date(text)
+    else:
+        assert parse_era_date(text) is None  # 明治133年 is not an era form at all: reported as a bad date
 
 
 @given(st.text(max_size=20))

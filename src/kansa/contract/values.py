@@ -201,7 +201,9 @@ def _number_text(text: str, code: str) -> tuple[str, bool]:
         negative, s = True, s[1:-1]
     if s.endswith("円"):
         s = s[:-1]
-    if s.startswith("¥") or s.startswith("\\"):
+    if s[:2] in ("-¥", "+¥", "-\\", "+\\"):  # -¥1,000 is how Excel's yen format shows a negative
+        s = s[0] + s[2:]
+    elif s.startswith("¥") or s.startswith("\\"):
         s = s[1:]
     if negative and s[:1] in ("-", "+"):
         raise CellError(code)  # (-5) or ▲-5 mean nothing
