@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kansa.cyber.assessment.benchmark import Benchmark, Round, run_benchmark
-from kansa.cyber.assessment.cohorts import FAMILIES, protect
+from kansa.cyber.assessment.cohorts import FAMILIES, LEAVES, protect
 from kansa.cyber.assessment.feedback import FeedbackRenderer, write_reports
 from kansa.cyber.assessment.institutions import Institution
 from kansa.cyber.assessment.model import Framework
@@ -37,28 +41,22 @@ def population(fw: Framework, sizes: dict[str, int], answers: dict[str, dict[str
 
 
 def recovered_groups(rows: Iterable[dict[str, Any]], counts: dict[str, int]) -> list[tuple[str, int]]:
-    """What an attacker gets from published rows of one statistic: groups whose count is known by difference.
-
-    Starts from the published cohorts' figures and adds/subtracts along the type/size tree; returns every
-    (group, size) recovered, including the union of a family's unpublished children.
-    """
-    known = {r["cohort"] for r in rows if not r["suppressed"]} | {c for c, n in counts.items() if n == 0}
-    found: list[tuple[str, int]] = []
-    changed = True
-    while changed:
-        changed = False
-        for parent, children in FAMILIES.items():
-            kids = [c for c in children if counts.get(c, 0)]
-            if parent not in known and kids and all(c in known for c in kids):
-                known.add(parent)
-                found.append((parent, counts[parent]))
-                changed = True
-            missing = [c for c in kids if c not in known]
-            if parent in known and missing:
-                found.append(("+".join(missing), sum(counts[c] for c in missing)))
-                if len(missing) == 1:
-                    known.add(missing[0])
-                    changed = True
+    """What an attacker gets from published rows of one statistic: every set of finest cohorts (bands) whose
+    total is a sum/difference of published totals, with its size (least squares, independent of kansa's SVD)."""
+    published = [r["cohort"] for r in rows if not r["suppressed"] and counts.get(r["cohort"], 0) > 0]
+    leaves = [c for c in LEAVES if counts.get(c, 0) > 0]
+    if not published or not leaves:
+        return []
+    a = np.array([[1.0 if leaf == c or leaf.startswith(c + "/") or c == "all" else 0.0 for leaf in leaves]
+                  for c in published])
+    found = []
+    for size in range(1, len(leaves) + 1):
+        for combo in itertools.combinations(range(len(leaves)), size):
+            target = np.zeros(len(leaves))
+            target[list(combo)] = 1.0
+            x = np.linalg.lstsq(a.T, target, rcond=None)[0]
+            if np.allclose(a.T @ x, target, atol=1e-6):
+                found.append(("+".join(leaves[i] for i in combo), sum(counts[leaves[i]] for i in combo)))
     return found
 
 
@@ -167,9 +165,31 @@ def test_percentile_ranks_follow_the_published_statistic(tmp_path: Path, small: 
 
 def test_the_trend_of_exactly_k_is_published_and_of_k_minus_1_is_not(tmp_path: Path, small: Framework) -> None:
     bench, out = _run(tmp_path, small, {"shinkin/small": 5, "shinkin/medium": 6, "shinkumi/small": 4,
-                                        "regional_bank/small": 9},
+                                        "regional_bank/small": 9, "regional_bank/large": 2},
                       previous=True)
     trend = {(r["cohort"], r["domain_id"]): r for r in bench.trend_domain}
     assert not trend[("shinkin/small", "GOV")]["suppressed"]
     assert trend[("shinkumi/small", "GOV")]["suppressed"]
     assert_no_small_group_recoverable(bench, out)
+
+
+def test_all_minus_a_band_cannot_give_away_a_small_type_with_a_small_band(tmp_path: Path, small: Framework) -> None:
+    # regional banks 2 (hidden); shinkin small 10 + large 1. Hiding the shinkin type is not enough:
+    # all minus shinkin/small would give the 2 regional banks plus the large shinkin (3 < k) together
+    bench, out = _run(tmp_path, small, {"regional_bank/small": 2, "shinkin/small": 10, "shinkin/large": 1})
+    assert_no_small_group_recoverable(bench, out)
+    assert not (bench.cohorts["all"].published and bench.cohorts["shinkin/small"].published)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from([0, 0, 1, 2, 3, 4, 5, 6, 9, 30]), min_size=9, max_size=9), st.integers(2, 6))
+def test_protect_leaves_no_small_group_recoverable_for_any_sizes(sizes: list[int], k: int) -> None:
+    counts = dict(zip(LEAVES, sizes, strict=True))
+    for t in FAMILIES["all"]:
+        counts[t] = sum(counts[c] for c in FAMILIES[t])
+    counts["all"] = sum(counts[t] for t in FAMILIES["all"])
+    reasons = protect(counts, k)
+    rows = [{"cohort": c, "suppressed": reasons[c] is not None} for c in counts]
+    for group, n in recovered_groups(rows, counts):
+        assert n == 0 or n >= k, (counts, reasons, group)
+    assert all(reasons[c] for c in counts if 0 < counts[c] < k)

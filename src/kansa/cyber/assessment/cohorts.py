@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
+import numpy as np
+
+from kansa.cyber.assessment.disclosure import disclosed_small_groups, in_span, membership, subsets
 from kansa.cyber.assessment.institutions import SIZE_BANDS, SIZE_LABEL, TYPE_LABEL, TYPES, Institution
 
 LEVELS = ("all", "type", "type_size")
@@ -55,81 +59,77 @@ def build_cohorts(institutions: Iterable[Institution], responded: set[str], k: i
 
 FAMILIES: dict[str, tuple[str, ...]] = {
     "all": TYPES, **{t: tuple(f"{t}/{s}" for s in SIZE_BANDS) for t in TYPES}}
-_PARENT = {child: parent for parent, children in FAMILIES.items() for child in children}
-_MAX_ROUNDS = 100
+LEAVES = tuple(c for t in TYPES for c in FAMILIES[t])
+LEAVES_OF: dict[str, tuple[str, ...]] = {"all": LEAVES, **{t: FAMILIES[t] for t in TYPES}, **{c: (c,) for c in LEAVES}}
 
 
 def protect(counts: Mapping[str, int], k: int, hidden: Mapping[str, str] | None = None) -> dict[str, str | None]:
     """Why each cohort's figure must be hidden (None: publish it), so that no group under k can be derived.
 
     `counts`: how many institutions (or values) each cohort's figure is over; `hidden`: cohorts already
-    hidden for another reason. Totals add up (parent = sum of children), so a hidden figure can be recovered
-    as parent minus the published siblings, or a hidden parent as the sum of its children. Secondary
-    suppression hides further cohorts until no group of 1..k-1 can be recovered that way, including the
-    union of several hidden siblings.
+    hidden for another reason. Totals add up (parent = sum of children), so any sum or difference of
+    published figures is known too: type minus the other bands, all minus the other types, a hidden type
+    rebuilt from its bands, all minus some bands minus a type. Secondary suppression hides the smallest
+    published cohorts, one at a time, until no set of finest cohorts with 1..k-1 members has its total
+    in the span of the published ones (`disclosure.in_span`).
     """
-    reason: dict[str, str | None] = {c: ("n<k" if counts.get(c, 0) < k else None) for c in counts}
-    for c, why in (hidden or {}).items():
+    key = (tuple(sorted(counts.items())), k, tuple(sorted((hidden or {}).items())))
+    return dict(_protect(key))
+
+
+@lru_cache(maxsize=4096)
+def _protect(key: tuple[tuple[tuple[str, int], ...], int, tuple[tuple[str, str], ...]]
+             ) -> tuple[tuple[str, str | None], ...]:
+    items, k, hidden = key
+    counts = dict(items)
+    reason: dict[str, str | None] = {c: ("n<k" if n < k else None) for c, n in counts.items()}
+    for c, why in hidden:
         if c in reason and reason[c] is None:
             reason[c] = why
-    for _ in range(_MAX_ROUNDS):
-        known = _recoverable(counts, reason)
-        bad = _violation(counts, reason, known, k)
-        if bad is None:
-            return reason
-        _hide_one_more(bad, counts, reason, known)
-    return {c: reason[c] or "secondary" for c in reason}   # cannot happen with 3 levels; fail closed
+    leaves = [c for c in LEAVES if counts.get(c, 0) > 0]
+    cohorts = [c for c in counts if counts[c] > 0]
+    matrix = dict(zip(cohorts, membership(cohorts, leaves, LEAVES_OF), strict=True))
+    leaf_counts = np.array([counts[c] for c in leaves], dtype=float)
+    every = subsets(len(leaves))
+
+    def shown(exclude: str | None = None) -> np.ndarray:
+        rows = [matrix[c] for c in cohorts if reason[c] is None and c != exclude]
+        return np.array(rows) if rows else np.zeros((0, len(leaves)))
+
+    for _ in range(len(cohorts) + 1):
+        leaks = disclosed_small_groups(shown(), leaf_counts, k, every)
+        if not len(leaks):
+            break
+        target = leaks[np.argmin(leaks @ leaf_counts)][None, :]
+        choice = _next_to_hide(target, [c for c in cohorts if reason[c] is None], counts, matrix)
+        if choice is None:
+            break
+        reason[choice] = "secondary"
+    return tuple(reason.items())
 
 
-def _recoverable(counts: Mapping[str, int], reason: Mapping[str, str | None]) -> set[str]:
-    """Cohorts whose figure is published or can be computed from published ones by adding or subtracting."""
-    known = {c for c in counts if reason[c] is None or counts[c] == 0}
-    changed = True
-    while changed:
-        changed = False
-        for parent, children in FAMILIES.items():
-            kids = [c for c in children if counts.get(c, 0)]
-            if parent not in known and all(c in known for c in kids):
-                known.add(parent)
-                changed = True
-            missing = [c for c in kids if c not in known]
-            if parent in known and len(missing) == 1:
-                known.add(missing[0])
-                changed = True
-    return known
+def _next_to_hide(target: np.ndarray, published: list[str], counts: Mapping[str, int],
+                  matrix: Mapping[str, np.ndarray]) -> str | None:
+    """The smallest published cohort whose absence stops the leak; else the smallest one taking part in it.
 
+    `all` (the figure supervisors value most) goes only when nothing else can stop the leak.
+    """
+    if not published:
+        return None
+    order = sorted(published, key=lambda c: (c == "all", counts[c], -c.count("/"), c))
 
-def _violation(counts: Mapping[str, int], reason: Mapping[str, str | None], known: set[str], k: int) -> str | None:
-    """A family (its parent) where a group of 1..k-1 institutions can be recovered, or None."""
-    for parent, children in FAMILIES.items():
-        if parent not in known:
-            continue
-        kids = [c for c in children if counts.get(c, 0)]
-        if any(c in known and reason[c] is not None and counts[c] < k for c in kids):
-            return parent
-        unknown = sum(counts[c] for c in kids if c not in known)
-        if 0 < unknown < k:
-            return parent
-    return None
+    def without(c: str) -> np.ndarray:
+        return np.array([matrix[o] for o in published if o != c]).reshape(-1, target.shape[1])
 
-
-def _hide_one_more(family: str, counts: Mapping[str, int], reason: dict[str, str | None], known: set[str]) -> None:
-    """Make the smallest recoverable sibling unrecoverable (hiding a child of it if need be); else the parent."""
-    kids = [c for c in FAMILIES[family] if counts.get(c, 0) and c in known and reason[c] != "n<k"]
-    if kids:
-        target = min(kids, key=lambda c: (counts[c], c))
-        if reason[target] is None:
-            reason[target] = "secondary"
-        grandkids = [c for c in FAMILIES.get(target, ()) if counts.get(c, 0)]
-        shown = [c for c in grandkids if reason[c] is None]
-        if grandkids and all(c in known for c in grandkids) and shown:
-            # its children would add up to it again: hide the smallest of them too
-            reason[min(shown, key=lambda c: (counts[c], c))] = "secondary"
-        return
-    if reason[family] is None:
-        reason[family] = "secondary"
-    elif family in _PARENT:
-        _hide_one_more(_PARENT[family], counts, reason, known)
+    for c in order:
+        if c != "all" and not in_span(without(c), target)[0]:
+            return c
+    a = np.array([matrix[c] for c in published])
+    coef = np.linalg.lstsq(a.T, target[0], rcond=None)[0]
+    involved = [c for c, x in zip(published, coef, strict=True) if abs(x) > 1e-9 and c != "all"]
+    if involved:
+        return min(involved, key=order.index)
+    return "all" if "all" in published else order[0]
 
 
 def _label(key: str) -> dict[str, str]:
