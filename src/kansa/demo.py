@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,12 +17,13 @@ console = Console(stderr=True)
 
 @dataclass(frozen=True)
 class Step:
-    """One demo step: a label for people and the `kansa` command line that does it."""
+    """One demo step: a label for people and the `kansa` command line that does it (or a function)."""
 
     label_ja: str
     label_en: str
     argv: list[str]
     outputs: list[Path]
+    call: Callable[[], object] | None = None   # when set, runs instead of argv (argv is then shown only)
 
 
 def _steps(out: Path, customers: int, assets: int, institutions: int, lang: str, seed: int) -> list[Step]:
@@ -54,7 +56,19 @@ def _steps(out: Path, customers: int, assets: int, institutions: int, lang: str,
               "--institutions", str(assess / "institutions.csv"), "--previous", str(assess / "previous"),
               "--out", str(res / "assessment")],
              [res / "assessment"]),
+        Step("結果還元レポート（PDF）", "feedback reports as PDF",
+             ["assess", "benchmark", "...", "--pdf", "(overview and the first 3 institutions)"],
+             [res / "assessment" / "overview.pdf"],
+             call=lambda: _assessment_pdfs(res / "assessment", lang, 3)),
     ]
+
+
+def _assessment_pdfs(result: Path, lang: str, count: int) -> None:
+    """PDFs of the overview and of the first `count` feedback reports (about a second each; the rest stay HTML)."""
+    from kansa.reports.pdf import write_pdf
+
+    for html in [result / "overview.html", *sorted((result / "feedback").glob("*.html"))[:count]]:
+        write_pdf(html.read_text(encoding="utf-8"), html.with_suffix(".pdf"), base_url=str(html.parent))
 
 
 def demo_command(
@@ -79,7 +93,10 @@ def demo_command(
         console.print("kansa " + " ".join(step.argv), style="dim")
         started = time.perf_counter()
         try:
-            app(step.argv, standalone_mode=False)
+            if step.call is not None:
+                step.call()
+            else:
+                app(step.argv, standalone_mode=False)
         except SystemExit as exc:  # a sub-command may exit explicitly; only failures stop the demo
             if exc.code not in (0, None):
                 console.print(f"[red]{'failed' if en else '失敗'}: {label} (exit {exc.code})[/red]")
@@ -92,8 +109,8 @@ def _summary(timings: list[tuple[str, float, list[Path]]], out: Path, en: bool) 
     table = Table(title="kansa demo: " + ("results" if en else "結果"))
     table.add_column("step" if en else "手順")
     table.add_column("s", justify="right")
-    table.add_column("where" if en else "出力先")
+    table.add_column("where (under " + str(out) + ")" if en else "出力先（" + str(out) + " 配下）", overflow="fold")
     for label, seconds, outputs in timings:
-        table.add_row(label, f"{seconds:.1f}", "\n".join(str(p) for p in outputs if p.exists()))
+        table.add_row(label, f"{seconds:.1f}", "\n".join(str(p.relative_to(out)) for p in outputs if p.exists()))
     console.print(table)
     console.print(("Open the reports: " if en else "レポート: ") + str((out / "results").resolve()))
