@@ -225,7 +225,7 @@ def _parse_syslog(
         if first:
             text = text.removeprefix("\ufeff")
             first = False
-        lineno = parser.feed_block(text.replace("\r\n", "\n"), lineno)
+        lineno = parser.feed_block(text.replace("\r\n", "\n") if "\r" in text else text, lineno)
         if progress:
             progress(cut + 1)
     if tail:

@@ -230,14 +230,14 @@ class AuthLogParser:
         events = pc.indices_nonzero(slow_here)
         feed, emit, bsd_rows, rows, name = self.feed, self._emit, self._bsd_rows, self.rows, self.name
         base = first_lineno + start
-        fields = pc.take(header.slice(start, width), events).to_pylist()
+        stamps, hosts, tags = (pc.take(header.field(f).slice(start, width), events).to_pylist()
+                               for f in ("stamp", "host", "tag"))  # fmt: skip
         lines = pc.take(array.slice(start, width), events).to_pylist()
-        for i, line, field in zip(events.to_pylist(), lines, fields, strict=True):
-            stamp = field and field["stamp"]
+        for i, line, stamp, host, tag in zip(events.to_pylist(), lines, stamps, hosts, tags, strict=True):
             if stamp is None or line[-1] == "\r":
                 feed(line, base + i)
                 continue
-            host, tag = field["host"], field["tag"]  # `feed`'s own split of a header the regex accepted
+            # `feed`'s own split of a header the regex accepted
             bsd_rows.append(len(rows))
             emit(cache[stamp], host, tag, line[19 + len(host) + len(tag) :], f"{name}:{base + i}", base + i)
         plain = pc.indices_nonzero(pc.invert(slow_here))
@@ -311,14 +311,16 @@ class AuthLogParser:
             ).cast(pa.timestamp("us")),
             "asset_id": nulls,
             "host": pa.chunked_array(self._plain_hosts, pa.string()).combine_chunks(),
-            "username": pa.array([UNKNOWN_USER] * n, pa.string()),
-            "event_type": pa.array(["other"] * n, pa.string()),
+            "username": pa.repeat(pa.scalar(UNKNOWN_USER, pa.string()), n),
+            "event_type": pa.repeat(pa.scalar("other", pa.string()), n),
             "source": pc.binary_join_element_wise(self.name, pc.cast(lines, pa.string()), ":"),
             "event_id": empty_to_null,
             "process": pc.if_else(pc.equal(tags, ""), pa.scalar(None, pa.string()), tags),
-            "repeated": pa.array([1] * n, pa.int64()),
+            "repeated": pa.repeat(pa.scalar(1, pa.int64()), n),
         }
-        plain = pa.table([columns.get(f.name, pa.nulls(n, f.type)) for f in EVENTS_SCHEMA], schema=EVENTS_SCHEMA)
+        plain = pa.table(
+            [columns[f.name] if f.name in columns else pa.nulls(n, f.type) for f in EVENTS_SCHEMA], schema=EVENTS_SCHEMA
+        )
         if not self.rows:
             return plain
         order = pc.sort_indices(pa.concat_arrays([pa.array(self._row_lines, pa.int64()), lines]))
