@@ -187,7 +187,7 @@ def test_a_ragged_row_and_an_unclosed_quote_are_row_errors(write_conduct: WriteC
         ("trades", 3, None, "T2,2024-06-04,C2,P2,buy,5,B02,,online", "bad_row")
     ]
     errors = _errors(write_conduct(trades=_trades(_trade(1), '"' + _trade(2), _trade(3))))
-    assert [(t, r, c) for t, r, _, _, c in errors] == [("trades", 3, "bad_row")]
+    assert [(t, r, c) for t, r, _, _, c in errors] == [("trades", 3, "unclosed_quote")]
 
 
 def test_an_empty_file_is_an_error_and_a_header_only_file_loads_empty_with_a_warning(
@@ -237,6 +237,20 @@ def test_era_dates_at_the_boundaries(write_conduct: WriteConduct, text: str, exp
         assert [(i.row, i.column, i.value, i.code) for i in result.errors] == [(3, "birth_date", text, "bad_date")]
     else:
         assert result.ok, result.errors
+        assert result.tables["customers"].column("birth_date").to_pylist()[1] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("2024/6/3 0:00", date(2024, 6, 3)), ("2024年6月3日(月)", date(2024, 6, 3)), ("令和6年6月3日（火）", None)],
+)
+def test_dates_as_excel_csv_and_japanese_forms_print_them(
+    write_conduct: WriteConduct, text: str, expected: date | None
+) -> None:
+    result = load_directory(write_conduct(customers=_customers("1950-01-01", text)), lang="en")
+    if expected is None:  # 2024-06-03 was a Monday: a wrong weekday is a typing error somewhere
+        assert [(i.row, i.value, i.code) for i in result.errors] == [(3, text, "bad_date")]
+    else:
         assert result.tables["customers"].column("birth_date").to_pylist()[1] == expected
 
 

@@ -31,6 +31,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ja": "列の数が見出しと一致しません（見出し {expected} 列、この行 {actual} 列）",
         "en": "Wrong number of fields ({actual}; the header has {expected})",
     },
+    "unclosed_quote": {
+        "ja": '引用符（"）が閉じていないようです。この行から後の行が1つの値として読まれ、列の数が合いません',
+        "en": 'A quote (") seems to be left open: the lines after this row were read as one value',
+    },
     "missing_sheet": {
         "ja": "ブック {detail} にシート「{column}」がありません（{table} が参照するため必要）",
         "en": "Workbook {detail} has no sheet '{column}' (needed because {table} refers to it)",

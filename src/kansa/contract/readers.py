@@ -325,9 +325,18 @@ def _read_csv_slowly(raw: RawTable, text: str, delimiter: str, lang: Lang) -> Ra
             if not record or (len(record) == 1 and not record[0].strip()):
                 continue  # a blank line: counted, as the user sees it, but not a row
             if len(record) != n:
+                # A quote left open swallows the lines after it into one value: name the cause, not the count.
+                spans = any("\n" in f or "\r" in f for f in record)
                 raw.issues.append(
                     make_issue(
-                        "bad_row", lang, raw.table, row_no, None, delimiter.join(record), expected=n, actual=len(record)
+                        "unclosed_quote" if spans else "bad_row",
+                        lang,
+                        raw.table,
+                        row_no,
+                        None,
+                        delimiter.join(record),
+                        expected=n,
+                        actual=len(record),
                     )
                 )
                 continue

@@ -115,15 +115,25 @@ def _nfkc(text: str) -> str:
 _ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _KANJI_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_MIDNIGHT = re.compile(r"^(.+?)[ T]00:00(?::00(?:\.0+)?)?$")
+_MIDNIGHT = re.compile(r"^(.+?)[ T]0?0:00(?::00(?:\.0+)?)?$")  # Excel's CSV writes 2024/6/3 0:00
+_WEEKDAY = re.compile(r"^(.+日)\s*\(([月火水木金土日])\)$")  # 2024年6月3日(月), as Japanese forms print it
 
 
 def parse_date(text: str) -> date:
     """Parse ISO, YYYY/MM/DD, YYYY年M月D日, YYYYMMDD or an era date (令和4年12月1日, R4.12.1)."""
     s = _nfkc(text)
-    m = _MIDNIGHT.match(s)  # spreadsheets write dates as midnight datetimes
+    weekday = None
+    m = _MIDNIGHT.match(s) or _WEEKDAY.match(s)  # spreadsheets write dates as midnight datetimes
     if m:
         s = m.group(1)
+        weekday = m.group(2) if m.re is _WEEKDAY else None
+    d = _parse_plain_date(s)
+    if weekday is not None and "月火水木金土日"[d.weekday()] != weekday:
+        raise CellError("bad_date", f"{d.isoformat()} is not a {weekday}曜日")
+    return d
+
+
+def _parse_plain_date(s: str) -> date:
     m = _ISO_DATE.match(s) or _KANJI_DATE.match(s) or _COMPACT_DATE.match(s)
     if m:
         try:
