@@ -193,3 +193,30 @@ def test_protect_leaves_no_small_group_recoverable_for_any_sizes(sizes: list[int
     for group, n in recovered_groups(rows, counts):
         assert n == 0 or n >= k, (counts, reasons, group)
     assert all(reasons[c] for c in counts if 0 < counts[c] < k)
+
+
+def _trend_rows(fw: Framework, current: int, before: list[str]) -> dict[str, dict[str, Any]]:
+    """shinkin/small: `current` respondents now; `before`: who answered last round (ids SHS0..)."""
+    people, subs = population(fw, {"shinkin/small": current})
+    people += [Institution(iid, iid, "shinkin", "small") for iid in before if iid not in subs]
+    pfw = previous_framework(fw)
+    prev = {i: submission(pfw, i, {"GOV-1": "no", "GOV-2": "no", "PRO-1": "t1"}) for i in before}
+    bench = run_benchmark(Round(fw, subs), people, 5, Round(pfw, prev))
+    return {r["cohort"]: r for r in bench.trend_domain if r["domain_id"] == "GOV"}
+
+
+def test_one_newcomer_cannot_be_read_off_the_trend_beside_this_round(small: Framework) -> None:
+    # 6 now, 5 of them last round as well: this round's total minus the 5's change and last round's total
+    # would give the newcomer's score
+    row = _trend_rows(small, 6, [f"SHS{i}" for i in range(5)])["shinkin/small"]
+    assert row["suppressed"] and row["suppression"] == "difference<k" and row["mean"] is None
+    # the same 6 in both rounds: nothing to single out
+    assert not _trend_rows(small, 6, [f"SHS{i}" for i in range(6)])["shinkin/small"]["suppressed"]
+
+
+def test_one_leaver_cannot_be_read_off_the_trend_beside_last_round(small: Framework) -> None:
+    row = _trend_rows(small, 6, [f"SHS{i}" for i in range(6)] + ["SHS9"])["shinkin/small"]
+    assert row["suppressed"] and row["suppression"] == "difference<k"
+    # five who left and five who joined: the difference rests on ten institutions
+    many = _trend_rows(small, 10, [f"SHS{i}" for i in range(5)] + [f"OLD{i}" for i in range(5)])
+    assert not many["shinkin/small"]["suppressed"]

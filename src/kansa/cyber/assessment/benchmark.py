@@ -98,13 +98,13 @@ def _hidden_cohorts(cohorts: Mapping[str, Cohort]) -> dict[str, str]:
 
 
 def _statistic_rows(cohorts: Mapping[str, Cohort], values: Mapping[str, list[float]], keys: dict[str, Any],
-                    k: int) -> list[dict[str, Any]]:
+                    k: int, hidden: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """One statistic (a domain, a question, a trend) for every cohort, each row published or suppressed.
 
     A cohort's figure is hidden when the cohort is, when it rests on fewer than k values (N/A, absent from the
     last round), or when it would give such a figure away by subtraction (`protect` on the value counts).
     """
-    reasons = protect({c: len(v) for c, v in values.items()}, k, _hidden_cohorts(cohorts))
+    reasons = protect({c: len(v) for c, v in values.items()}, k, {**(hidden or {}), **_hidden_cohorts(cohorts)})
     return [_row(cohorts[c], keys, values[c], reasons[c]) for c in cohorts]
 
 
@@ -228,12 +228,25 @@ def _trend(bench: Benchmark, current: Round, previous: Round) -> tuple[list[dict
                               "current": c, "previous": p, "change": None if c is None or p is None else c - p})
             if c is not None and p is not None:
                 changes[(iid, d)] = c - p
+    answered_before = {key: 0 for key in bench.cohorts}
+    for iid, inst in bench.institutions.items():
+        if iid in previous.submissions:
+            for key in cohort_keys(inst).values():
+                answered_before[key] += 1
     cohort_rows: list[dict[str, Any]] = []
     for d in by_domain:
         values = {key: [changes[(iid, d)] for iid in c.members if (iid, d) in changes]
                   for key, c in bench.cohorts.items()}
+        # The change over the m institutions in both rounds, set beside this round's figure over n and last
+        # round's (published then) over p, gives this round's total of the n - m newcomers minus last round's
+        # total of the p - m leavers: hidden when fewer than k institutions are behind that difference.
+        hidden: dict[str, str] = {}
+        for key, cohort in bench.cohorts.items():
+            m, n, p = len(values[key]), len(_values(bench.scores, cohort, d)), answered_before[key]
+            if 0 < max(n - m, 0) + max(p - m, 0) < bench.k:
+                hidden[key] = "difference<k"
         keys = {"domain_id": d, "comparable_questions": len(by_domain[d])}
-        cohort_rows += _statistic_rows(bench.cohorts, values, keys, bench.k)
+        cohort_rows += _statistic_rows(bench.cohorts, values, keys, bench.k, hidden)
     order = list(bench.cohorts)
     cohort_rows.sort(key=lambda r: order.index(r["cohort"]))
     return inst_rows, cohort_rows
