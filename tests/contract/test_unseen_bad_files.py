@@ -594,3 +594,23 @@ def test_thousands_of_errors_are_summarised_on_one_screen(write_conduct: WriteCo
     assert len(out.output.splitlines()) < 40  # summarised: one line per table, column and code
     assert "3,000" in out.output and "kau ×2,000" in out.output and "uru ×1,000" in out.output
     assert len(errors.read_text(encoding="utf-8-sig").splitlines()) == 3001  # every one in the file
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp932"])
+def test_title_lines_above_a_csv_header_are_skipped_and_rows_stay_file_rows(
+    write_conduct: WriteConduct, encoding: str
+) -> None:
+    title = "取引明細一覧\r\n出力日時,2024/06/30 18:00\r\n\r\n"
+    text = title + _trades(_trade(1), _trade(2, customer="C2"), _trade(3, side="bye", customer="C3"))
+    result = load_directory(write_conduct(encoding=encoding, trades=text), lang="en")
+    assert [(i.row, i.column, i.value, i.code) for i in result.errors] == [(7, "side", "bye", "unknown_enum")]
+    assert [(i.row, i.code) for i in result.warnings if i.table == "trades"] == [(4, "title_rows_skipped")]
+    # near miss: a header naming a single contract column is still the header, nothing skipped
+    one = load_directory(write_conduct(branches="branch_id\nB01\nB02\n"), lang="en")
+    assert not [i for i in one.issues if i.code == "title_rows_skipped"]
+
+
+def test_an_unclosed_quote_does_not_hide_the_other_errors_of_its_table(write_conduct: WriteConduct) -> None:
+    trades = _trades(_trade(1, customer="C9"), '"' + _trade(2), _trade(3))
+    codes = [(r, c) for _, r, _, _, c in _errors(write_conduct(trades=trades))]
+    assert codes == [(2, "dangling_fk"), (3, "unclosed_quote")]

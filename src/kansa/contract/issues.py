@@ -87,6 +87,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ja": "契約にない列のため読み込みません: {value}",
         "en": "Not a contract column, not loaded: {value}",
     },
+    "title_rows_skipped": {
+        "ja": "見出し行の上の {rows} 行を表題として読み飛ばしました（見出しは {row} 行目）",
+        "en": "Skipped {rows} title row(s) above the header (the header is row {row})",
+    },
     "unnamed_column": {
         "ja": "見出しが空の {detail} に値があるため読み込みません（見出しのセル結合では？）",
         "en": "{detail} holds values but has no header, so it is not loaded (a merged header cell?)",
@@ -116,6 +120,7 @@ WARNING_CODES = frozenset(
     {
         "unknown_column",
         "unnamed_column",
+        "title_rows_skipped",
         "no_rows",
         "absent_table",
         "old_birth_date",
@@ -161,7 +166,7 @@ def make_issue(
     text = None if value is None else str(value)
     if text is not None and len(text) > _MAX_VALUE:
         text = text[:_MAX_VALUE] + "…"
-    fields = {"table": table, "column": column or "", "value": text or "", "detail": "", **detail}
+    fields = {"table": table, "row": row, "column": column or "", "value": text or "", "detail": "", **detail}
     message = pick(MESSAGES[code], lang).format(**fields)
     level: Level = "warning" if code in WARNING_CODES else "error"
     return Issue(table, row, column, text, code, message, level)

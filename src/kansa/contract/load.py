@@ -149,7 +149,7 @@ def discover(data_dir: Path, domain: Domain | None, lang: Lang) -> tuple[list[So
 
 def _read(source: Source, lang: Lang, mapping: Mapping | None) -> RawTable:
     if source.kind == "csv":
-        return read_csv(source.path, source.table, lang)
+        return read_csv(source.path, source.table, lang, mapping)
     if source.kind == "parquet":
         return read_parquet(source.path, source.table, lang)
     assert source.sheet is not None
@@ -278,7 +278,9 @@ def load_directory(
                     )
                 digest, size = raw.digest or file_digest(source.path)
                 result.issues += raw.issues
-                if raw.headers and not any(i.is_error and i.code != "bad_row" for i in raw.issues):
+                if raw.headers and not any(
+                    i.is_error and i.code not in ("bad_row", "unclosed_quote") for i in raw.issues
+                ):
                     present, header_issues = map_headers(raw, user_map, lang)
                     result.issues += header_issues
                     spec = TABLES[source.table]

@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from kansa.contract.headers import Mapping, resolve_header
 from kansa.contract.issues import Issue, make_issue
 from kansa.i18n import Lang
 
@@ -230,8 +231,11 @@ def _sniff_delimiter(path: Path, header_line: str) -> str:
     return ","
 
 
-def read_csv(path: Path, table: str, lang: Lang) -> RawTable:
-    """Read a CSV/TSV into text columns; encoding detected; row-level issues for broken rows."""
+def read_csv(path: Path, table: str, lang: Lang, mapping: Mapping | None = None) -> RawTable:
+    """Read a CSV/TSV into text columns; encoding detected; row-level issues for broken rows.
+
+    `mapping` (the user's header mapping) only helps find the header row below title lines.
+    """
     raw = RawTable(table, path, None, [], [], pa.array([], pa.int64()))
     original = path.read_bytes()
     raw.digest = hashlib.sha256(original).hexdigest(), len(original)  # provenance of the very bytes parsed
@@ -260,11 +264,14 @@ def read_csv(path: Path, table: str, lang: Lang) -> RawTable:
     end = len(data)
     while end > begin and data[end - 1] in b"\r\n\t ":
         end -= 1  # trailing blank lines are not rows the user means
-    nl, body_start = _header_end(data, begin, end)
+    begin, nl, body_start, skipped = _find_header(data, begin, end, path, table, mapping)
     header_line = bytes(data[begin:nl]).decode("utf-8")
     if not header_line.strip():
         raw.issues.append(make_issue("empty_file", lang, table, 1, None, None, detail=path.name))
         return raw
+    if skipped:
+        raw.header_row = skipped + 1
+        raw.issues.append(make_issue("title_rows_skipped", lang, table, raw.header_row, None, None, rows=skipped))
     delimiter = _sniff_delimiter(path, header_line)
     raw.headers = next(csv.reader([header_line], delimiter=delimiter))
     n = len(raw.headers)
@@ -303,13 +310,45 @@ def read_csv(path: Path, table: str, lang: Lang) -> RawTable:
     if invalid:
         return _read_csv_slowly(raw, bytes(data[body_start:end]).decode("utf-8"), delimiter, lang)
     raw.columns = [table_.column(i).combine_chunks() for i in range(n)]
-    raw.rows = row_numbers(table_.num_rows)
+    raw.rows = row_numbers(table_.num_rows, first=raw.header_row + 1)
     return raw
 
 
-def row_numbers(n: int) -> pa.Array:
+def row_numbers(n: int, first: int = 2) -> pa.Array:
     """Rows as the user sees them for n data rows under one header row: 2, 3, ..., n + 1."""
-    return pa.array(np.arange(2, n + 2, dtype=np.int64))
+    return pa.array(np.arange(first, first + n, dtype=np.int64))
+
+
+_TITLE_LINES = 10  # how far down a file the header row is looked for
+
+
+def _find_header(
+    data: bytes | bytearray, begin: int, end: int, path: Path, table: str, mapping: Mapping | None
+) -> tuple[int, int, int, int]:
+    """Header start, header end, body start, and title lines skipped above the header.
+
+    The first line is the header unless a line among the next few names two or more contract columns
+    and more than the first does: exports from core banking systems often open with 帳票名 or 出力日時.
+    """
+    spans: list[tuple[int, int, int]] = []
+    pos = begin
+    while pos < end and len(spans) < _TITLE_LINES:
+        stop, nxt = _header_end(data, pos, end)
+        spans.append((pos, stop, nxt))
+        pos = nxt
+    best, best_n = 0, 0
+    for k, (a, b, _) in enumerate(spans):
+        line = bytes(data[a:b]).decode("utf-8", errors="replace")
+        try:
+            cells = next(csv.reader([line], delimiter=_sniff_delimiter(path, line)), [])
+        except csv.Error:
+            continue
+        found = sum(1 for c in cells if c.strip() and resolve_header(table, c, mapping) is not None)
+        if found > best_n:
+            best, best_n = k, found
+    k = best if best_n >= 2 else 0
+    a, b, c = spans[k] if spans else (begin, end, end)
+    return a, b, c, k
 
 
 def _read_csv_slowly(raw: RawTable, text: str, delimiter: str, lang: Lang) -> RawTable:
@@ -318,7 +357,7 @@ def _read_csv_slowly(raw: RawTable, text: str, delimiter: str, lang: Lang) -> Ra
     cells: list[list[str]] = [[] for _ in range(n)]
     rows: list[int] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    row_no = 1
+    row_no = raw.header_row
     try:
         for record in reader:
             row_no += 1

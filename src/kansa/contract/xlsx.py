@@ -154,6 +154,8 @@ def _read_fast(
     for b in blank[n:]:
         extra = pc.or_(extra, pc.invert(b))
     raw = RawTable(table, path, sheet, headers, [], rows, header_row=header_row)
+    if k:
+        raw.issues.append(make_issue("title_rows_skipped", lang, table, header_row, None, None, rows=header_row - 1))
     for i in pc.indices_nonzero(pc.and_(extra, pc.invert(empty_row))).to_pylist():
         cells = [t[i].as_py() for t in texts]
         raw.issues.append(
@@ -186,6 +188,9 @@ def _read_slowly(path: Path, sheet: str, table: str, lang: Lang, mapping: Mappin
         return raw
     k = _header_index([texts for _, texts in filled], table, mapping)
     raw.header_row, header = filled[k]
+    if k:
+        skipped = raw.header_row - 1
+        raw.issues.append(make_issue("title_rows_skipped", lang, table, raw.header_row, None, None, rows=skipped))
     raw.headers = _trimmed(header)
     n = len(raw.headers)
     cells: list[list[str]] = [[] for _ in raw.headers]
