@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow.parquet as pq
@@ -27,8 +28,13 @@ def bank(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_every_rule_meets_recall_and_precision_on_20k_customers(bank: Path, tmp_path: Path) -> None:
-    con = open_source(bank)
+@pytest.fixture(scope="module")
+def con(bank: Path) -> Any:
+    """One DuckDB connection over the institution's tables, shared by the tests below."""
+    return open_source(bank)
+
+
+def test_every_rule_meets_recall_and_precision_on_20k_customers(bank: Path, con: Any, tmp_path: Path) -> None:
     flags = DuckDBEngine(con).run(load_catalog("conduct"), as_of=AS_OF)
     pq.write_table(flags, tmp_path / "flags.parquet")
     quality = measure(bank / "answer_key.csv", tmp_path / "flags.parquet")
@@ -37,9 +43,8 @@ def test_every_rule_meets_recall_and_precision_on_20k_customers(bank: Path, tmp_
     assert spike.flagged == spike.found  # not one background branch among the flags
 
 
-def _monthly(bank: Path) -> np.ndarray:
+def _monthly(con: Any) -> np.ndarray:
     """Background buys per branch x product type (rows) and month (columns), through DuckDB."""
-    con = open_source(bank)
     rows = con.execute(f"""
         SELECT t.branch_id || p.product_type AS cell, YEAR(t.trade_date) * 12 + MONTH(t.trade_date) AS m,
                SUM(t.amount_jpy)
@@ -54,8 +59,8 @@ def _monthly(bank: Path) -> np.ndarray:
     return out
 
 
-def test_background_months_stay_under_the_cap_and_keep_march_and_september_peaks(bank: Path) -> None:
-    monthly = _monthly(bank)
+def test_background_months_stay_under_the_cap_and_keep_march_and_september_peaks(con: Any) -> None:
+    monthly = _monthly(con)
     # rounding each scaled buy to 1,000 JPY may nudge a month a little past the cap, never near 3x
     assert worst_ratio(monthly) <= MAX_RATIO + 0.1
     total = monthly.sum(axis=0)  # April of the first year is column 0
@@ -64,8 +69,7 @@ def test_background_months_stay_under_the_cap_and_keep_march_and_september_peaks
     assert (march > 1.2 * quiet).all() and (september > 1.1 * quiet).all()
 
 
-def test_no_background_buy_predates_its_product(bank: Path) -> None:
-    con = open_source(bank)
+def test_no_background_buy_predates_its_product(con: Any) -> None:
     early = con.execute(f"""
         SELECT COUNT(*) FROM trades t JOIN products p USING (product_id)
         WHERE t.trade_date < p.inception_date AND CAST(SUBSTR(t.customer_id, 2) AS INTEGER) <= {CUSTOMERS}
