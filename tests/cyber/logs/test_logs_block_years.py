@@ -73,3 +73,33 @@ def test_repeated_real_logs_give_the_same_table_both_ways(shared_data: Path) -> 
     block.finish()
     assert block.table().equals(rows_to_table(one.rows))
     assert block.table().num_rows == len(lines)
+
+
+def test_plain_lines_with_pam_style_tags_and_sudo_session_lines_match_line_by_line() -> None:
+    lines = [
+        "Jun 14 15:16:01 combo CRON(pam_unix)[2]: session opened for user root by (uid=0)",
+        "Jun 14 15:16:02 combo (odd)[3]: tag that starts with a bracket",
+        "Jun 14 15:16:03 combo ftpd[4](x): connection from 10.0.0.1",
+        "Jun 14 15:16:04 combo sudo: pam_unix(sudo:session): session opened for user root by alice(uid=0)",
+        "Jun 14 15:16:05 combo sudo:   alice : TTY=pts/0 ; PWD=/ ; USER=root ; COMMAND=/bin/ls",
+        "Jun 14 15:16:06 combo sudo(pam_unix)[5]:   bob : TTY=pts/1 ; PWD=/ ; USER=root ; COMMAND=/bin/id",
+        "Jun 14 15:16:07 combo sshd(pam_unix)[6]: check pass; user unknown",
+        "Jun 14 15:16:08 combo useradd(x)[7]: new user: name=eve, UID=1001, GID=1001, home=/home/eve",
+    ]
+    one = AuthLogParser("t.log", year=2026)
+    one.feed_lines(lines)
+    block = AuthLogParser("t.log", year=2026)
+    block.feed_block("\n".join(lines), 1)
+    table = block.table()
+    assert table.equals(rows_to_table(one.rows))
+    assert table.column("event_id").to_pylist() == ["CRON", "(odd)", "ftpd", "sudo", "sudo", "sudo", "sshd", "useradd"]
+    assert table.column("event_type").to_pylist() == [
+        "other",
+        "other",
+        "other",
+        "other",
+        "sudo",
+        "sudo",
+        "other",
+        "account_created",
+    ]

@@ -59,10 +59,13 @@ _HEADER_RE = (
 _MONTH_NAMES = pa.array(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"])
 # Lines that may hold an event (or need `feed`'s care): a handled program (sshd only with an event
 # message), a `message repeated`, an old PAM-style tag with "(". Match-only, so RE2 runs it as a DFA.
+# sudo only with " : ... COMMAND=" (its session lines are plain); old PAM-style tags ("sshd(pam_unix)[1]")
+# of handled programs; other programs' "(" tags stay plain (table() strips the "(...)" as `feed` does).
 _MAY_HOLD_EVENT_RE = (
     r"^.{15} [^ ]+ (?:(?:sshd|sshd-session)(?:\[[^:]*)?: "
     r"(?:Accepted |Failed |message repeated |pam_unix\(sshd:session\): session closed for user )"
-    r"|(?:sudo|su|useradd|usermod|gpasswd|groupadd)(?:\[[^:]*)?: |[^:]*\(|[^:]*: message repeated )"
+    r"|(?:sshd|sshd-session)\(|sudo(?:[\[(][^:]*)?: .* : .*COMMAND="
+    r"|(?:su|useradd|usermod|gpasswd|groupadd)(?:[\[(][^:]*)?: |[^:]*: message repeated )"
 )
 # What `feed` reads as a BSD syslog line (after a <PRI>): a month name first.
 _BSD_LIKE_RE = r"^(?:<[0-9]*>)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
@@ -302,7 +305,7 @@ class AuthLogParser:
         lines = pa.chunked_array(self._plain_line_chunks, pa.int64()).combine_chunks()
         n = len(lines)
         tags = pa.chunked_array(self._plain_tags, pa.string()).combine_chunks()
-        program = pc.extract_regex(tags, r"^(?P<p>[^\[]*)").field("p")
+        program = pc.extract_regex(tags, r"^(?P<p>\([^\[]*|[^\[(]*)").field("p")  # `feed`'s program of a tag
         empty_to_null = pc.if_else(pc.equal(program, ""), pa.scalar(None, pa.string()), program)
         nulls = pa.nulls(n, pa.string())
         columns = {
@@ -605,7 +608,7 @@ class AuthLogParser:
     def _user_admin(
         self, when: datetime, host: str, source: str, tag: str, pid: str, legacy: str, msg: str, rep: int
     ) -> Row | None:
-        program = tag.split("[", 1)[0]
+        program = tag.split("[", 1)[0].split("(", 1)[0] or tag  # useradd(pam)[7] is useradd
         if m := _RE_NEW_USER.match(msg):
             user = m.group(1)
             return (when, None, host, user, "account_created", None, None, source, program, None, user, None, None,
