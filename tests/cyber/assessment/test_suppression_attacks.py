@@ -220,3 +220,19 @@ def test_one_leaver_cannot_be_read_off_the_trend_beside_last_round(small: Framew
     # five who left and five who joined: the difference rests on ten institutions
     many = _trend_rows(small, 10, [f"SHS{i}" for i in range(5)] + [f"OLD{i}" for i in range(5)])
     assert not many["shinkin/small"]["suppressed"]
+
+
+def test_newcomers_of_two_bands_cannot_be_read_off_together(small: Framework) -> None:
+    # one newcomer in the small and one in the medium band (each hidden), five in the large band (shown);
+    # the type's trend (7 newcomers) minus the large band's would give the two together (2 < k)
+    people, subs = population(small, {"regional_bank/small": 6, "regional_bank/medium": 6,
+                                      "regional_bank/large": 15})
+    pfw = previous_framework(small)
+    new = {"RES0", "REM0", *(f"REL{i}" for i in range(5))}
+    before = {i: submission(pfw, i, {"GOV-1": "no", "GOV-2": "no", "PRO-1": "t1"}) for i in subs if i not in new}
+    bench = run_benchmark(Round(small, subs), people, 5, Round(pfw, before))
+    rows = {r["cohort"]: r for r in bench.trend_domain if r["domain_id"] == "GOV"}
+    assert rows["regional_bank/small"]["suppression"] == "difference<k"
+    assert rows["regional_bank/medium"]["suppression"] == "difference<k"
+    assert rows["regional_bank"]["suppressed"] or rows["regional_bank/large"]["suppressed"]
+    assert rows["all"]["suppressed"] or rows["regional_bank/large"]["suppressed"]

@@ -188,6 +188,24 @@ def _rank(value: float | None, cohort: Cohort, bench: Benchmark, domain: str) ->
     return percentile_rank(value, _values(bench.scores, cohort, domain))
 
 
+def _movers(bench: Benchmark, previous: Round, domain: str, in_both: Mapping[str, int]) -> dict[str, int]:
+    """Per cohort, newcomers plus leavers behind its trend: this round's values and last round's respondents
+    that are not among the `in_both` institutions, counted per band and summed up the tree."""
+    answered_before = {key: 0 for key in bench.cohorts}
+    for iid, inst in bench.institutions.items():
+        if iid in previous.submissions:
+            answered_before[cohort_keys(inst)["type_size"]] += 1
+    out: dict[str, int] = {key: 0 for key in bench.cohorts}
+    for key, cohort in bench.cohorts.items():
+        if cohort.level != "type_size":
+            continue
+        now = len(_values(bench.scores, cohort, domain))
+        band = max(now - in_both[key], 0) + max(answered_before[key] - in_both[key], 0)
+        for parent in (key, key.split("/")[0], "all"):
+            out[parent] += band
+    return out
+
+
 def comparable_pairs(current: Framework, previous: Framework) -> list[tuple[QuestionRef, QuestionRef]]:
     """(current, previous) question pairs linked by `replaces`: the only ones a trend may use."""
     prev = previous.question_index()
@@ -228,25 +246,19 @@ def _trend(bench: Benchmark, current: Round, previous: Round) -> tuple[list[dict
                               "current": c, "previous": p, "change": None if c is None or p is None else c - p})
             if c is not None and p is not None:
                 changes[(iid, d)] = c - p
-    answered_before = {key: 0 for key in bench.cohorts}
-    for iid, inst in bench.institutions.items():
-        if iid in previous.submissions:
-            for key in cohort_keys(inst).values():
-                answered_before[key] += 1
     cohort_rows: list[dict[str, Any]] = []
     for d in by_domain:
         values = {key: [changes[(iid, d)] for iid in c.members if (iid, d) in changes]
                   for key, c in bench.cohorts.items()}
-        # The change over the m institutions in both rounds, set beside this round's figure over n and last
-        # round's (published then) over p, gives this round's total of the n - m newcomers minus last round's
-        # total of the p - m leavers: hidden when fewer than k institutions are behind that difference.
-        hidden: dict[str, str] = {}
-        for key, cohort in bench.cohorts.items():
-            m, n, p = len(values[key]), len(_values(bench.scores, cohort, d)), answered_before[key]
-            if 0 < max(n - m, 0) + max(p - m, 0) < bench.k:
-                hidden[key] = "difference<k"
         keys = {"domain_id": d, "comparable_questions": len(by_domain[d])}
-        cohort_rows += _statistic_rows(bench.cohorts, values, keys, bench.k, hidden)
+        reasons = protect({key: len(v) for key, v in values.items()}, bench.k, _hidden_cohorts(bench.cohorts))
+        # The change over the institutions in both rounds, set beside this round's figure and last round's
+        # (published then), gives the newcomers' total now minus the leavers' total then: no group that
+        # stands on 1..k-1 newcomers plus leavers may be derivable (counted per band, so it adds up).
+        movers = _movers(bench, previous, d, {key: len(v) for key, v in values.items()})
+        reasons = protect({key: len(v) for key, v in values.items()}, bench.k,
+                          {key: r for key, r in reasons.items() if r}, sizes=movers, primary="difference<k")
+        cohort_rows += [_row(bench.cohorts[key], keys, values[key], reasons[key]) for key in bench.cohorts]
     order = list(bench.cohorts)
     cohort_rows.sort(key=lambda r: order.index(r["cohort"]))
     return inst_rows, cohort_rows

@@ -63,7 +63,8 @@ LEAVES = tuple(c for t in TYPES for c in FAMILIES[t])
 LEAVES_OF: dict[str, tuple[str, ...]] = {"all": LEAVES, **{t: FAMILIES[t] for t in TYPES}, **{c: (c,) for c in LEAVES}}
 
 
-def protect(counts: Mapping[str, int], k: int, hidden: Mapping[str, str] | None = None) -> dict[str, str | None]:
+def protect(counts: Mapping[str, int], k: int, hidden: Mapping[str, str] | None = None,
+            sizes: Mapping[str, int] | None = None, primary: str = "n<k") -> dict[str, str | None]:
     """Why each cohort's figure must be hidden (None: publish it), so that no group under k can be derived.
 
     `counts`: how many institutions (or values) each cohort's figure is over; `hidden`: cohorts already
@@ -72,35 +73,45 @@ def protect(counts: Mapping[str, int], k: int, hidden: Mapping[str, str] | None 
     rebuilt from its bands, all minus some bands minus a type. Secondary suppression hides the smallest
     published cohorts, one at a time, until no set of finest cohorts with 1..k-1 members has its total
     in the span of the published ones (`disclosure.in_span`).
+    `sizes` (additive over bands, default `counts`): what a recovered group is measured by, e.g. how many
+    newcomers and leavers a trend would single out; a cohort of size 1..k-1 is hidden as `primary`.
     """
-    key = (tuple(sorted(counts.items())), k, tuple(sorted((hidden or {}).items())))
+    key = (tuple(sorted(counts.items())), k, tuple(sorted((hidden or {}).items())),
+           None if sizes is None else tuple(sorted(sizes.items())), primary)
     return dict(_protect(key))
 
 
+_Key = tuple[tuple[tuple[str, int], ...], int, tuple[tuple[str, str], ...], tuple[tuple[str, int], ...] | None, str]
+
+
 @lru_cache(maxsize=4096)
-def _protect(key: tuple[tuple[tuple[str, int], ...], int, tuple[tuple[str, str], ...]]
-             ) -> tuple[tuple[str, str | None], ...]:
-    items, k, hidden = key
+def _protect(key: _Key) -> tuple[tuple[str, str | None], ...]:
+    items, k, hidden, size_items, primary = key
     counts = dict(items)
-    reason: dict[str, str | None] = {c: ("n<k" if n < k else None) for c, n in counts.items()}
+    if size_items is None:
+        size = counts
+        reason: dict[str, str | None] = {c: (primary if n < k else None) for c, n in counts.items()}
+    else:
+        size = dict(size_items)
+        reason = {c: (primary if 0 < size.get(c, 0) < k else None) for c in counts}
     for c, why in hidden:
         if c in reason and reason[c] is None:
             reason[c] = why
     leaves = [c for c in LEAVES if counts.get(c, 0) > 0]
     cohorts = [c for c in counts if counts[c] > 0]
     matrix = dict(zip(cohorts, membership(cohorts, leaves, LEAVES_OF), strict=True))
-    leaf_counts = np.array([counts[c] for c in leaves], dtype=float)
+    leaf_sizes = np.array([size.get(c, 0) for c in leaves], dtype=float)
     every = subsets(len(leaves))
 
-    def shown(exclude: str | None = None) -> np.ndarray:
-        rows = [matrix[c] for c in cohorts if reason[c] is None and c != exclude]
+    def shown() -> np.ndarray:
+        rows = [matrix[c] for c in cohorts if reason[c] is None]
         return np.array(rows) if rows else np.zeros((0, len(leaves)))
 
     for _ in range(len(cohorts) + 1):
-        leaks = disclosed_small_groups(shown(), leaf_counts, k, every)
+        leaks = disclosed_small_groups(shown(), leaf_sizes, k, every)
         if not len(leaks):
             break
-        target = leaks[np.argmin(leaks @ leaf_counts)][None, :]
+        target = leaks[np.argmin(leaks @ leaf_sizes)][None, :]
         choice = _next_to_hide(target, [c for c in cohorts if reason[c] is None], counts, matrix)
         if choice is None:
             break
