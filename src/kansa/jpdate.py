@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,14 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９／．－", "012345678
 
 
 class EraDateError(ValueError):
-    """An era date that does not exist (bad era, month, day, or a year beyond the era's end)."""
+    """An era date that does not exist (bad era, month, day, or a year beyond the era's end).
+
+    str() is English; `.ja` says the same in Japanese for messages shown to users.
+    """
+
+    def __init__(self, en: str, ja: str | None = None) -> None:
+        super().__init__(en)
+        self.ja = ja or en
 
 
 def parse_era_date(text: str) -> date | None:
@@ -52,16 +59,23 @@ def parse_era_date(text: str) -> date | None:
     era = _BY_NAME[m["era"]]
     year_in_era = 1 if m["year"] == "元" else int(m["year"])
     if year_in_era < 1:
-        raise EraDateError(f"era year must be 1 or more: {text!r}")
+        raise EraDateError(f"era year must be 1 or more: {text!r}", f"元号の年は1以上です: {text}")
     try:
         d = date(era.start.year + year_in_era - 1, int(m["month"]), int(m["day"]))
     except ValueError as exc:
-        raise EraDateError(f"no such date: {text!r}") from exc
+        raise EraDateError(f"no such date: {text!r}", f"存在しない日付です: {text}") from exc
     if d < era.start:
-        raise EraDateError(f"{text!r} is before {era.kanji} began ({era.start.isoformat()})")
+        raise EraDateError(
+            f"{text!r} is before {era.kanji} began ({era.start.isoformat()})",
+            f"{text} は{era.kanji}の始まり（{format_era(era.start)}）より前です",
+        )
     newer = [e for e in ERAS if e.start > era.start]
     if newer and d >= min(e.start for e in newer):
-        raise EraDateError(f"{text!r} is after {era.kanji} ended")
+        last = min(e.start for e in newer) - timedelta(days=1)
+        raise EraDateError(
+            f"{text!r} is after {era.kanji} ended ({last.isoformat()})",
+            f"{text} は{era.kanji}の終わり（{format_era(last)}）より後です",
+        )
     return d
 
 

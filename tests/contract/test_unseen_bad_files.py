@@ -614,3 +614,14 @@ def test_an_unclosed_quote_does_not_hide_the_other_errors_of_its_table(write_con
     trades = _trades(_trade(1, customer="C9"), '"' + _trade(2), _trade(3))
     codes = [(r, c) for _, r, _, _, c in _errors(write_conduct(trades=trades))]
     assert codes == [(2, "dangling_fk"), (3, "unclosed_quote")]
+
+
+def test_date_errors_explain_themselves_in_japanese_and_in_english(write_conduct: WriteConduct) -> None:
+    data = write_conduct(customers=_customers("平成31年5月1日", "2023-02-29", "令和6年6月3日（火）"))
+    ja = [i.message for i in load_directory(data, lang="ja").errors]
+    assert "平成の終わり（平成31年4月30日）より後" in ja[0]
+    assert "存在しない日付です（2023年2月29日）" in ja[1]
+    assert "月曜日" in ja[2]
+    assert not any(word in m for m in ja for word in ("is after", "out of range", "is not a"))
+    en = [i.message for i in load_directory(data, lang="en").errors]
+    assert "after 平成 ended (2019-04-30)" in en[0] and "no such date" in en[1]

@@ -111,7 +111,8 @@ def check_types(con: duckdb.DuckDBPyConnection, spec: TableSchema, present: dict
         ).fetchall()
         for row, text in rows:
             err = bad[text]
-            issues.append(make_issue(err.code, lang, spec.name, row, name, text, detail=err.detail))
+            detail = err.detail_ja if lang == "ja" else err.detail
+            issues.append(make_issue(err.code, lang, spec.name, row, name, text, detail=detail))
     return issues
 
 

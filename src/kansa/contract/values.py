@@ -99,12 +99,16 @@ ENUM_ALIASES: dict[str, dict[str, str]] = {
 
 
 class CellError(ValueError):
-    """A cell that does not parse as its column's type; `code` is the stable issue code."""
+    """A cell that does not parse as its column's type; `code` is the stable issue code.
 
-    def __init__(self, code: str, detail: str = "") -> None:
+    `detail` explains in English, `detail_ja` in Japanese (the same text when it needs no words).
+    """
+
+    def __init__(self, code: str, detail: str = "", detail_ja: str | None = None) -> None:
         super().__init__(detail or code)
         self.code = code
         self.detail = detail
+        self.detail_ja = detail if detail_ja is None else detail_ja
 
 
 def _nfkc(text: str) -> str:
@@ -129,21 +133,27 @@ def parse_date(text: str) -> date:
         weekday = m.group(2) if m.re is _WEEKDAY else None
     d = _parse_plain_date(s)
     if weekday is not None and "月火水木金土日"[d.weekday()] != weekday:
-        raise CellError("bad_date", f"{d.isoformat()} is not a {weekday}曜日")
+        real = "月火水木金土日"[d.weekday()]
+        raise CellError(
+            "bad_date",
+            f"{d.isoformat()} is not a {weekday}曜日 ({real})",
+            f"{d.isoformat()} は{real}曜日です（{weekday}ではありません）",
+        )
     return d
 
 
 def _parse_plain_date(s: str) -> date:
     m = _ISO_DATE.match(s) or _KANJI_DATE.match(s) or _COMPACT_DATE.match(s)
     if m:
+        y, mo, d_ = int(m.group(1)), int(m.group(2)), int(m.group(3))
         try:
-            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            return date(y, mo, d_)
         except ValueError as exc:
-            raise CellError("bad_date", str(exc)) from exc
+            raise CellError("bad_date", f"no such date: {exc}", f"存在しない日付です（{y}年{mo}月{d_}日）") from exc
     try:
         d = parse_era_date(s)
     except EraDateError as exc:
-        raise CellError("bad_date", str(exc)) from exc
+        raise CellError("bad_date", str(exc), exc.ja) from exc
     if d is None:
         raise CellError("bad_date", "YYYY-MM-DD, YYYY/MM/DD, 令和4年12月1日, R4.12.1")
     return d
@@ -168,8 +178,10 @@ def parse_datetime(text: str) -> datetime:
         d = parse_date(m["d"])
         frac = (m["f"] or "0")[:6].ljust(6, "0")
         dt = datetime(d.year, d.month, d.day, int(m["h"]), int(m["mi"]), int(m["s"] or 0), int(frac))
-    except (ValueError, CellError) as exc:
-        raise CellError("bad_datetime", str(exc)) from exc
+    except CellError as exc:
+        raise CellError("bad_datetime", exc.detail, exc.detail_ja) from exc
+    except ValueError as exc:
+        raise CellError("bad_datetime", f"no such time: {exc}", f"存在しない時刻です（{m['h']}:{m['mi']}）") from exc
     tz = m["tz"]
     if tz:
         if tz == "Z":
