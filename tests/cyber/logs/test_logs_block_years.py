@@ -103,3 +103,35 @@ def test_plain_lines_with_pam_style_tags_and_sudo_session_lines_match_line_by_li
         "other",
         "account_created",
     ]
+
+
+def test_sshd_lines_built_as_columns_equal_the_python_handler() -> None:
+    lines = [
+        "Jun 14 15:16:01 h sshd[1]: Accepted publickey for alice from 10.0.0.5 port 50000 ssh2: RSA SHA256:x",
+        "Jun 14 15:16:02 h sshd[2]: Failed password for invalid user oracle from 203.0.113.9 port 4242 ssh2",
+        "Jun 14 15:16:03 h sshd[3]: Failed password for root from 2001:db8::1 port 22 ssh2",
+        "Jun 14 15:16:04 h sshd[4]: Accepted password for invalid user x from 10.0.0.6 port 1 ssh2",
+        "Jun 14 15:16:05 h sshd[5]: Failed password for  from 10.0.0.7 port 2 ssh2",
+        "Jun 14 15:16:06 h sshd[6]: Failed password for tanaka\u3000taro from 10.0.0.8 port 3 ssh2",
+        "Jun 14 15:16:07 h sshd[7]: Failed password for a\tb from 10.0.0.9 port 4 ssh2",
+        "Jun 14 15:16:08 h sshd-session[8]: Accepted keyboard-interactive/pam for bob from 10.0.0.10 port 5 ssh2",
+        "Jun 14 15:16:09 h sshd[9]: Failed password for carol from 10.0.0.11 port x ssh2",
+        "Jun 14 15:16:10 h sshd: Failed none for dave from 10.0.0.12 port 6 ssh2",
+        "Jun 14 15:16:11 h sshd[10]: Failed password for user from from 10.0.0.13 port 7 ssh2",
+    ]
+    one = AuthLogParser("s.log", year=2026)
+    one.feed_lines(lines)
+    block = AuthLogParser("s.log", year=2026)
+    block.feed_block("\n".join(lines), 1)
+    table = block.table()
+    assert block._ssh_parts  # the column path was taken
+    assert table.equals(rows_to_table(one.rows))
+    assert table.column("event_type").to_pylist()[:5] == [
+        "logon",
+        "logon_failed",
+        "logon_failed",
+        "logon",
+        "logon_failed",
+    ]
+    assert table.column("raw_result").to_pylist()[1] == "invalid_user"
+    assert table.column("username").to_pylist()[4] == "-" and table.column("username").to_pylist()[10] == "user from"

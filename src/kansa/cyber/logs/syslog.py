@@ -67,6 +67,11 @@ _MAY_HOLD_EVENT_RE = (
     r"|(?:sshd|sshd-session)\(|sudo(?:[\[(][^:]*)?: .* : .*COMMAND="
     r"|(?:su|useradd|usermod|gpasswd|groupadd)(?:[\[(][^:]*)?: |[^:]*: message repeated )"
 )
+# sshd's logons and failed logons, exactly as _RE_ACCEPTED / _RE_FAILED read them (on ASCII lines).
+_SSH_RE = (
+    r"^.{15} [^ ]+ (?P<tag>(?:sshd|sshd-session)(?:\[[^\]:(]*\])?): (?P<kind>Accepted|Failed) "
+    r"(?P<method>[^ \t\n\r\f\v]+) for (?P<invalid>invalid user )?(?P<user>.*?) from (?P<ip>[^ \t\n\r\f\v]+) port [0-9]+"
+)
 # What `feed` reads as a BSD syslog line (after a <PRI>): a month name first.
 _BSD_LIKE_RE = r"^(?:<[0-9]*>)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
 _RE_REPEAT = re.compile(r"message repeated (\d+) times: \[ ?(.*?) ?\]?$")
@@ -117,6 +122,7 @@ class AuthLogParser:
         self._row_lines: list[int] = []
         self._plain_line_chunks: list[pa.Array] = []
         self._plain_time_chunks: list[pa.Array] = []  # microseconds since 1970, Tokyo wall time
+        self._ssh_parts: list[tuple[pa.Array, pa.Array, pa.Array, dict[str, pa.Array]]] = []  # times, lines, hosts
         self._pending_times: list[int] = []  # the line-by-line path's times before they become a chunk
         self._plain_shift = 0  # years to add to _plain_times (set by finish)
         self._plain_hosts: list[pa.Array] = []
@@ -233,9 +239,20 @@ class AuthLogParser:
         events = pc.indices_nonzero(slow_here)
         feed, emit, bsd_rows, rows, name = self.feed, self._emit, self._bsd_rows, self.rows, self.name
         base = first_lineno + start
+        by_code = pa.array([micros[s] for s in distinct] + [0] * (len(codes.dictionary) - len(distinct)), pa.int64())
+        local_codes = codes.indices.slice(0, width)
+        event_lines = pc.take(array.slice(start, width), events)
+        ssh = self._ssh_in_arrow(event_lines)
+        if ssh is not None:  # sshd Accepted/Failed lines, most events of a real auth.log, built as columns
+            ok, picked, columns = ssh
+            at = pc.take(events, picked)
+            self._ssh_parts.append((pc.take(by_code, pc.take(local_codes, at)), pc.add(at.cast(pa.int64()), base),
+                                    pc.take(header.field("host").slice(start, width), at), columns))  # fmt: skip
+            events = pc.filter(events, pc.invert(ok))
+            event_lines = pc.take(array.slice(start, width), events)
         stamps, hosts, tags = (pc.take(header.field(f).slice(start, width), events).to_pylist()
                                for f in ("stamp", "host", "tag"))  # fmt: skip
-        lines = pc.take(array.slice(start, width), events).to_pylist()
+        lines = event_lines.to_pylist()
         for i, line, stamp, host, tag in zip(events.to_pylist(), lines, stamps, hosts, tags, strict=True):
             if stamp is None or line[-1] == "\r":
                 feed(line, base + i)
@@ -246,12 +263,45 @@ class AuthLogParser:
         plain = pc.indices_nonzero(pc.invert(slow_here))
         if len(plain) == 0:
             return
-        by_code = pa.array([micros[s] for s in distinct] + [0] * (len(codes.dictionary) - len(distinct)), pa.int64())
-        local_codes = codes.indices.slice(0, width)
         self._plain_time_chunks.append(pc.take(by_code, pc.take(local_codes, plain)))
         self._plain_line_chunks.append(pc.add(plain.cast(pa.int64()), base))
         self._plain_hosts.append(pc.take(header.field("host").slice(start, width), plain))
         self._plain_tags.append(pc.take(header.field("tag").slice(start, width), plain))
+
+    @staticmethod
+    def _ssh_in_arrow(lines: pa.Array) -> tuple[pa.Array, pa.Array, dict[str, pa.Array]] | None:
+        """sshd `Accepted`/`Failed` lines as the columns `_sshd` would give them; None when there are none.
+
+        Only plain-ASCII lines without control characters, where RE2's classes and Python's `\\S`, `\\d`
+        agree; an `Accepted ... for invalid user` (which `_sshd` reads differently) stays with `_sshd`.
+        """
+        if len(lines) == 0:
+            return None
+        m = pc.extract_regex(lines, _SSH_RE)
+        clean = pc.and_(pc.string_is_ascii(lines), pc.invert(pc.match_substring_regex(lines, r"[\x00-\x1f\x7f]")))
+        accepted = pc.equal(m.field("kind"), "Accepted")
+        plain_accept = pc.or_(pc.invert(accepted), pc.equal(m.field("invalid"), ""))
+        ok = pc.fill_null(pc.and_(pc.and_(m.is_valid(), clean), plain_accept), False)
+        picked = pc.indices_nonzero(ok)
+        if len(picked) == 0:
+            return None
+        m = pc.take(m, picked)
+        accepted = pc.take(accepted, picked)
+        user, method = m.field("user"), m.field("method")
+        columns = {
+            "username": pc.if_else(pc.equal(user, ""), UNKNOWN_USER, user),
+            "event_type": pc.if_else(accepted, "logon", "logon_failed"),
+            "source_ip": m.field("ip"),
+            "logon_type": method,
+            "event_id": pa.repeat(pa.scalar("sshd", pa.string()), len(picked)),
+            "target_user": user,
+            "auth_method": method,
+            "process": m.field("tag"),
+            "raw_result": pc.if_else(
+                accepted, "accepted", pc.if_else(pc.equal(m.field("invalid"), ""), "failed", "invalid_user")
+            ),
+        }
+        return ok, picked, columns
 
     def _lines_one_by_one(
         self, array: pa.Array, header: pa.StructArray, slow: pa.Array, start: int, end: int, first_lineno: int
@@ -298,36 +348,45 @@ class AuthLogParser:
         return end
 
     def table(self) -> pa.Table:
-        """All rows (events from `feed`, plain lines from `feed_block`) as one table in line order."""
-        events = rows_to_table(self.rows)
-        if not self._plain_line_chunks:
-            return events
-        lines = pa.chunked_array(self._plain_line_chunks, pa.int64()).combine_chunks()
+        """All rows (events from `feed`, sshd and plain lines from `feed_block`) as one table in line order."""
+        parts = [rows_to_table(self.rows)]
+        lines = [pa.array(self._row_lines, pa.int64())]
+        if self._plain_line_chunks:
+            plain_lines = pa.chunked_array(self._plain_line_chunks, pa.int64()).combine_chunks()
+            tags = pa.chunked_array(self._plain_tags, pa.string()).combine_chunks()
+            program = pc.extract_regex(tags, r"^(?P<p>\([^\[]*|[^\[(]*)").field("p")  # `feed`'s program of a tag
+            parts.append(self._columns_table(
+                pa.chunked_array(self._plain_time_chunks, pa.int64()).combine_chunks(), plain_lines,
+                pa.chunked_array(self._plain_hosts, pa.string()).combine_chunks(),
+                {"username": UNKNOWN_USER, "event_type": "other",
+                 "event_id": pc.if_else(pc.equal(program, ""), pa.scalar(None, pa.string()), program),
+                 "process": pc.if_else(pc.equal(tags, ""), pa.scalar(None, pa.string()), tags)},
+            ))  # fmt: skip
+            lines.append(plain_lines)
+        for times, ssh_lines, hosts, columns in self._ssh_parts:
+            parts.append(self._columns_table(times, ssh_lines, hosts, columns))
+            lines.append(ssh_lines)
+        if len(parts) == 1:
+            return parts[0]
+        order = pc.sort_indices(pa.concat_arrays(lines))
+        return pa.concat_tables(parts).take(order)
+
+    def _columns_table(
+        self, times: pa.Array, lines: pa.Array, hosts: pa.Array, columns: dict[str, pa.Array | str]
+    ) -> pa.Table:
+        """Rows kept as columns (times as microseconds before finish()'s shift), in EVENTS_SCHEMA."""
         n = len(lines)
-        tags = pa.chunked_array(self._plain_tags, pa.string()).combine_chunks()
-        program = pc.extract_regex(tags, r"^(?P<p>\([^\[]*|[^\[(]*)").field("p")  # `feed`'s program of a tag
-        empty_to_null = pc.if_else(pc.equal(program, ""), pa.scalar(None, pa.string()), program)
-        nulls = pa.nulls(n, pa.string())
-        columns = {
-            "event_time": _shift_micros(
-                pa.chunked_array(self._plain_time_chunks, pa.int64()).combine_chunks(), self._plain_shift
-            ).cast(pa.timestamp("us")),
-            "asset_id": nulls,
-            "host": pa.chunked_array(self._plain_hosts, pa.string()).combine_chunks(),
-            "username": pa.repeat(pa.scalar(UNKNOWN_USER, pa.string()), n),
-            "event_type": pa.repeat(pa.scalar("other", pa.string()), n),
+        given: dict[str, pa.Array] = {
+            "event_time": _shift_micros(times, self._plain_shift).cast(pa.timestamp("us")),
+            "host": hosts,
             "source": pc.binary_join_element_wise(self.name, pc.cast(lines, pa.string()), ":"),
-            "event_id": empty_to_null,
-            "process": pc.if_else(pc.equal(tags, ""), pa.scalar(None, pa.string()), tags),
             "repeated": pa.repeat(pa.scalar(1, pa.int64()), n),
         }
-        plain = pa.table(
-            [columns[f.name] if f.name in columns else pa.nulls(n, f.type) for f in EVENTS_SCHEMA], schema=EVENTS_SCHEMA
+        for key, value in columns.items():
+            given[key] = pa.repeat(pa.scalar(value, pa.string()), n) if isinstance(value, str) else value
+        return pa.table(
+            [given[f.name] if f.name in given else pa.nulls(n, f.type) for f in EVENTS_SCHEMA], schema=EVENTS_SCHEMA
         )
-        if not self.rows:
-            return plain
-        order = pc.sort_indices(pa.concat_arrays([pa.array(self._row_lines, pa.int64()), lines]))
-        return pa.concat_tables([events, plain]).take(order)
 
     def feed(self, line: str, lineno: int) -> None:
         """Parse one line (without its newline); a corrupt line becomes an error, never an exception."""
@@ -451,6 +510,7 @@ class AuthLogParser:
             row = rows[i]
             rows[i] = (_shift_years(row[I_TIME], step), *row[1:])
         self._plain_time_chunks[:] = [_shift_micros(c, step) for c in self._plain_time_chunks]
+        self._ssh_parts[:] = [(_shift_micros(t, step), *rest) for t, *rest in self._ssh_parts]
         if self._pending_times:  # in place: the line-by-line path holds this list
             moved = _shift_micros(pa.array(self._pending_times, pa.int64()), step)
             self._pending_times[:] = moved.to_pylist()
@@ -465,7 +525,7 @@ class AuthLogParser:
         """
         if self._year_given or self._mtime is None or self._last_local is None:
             return
-        if not self._bsd_rows and not self._plain_time_chunks:
+        if not self._bsd_rows and not self._plain_time_chunks and not self._ssh_parts:
             return
         last = self._last_local
         latest = self._mtime + timedelta(days=1)
