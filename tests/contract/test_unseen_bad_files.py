@@ -625,3 +625,40 @@ def test_date_errors_explain_themselves_in_japanese_and_in_english(write_conduct
     assert not any(word in m for m in ja for word in ("is after", "out of range", "is not a"))
     en = [i.message for i in load_directory(data, lang="en").errors]
     assert "after 平成 ended (2019-04-30)" in en[0] and "no such date" in en[1]
+
+
+def test_parquet_columns_that_cannot_be_text_are_named(write_conduct: WriteConduct) -> None:
+    data = write_conduct(branches=None)
+    table = pa.table(
+        {
+            "branch_id": pa.array(["B01", "B02"]).dictionary_encode(),  # categoricals are fine
+            "name": pa.array([b"\xff\xfe", b"ok"], pa.binary()),
+            "region": pa.array([[1], [2]]),
+        }
+    )
+    pq.write_table(table, data / "branches.parquet")
+    result = load_directory(data, lang="en")
+    assert [(i.table, i.column, i.code, i.file) for i in result.errors] == [
+        ("branches", "name", "unreadable_file", "branches.parquet"),
+        ("branches", "region", "unreadable_file", "branches.parquet"),
+    ]
+
+
+def test_the_command_refuses_an_unknown_language_and_an_unwritable_error_file(
+    write_conduct: WriteConduct, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from kansa.cli import app
+
+    runner = CliRunner()
+    data = write_conduct(trades=_trades(_trade(1, side="bye")))
+    out = runner.invoke(app, ["load", str(data), "-w", str(tmp_path / "ws"), "--lang", "fr"])
+    assert out.exit_code == 2 and "--lang" in out.output
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    out = runner.invoke(
+        app, ["load", str(data), "-w", str(tmp_path / "ws"), "--errors-out", str(blocker / "e.csv"), "--lang", "en"]
+    )
+    assert out.exit_code == 1 and "Cannot write the error list" in out.output
+    assert not (tmp_path / "ws").exists()

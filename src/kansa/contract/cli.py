@@ -99,6 +99,8 @@ def _summary(result: LoadResult, console: Console, lang: Lang) -> None:
         for i in examples:
             t.add_row(i.file or i.table, str(i.row or ""), i.column or "", i.value or "", i.code, i.message)
         console.print(t)
+    if not result.files:
+        return
     t = Table(title="入力ファイル" if ja else "Input files")
     for head in (
         ("表", "ファイル", "行数", "文字コード", "SHA-256") if ja else ("table", "file", "rows", "encoding", "SHA-256")
@@ -133,17 +135,26 @@ def load_command(
     such as 顧客ID or 約定日 are recognised. Every error is reported with table, row, column and value.
     On any error the exit status is 1 and the workspace is left exactly as it was.
     """
-    language = check_lang(lang)
+    try:
+        language = check_lang(lang)
+    except ValueError as exc:
+        raise typer.BadParameter(f"{exc} / --lang は ja か en", param_hint="--lang") from exc
     console = Console(stderr=False)
     try:
         result = load_directory(data_dir, mapping=mapping, lang=language, progress=True)
     except (ValueError, OSError) as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
-    if errors_out is not None:
-        write_issues_csv(result.issues, errors_out)
-    _summary(result, console, language)
     ja = language == "ja"
+    if errors_out is not None:
+        try:
+            write_issues_csv(result.issues, errors_out)
+        except OSError as exc:  # the list is the deliverable of a failed load: say so rather than crash
+            console.print(
+                f"[red]エラー一覧を書けません: {exc}[/red]" if ja else f"[red]Cannot write the error list: {exc}[/red]"
+            )
+            raise typer.Exit(1) from exc
+    _summary(result, console, language)
     if not result.ok:
         console.print(
             f"[red]{len(result.errors):,} 件のエラー。ワークスペースは変更していません。[/red]"

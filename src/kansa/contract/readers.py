@@ -189,8 +189,11 @@ NOT_TEXT: dict[str, dict[str, str]] = {
         "en": "a ZIP archive (if it is an Excel workbook, name it .xlsx)",
     },
     "xls": {
-        "ja": "旧形式のExcelブック（.xls）です。.xlsx か CSV で保存し直してください",
-        "en": "an old Excel .xls workbook: save it again as .xlsx or CSV",
+        "ja": (
+            "旧形式のExcelブック（.xls）かパスワード付きのブックです。"
+            "パスワードなしの .xlsx か CSV で保存し直してください"
+        ),
+        "en": "an old Excel .xls or a password-protected workbook: save it again as .xlsx without a password, or CSV",
     },
     "parquet": {"ja": "Parquet形式です（拡張子を .parquet に）", "en": "a Parquet file (name it .parquet)"},
     "pdf": {"ja": "PDF文書です", "en": "a PDF document"},
@@ -414,7 +417,13 @@ def read_parquet(path: Path, table: str, lang: Lang) -> RawTable:
         raw.issues.append(make_issue("unreadable_file", lang, table, None, None, None, detail=str(exc)))
         return raw
     raw.headers = list(t.column_names)
-    raw.columns = [_as_text(t.column(i)) for i in range(t.num_columns)]
+    for i, name in enumerate(t.column_names):
+        try:
+            raw.columns.append(_as_text(t.column(i)))
+        except (pa.ArrowException, ValueError) as exc:  # lists, structs, bytes that are not UTF-8
+            raw.columns.append(pa.array([""] * t.num_rows, pa.string()))
+            detail = f"{path.name}: {name} ({t.schema.field(i).type}): {exc}"
+            raw.issues.append(make_issue("unreadable_file", lang, table, None, name, None, detail=detail))
     # Row numbers as if the table were a sheet with a header row, so every format reads alike.
     raw.rows = row_numbers(t.num_rows)
     return raw
