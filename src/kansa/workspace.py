@@ -46,7 +46,21 @@ class Workspace:
         """Write every table of a successful load in one transaction; returns the load id."""
         if not result.ok:
             raise LoadFailed(result.issues)
+        new_folder = not self.path.exists()
+        new_db = not self.db_path.exists()
         self.path.mkdir(parents=True, exist_ok=True)
+        try:
+            return self._write(result)
+        except BaseException:
+            # A workspace that did not exist must not exist after a failed write either (all or nothing).
+            if new_db:
+                for leftover in (self.db_path, self.db_path.with_name(DB_NAME + ".wal")):
+                    leftover.unlink(missing_ok=True)
+            if new_folder and not any(self.path.iterdir()):
+                self.path.rmdir()
+            raise
+
+    def _write(self, result: LoadResult) -> str:
         load_id = uuid.uuid4().hex
         con = duckdb.connect(str(self.db_path))
         try:

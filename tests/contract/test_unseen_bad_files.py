@@ -30,7 +30,7 @@ CUSTOMERS_HEAD = (
 
 
 def _errors(data: Path, lang: str = "en") -> list[tuple[str, int | None, str | None, str | None, str]]:
-    result = load_directory(data, lang=lang)  # type: ignore[arg-type]
+    result = load_directory(data, lang=lang)
     assert result.tables == {} or result.ok
     return [(i.table, i.row, i.column, i.value, i.code) for i in result.errors]
 
@@ -662,3 +662,22 @@ def test_the_command_refuses_an_unknown_language_and_an_unwritable_error_file(
     )
     assert out.exit_code == 1 and "Cannot write the error list" in out.output
     assert not (tmp_path / "ws").exists()
+
+
+def test_a_write_that_fails_leaves_no_new_workspace_and_an_old_one_byte_identical(
+    write_conduct: WriteConduct, tmp_path: Path
+) -> None:
+    from kansa.contract.load import LoadResult
+    from kansa.workspace import Workspace
+
+    broken = LoadResult(tables={"trades": "not an Arrow table"})
+    fresh = Workspace(tmp_path / "fresh")
+    with pytest.raises(Exception):  # noqa: B017 - whatever DuckDB raises, nothing may be left behind
+        fresh.replace(broken)
+    assert not (tmp_path / "fresh").exists()
+    old = Workspace(tmp_path / "old")
+    old.replace(load_directory(write_conduct(), lang="en"))
+    before = _digest(old.db_path)
+    with pytest.raises(Exception):  # noqa: B017
+        old.replace(broken)
+    assert _digest(old.db_path) == before
