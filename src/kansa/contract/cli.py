@@ -114,7 +114,11 @@ def _summary(result: LoadResult, console: Console, lang: Lang) -> None:
 
 def load_command(
     data_dir: Path = typer.Argument(
-        ..., exists=True, file_okay=False, help="Folder of contract tables (trades.csv, customers.xlsx, ...)."
+        ...,
+        exists=True,
+        file_okay=False,
+        help="Folder of contract tables (trades.csv, customers.xlsx, ...): CSV in UTF-8 or CP932, .xlsx, Parquet. "
+        "契約の表のフォルダ。",
     ),
     workspace: Path = typer.Option(..., "--workspace", "-w", help="Workspace folder to write (kansa.duckdb)."),
     mapping: Path | None = typer.Option(
@@ -125,15 +129,23 @@ def load_command(
         help="Column mapping for your headers: CSV `table,source_header,column` or YAML {table: {header: column}}.",
     ),
     errors_out: Path | None = typer.Option(
-        None, "--errors-out", help="Write every error and warning here (CSV table,row,column,value,code,message)."
+        None,
+        "--errors-out",
+        help="Write every error and warning here as CSV table,row,column,value,code,message,file. Rows are as a "
+        "spreadsheet shows them: header = row 1, a quoted line break stays in its row. 全件のエラー一覧（CSV）。",
     ),
     lang: str = typer.Option("ja", "--lang", help="Message language: ja (default) or en."),
 ) -> None:
     """Validate every table in DATA_DIR and load it into the workspace, all or nothing.
 
-    CSV (UTF-8 or CP932, detected), .xlsx (one sheet per table) and Parquet are read; Japanese headers
-    such as 顧客ID or 約定日 are recognised. Every error is reported with table, row, column and value.
-    On any error the exit status is 1 and the workspace is left exactly as it was.
+    CSV (UTF-8, UTF-8 with BOM or CP932, detected; LF, CRLF or CR line ends; title lines above the
+    header skipped), .xlsx (one sheet per table, Japanese sheet names, title rows, Excel serial dates)
+    and Parquet are read; Japanese headers such as 顧客ID or 約定日 are recognised. Every error is
+    reported with file, table, row, column and value; rows are as a spreadsheet shows them (header =
+    row 1; a line break inside a quoted value does not start a row). Tolerated without a word:
+    full-width letters and digits, upper case and surrounding spaces in codes (ＢＵＹ, " buy "), and
+    amounts written ¥1,000 / 1,000円 / (1,000) / ▲1,000. On any error the exit status is 1 and the
+    workspace is left exactly as it was (absent if it did not exist). Warnings do not block.
     """
     try:
         language = check_lang(lang)
