@@ -43,6 +43,7 @@ class LogInput:
     errors: list[tuple[str, str]] = field(default_factory=list)  # (source, reason)
     files: list[dict[str, Any]] = field(default_factory=list)
     sha256: dict[str, str] = field(default_factory=dict)  # input path -> SHA-256, so the evidence can be re-found
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (file, choice made: a leap year for 29 February)
 
 
 def file_sha256(path: Path) -> str:
@@ -125,6 +126,7 @@ def parse_log_files(paths: Sequence[Path], *, year: int | None = None, tz: str =
     info.events = events.num_rows
     info.counts = dict(result.counts)
     info.errors = [(e.source, e.reason(lang)) for e in result.errors]
+    info.notes = [(n.source, n.reason(lang)) for n in result.notes]
     info.sha256 = {str(p): file_sha256(p) for p in files}
     info.files = [
         {"path": f.path, "format": f.format, "size": f.size, "events": f.events, "errors": f.errors}
