@@ -88,3 +88,9 @@ def test_charts_are_inline_svg_with_their_labels() -> None:
     assert scatter.startswith("<svg") and "F002" in scatter
     heat = heatmap_svg(["本店", "梅田"], ["rule_a", "rule_b"], [[1, 0], [0, 7]])
     assert heat.startswith("<svg") and "梅田" in heat
+
+
+def test_empty_bars_carry_no_zero_labels() -> None:
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", bar_svg(["高", "中", "低"], {"件数": [4, 0, 0]}))
+    assert "4" in texts          # the bar with a value is labelled
+    assert "0" not in texts      # the empty ones are not (axis ticks read 0.0, 0.5 ...)

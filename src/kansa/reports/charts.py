@@ -47,7 +47,7 @@ def bar_svg(labels: Sequence[str], series: Mapping[str, Sequence[float]], *, tit
         bars = (ax.barh(pos, values, height=width, label=name, color=color) if horizontal
                 else ax.bar(pos, values, width=width, label=name, color=color))
         if len(labels) * n <= 24:
-            ax.bar_label(bars, labels=[value_format.format(v) for v in values], fontsize=6.5, padding=1)
+            ax.bar_label(bars, labels=[value_format.format(v) if v else "" for v in values], fontsize=6.5, padding=1)
     ticks = list(range(len(labels)))
     if horizontal:
         ax.set_yticks(ticks, labels)
