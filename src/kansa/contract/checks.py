@@ -8,7 +8,7 @@ import duckdb
 import jpholiday
 import pyarrow as pa
 
-from kansa.contract.issues import Issue, make_issue
+from kansa.contract.issues import Issue, make_issue, row_issues
 from kansa.contract.schema import TableSchema
 from kansa.contract.validate import q, raw_col, work_table
 from kansa.i18n import Lang
@@ -34,7 +34,7 @@ def check_foreign_keys(
             f"SELECT c._row, c.{q(col.name)} FROM {w} c ANTI JOIN {t} p ON c.{q(col.name)} = p.{q(target_col)} "
             f"WHERE c.{q(col.name)} IS NOT NULL ORDER BY c._row"
         ).fetchall()
-        issues += [make_issue("dangling_fk", lang, spec.name, r, col.name, v, detail=col.fk) for r, v in rows]
+        issues += row_issues("dangling_fk", lang, spec.name, col.name, rows, detail=col.fk)
     return issues
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -170,6 +171,31 @@ def make_issue(
     message = pick(MESSAGES[code], lang).format(**fields)
     level: Level = "warning" if code in WARNING_CODES else "error"
     return Issue(table, row, column, text, code, message, level)
+
+
+def row_issues(
+    code: str, lang: Lang, table: str, column: str | None, found: Iterable[tuple[int, object]], **detail: object
+) -> list[Issue]:
+    """One issue per (row, value) found; each message is rendered once per distinct value.
+
+    A million rows with the same wrong code must not cost a million message renderings.
+    """
+    protos: dict[object, Issue] = {}
+    out: list[Issue] = []
+    for row, value in found:
+        p = protos.get(value)
+        if p is None:
+            p = protos[value] = make_issue(code, lang, table, None, column, value, **detail)
+        out.append(Issue(p.table, row, p.column, p.value, p.code, p.message, p.level))
+    return out
+
+
+def with_file(issue: Issue, file: str | None) -> Issue:
+    """The issue naming `file`, unless it already names one (built directly: replace() is slow)."""
+    if issue.file is not None or file is None:
+        return issue
+    i = issue
+    return Issue(i.table, i.row, i.column, i.value, i.code, i.message, i.level, file)
 
 
 def sort_key(issue: Issue) -> tuple[str, int, str]:

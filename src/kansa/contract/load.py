@@ -14,7 +14,7 @@ import pyarrow.compute as pc
 
 from kansa.contract.checks import check_foreign_keys, fk_in_use, warn
 from kansa.contract.headers import Mapping, MappingError, MappingProblem, read_mapping, resolve_header, table_for_name
-from kansa.contract.issues import Issue, make_issue, sort_key
+from kansa.contract.issues import Issue, make_issue, sort_key, with_file
 from kansa.contract.readers import NOT_TEXT, RawTable, file_digest, read_csv, read_parquet, sniff_not_text
 from kansa.contract.schema import TABLES, Domain, empty_table, tables_of
 from kansa.contract.validate import check_types, check_values, stage, typed_table
@@ -318,7 +318,7 @@ def load_directory(
     finally:
         con.close()
     label = {s.table: s.label for s in sources}
-    result.issues = sorted((replace(i, file=i.file or label.get(i.table)) for i in result.issues), key=sort_key)
+    result.issues = sorted((with_file(i, label.get(i.table)) for i in result.issues), key=sort_key)
     return result
 
 

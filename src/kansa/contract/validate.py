@@ -9,7 +9,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kansa.contract.issues import Issue, make_issue
+from kansa.contract.issues import Issue, make_issue, row_issues
 from kansa.contract.readers import RawTable
 from kansa.contract.schema import Column, TableSchema, arrow_schema, arrow_type
 from kansa.contract.values import CellError, fast_sql, parse_value
@@ -109,10 +109,14 @@ def check_types(con: duckdb.DuckDBPyConnection, spec: TableSchema, present: dict
         rows = con.execute(
             f"SELECT _row, {raw_col(col)} FROM {w} WHERE {q(name)} IS NULL AND {raw_col(col)} IS NOT NULL ORDER BY _row"
         ).fetchall()
+        protos: dict[str, Issue] = {}
         for row, text in rows:
-            err = bad[text]
-            detail = err.detail_ja if lang == "ja" else err.detail
-            issues.append(make_issue(err.code, lang, spec.name, row, name, text, detail=detail))
+            p = protos.get(text)
+            if p is None:
+                err = bad[text]
+                detail = err.detail_ja if lang == "ja" else err.detail
+                p = protos[text] = make_issue(err.code, lang, spec.name, None, name, text, detail=detail)
+            issues.append(Issue(p.table, row, p.column, p.value, p.code, p.message, p.level))
     return issues
 
 
@@ -125,11 +129,11 @@ def check_values(con: duckdb.DuckDBPyConnection, spec: TableSchema, present: dic
             continue
         name = q(col.name)
         if col.required or col.pk:
-            for (row,) in con.execute(f"SELECT _row FROM {w} WHERE {raw_col(col)} IS NULL ORDER BY _row").fetchall():
-                issues.append(make_issue("missing_value", lang, spec.name, row, col.name, None))
+            empty = con.execute(f"SELECT _row, NULL FROM {w} WHERE {raw_col(col)} IS NULL ORDER BY _row").fetchall()
+            issues += row_issues("missing_value", lang, spec.name, col.name, empty)
         if col.nonnegative:
             rows = con.execute(f"SELECT _row, {raw_col(col)} FROM {w} WHERE {name} < 0 ORDER BY _row").fetchall()
-            issues += [make_issue("negative_amount", lang, spec.name, r, col.name, v) for r, v in rows]
+            issues += row_issues("negative_amount", lang, spec.name, col.name, rows)
         if col.min is not None or col.max is not None:
             lo = "-inf" if col.min is None else f"{col.min:g}"
             hi = "inf" if col.max is None else f"{col.max:g}"
@@ -137,16 +141,14 @@ def check_values(con: duckdb.DuckDBPyConnection, spec: TableSchema, present: dic
                 f"{name} {op} {bound}" for op, bound in (("<", col.min), (">", col.max)) if bound is not None
             )
             rows = con.execute(f"SELECT _row, {raw_col(col)} FROM {w} WHERE {cond} ORDER BY _row").fetchall()
-            issues += [
-                make_issue("out_of_range", lang, spec.name, r, col.name, v, detail=f"{lo}..{hi}") for r, v in rows
-            ]
+            issues += row_issues("out_of_range", lang, spec.name, col.name, rows, detail=f"{lo}..{hi}")
         if col.pattern:
             rows = con.execute(
                 f"SELECT _row, {name} FROM {w} WHERE {name} IS NOT NULL AND NOT regexp_full_match({name}, ?) "
                 "ORDER BY _row",
                 [col.pattern.strip("^$")],
             ).fetchall()
-            issues += [make_issue("bad_format", lang, spec.name, r, col.name, v, detail=col.pattern) for r, v in rows]
+            issues += row_issues("bad_format", lang, spec.name, col.name, rows, detail=col.pattern)
     pk = spec.primary_key
     if pk and all(p in present for p in pk):
         keys = ", ".join(q(p) for p in pk)
