@@ -20,6 +20,7 @@ import pytest
 
 from kansa.contract.load import load_directory
 from kansa.contract.schema import TABLES, tables_of
+from kansa.i18n import Lang
 
 from .conftest import CONDUCT, WriteConduct
 
@@ -29,7 +30,7 @@ CUSTOMERS_HEAD = (
 )
 
 
-def _errors(data: Path, lang: str = "en") -> list[tuple[str, int | None, str | None, str | None, str]]:
+def _errors(data: Path, lang: Lang = "en") -> list[tuple[str, int | None, str | None, str | None, str]]:
     result = load_directory(data, lang=lang)
     assert result.tables == {} or result.ok
     return [(i.table, i.row, i.column, i.value, i.code) for i in result.errors]
