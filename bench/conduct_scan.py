@@ -146,6 +146,19 @@ def direct_workspace(data: Path, ws: Path) -> None:
     con.close()
 
 
+def _peak_raisers(timings: dict[str, float]) -> list[tuple[str, int]]:
+    """Rules after which the peak memory rose by more than 100 MB, with the peak after them."""
+    out, before = [], 0.0
+    for key, value in timings.items():  # insertion order: the order the steps ran
+        if key.startswith("peak_mb:rule:"):
+            if value - before > 100:
+                out.append((key[13:], round(value)))
+            before = value
+        elif key.startswith("peak_mb:"):
+            before = max(before, value)
+    return out
+
+
 def main() -> None:
     """Parse options, build data and workspace as needed, run the measured steps, print a summary."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -234,7 +247,10 @@ def main() -> None:
         # CPU seconds of the scan: over 2 cores, about its wall time on an idle machine (this one is shared)
         "scan_cpu_seconds": round(scan["cpu_seconds"], 1),
         "load_average_1m": round(os.getloadavg()[0], 1),
-        "steps": {k: round(v, 2) for k, v in scan["timings"].items() if not k.startswith("rule:")},
+        "steps": {k: round(v, 2) for k, v in scan["timings"].items() if ":" not in k},
+        "peak_mb_after": {k[8:]: round(v) for k, v in scan["timings"].items()
+                          if k.startswith("peak_mb:") and not k.startswith("peak_mb:rule:")},
+        "rules_raising_peak": _peak_raisers(scan["timings"]),
         "slowest_rules": [(k, round(v, 2)) for k, v in rules[:6]],
         "flags": scan["flags"],
         "targets_met": {"seconds<=30": scan["seconds"] <= 30, "rss<=3GB": scan["peak_rss_mb"] <= 3072},

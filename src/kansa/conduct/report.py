@@ -304,7 +304,7 @@ def build_context(con: duckdb.DuckDBPyConnection, result: ScanResult, *, rules: 
         "complaints": _complaint_context(result.complaints, lang),
         "params": _params_context(rules, params, lang),
         "manifest_cols": manifest_cols, "manifest_rows": manifest_rows,
-        "timings": {k: v for k, v in result.timings.items() if not k.startswith("rule:")}, "top_n": top_n,
+        "timings": {k: v for k, v in result.timings.items() if ":" not in k}, "top_n": top_n,
         "date_label": lambda d: _dates(d, lang),
     }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import resource
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
@@ -46,12 +47,14 @@ class ScanResult:
 
 @contextmanager
 def _timed(timings: dict[str, float], name: str) -> Iterator[None]:
-    """Record how long a step took (the benchmark and the report's provenance show it)."""
+    """Record how long a step took and the process's peak memory after it (the benchmark shows both)."""
     start = time.perf_counter()
     try:
         yield
     finally:
         timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
+        # ru_maxrss is in KB on Linux; the peak so far tells which step raised it
+        timings[f"peak_mb:{name}"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _sql_text(value: str) -> str:
