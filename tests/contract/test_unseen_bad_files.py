@@ -682,3 +682,14 @@ def test_a_write_that_fails_leaves_no_new_workspace_and_an_old_one_byte_identica
     with pytest.raises(Exception):  # noqa: B017
         old.replace(broken)
     assert _digest(old.db_path) == before
+
+
+def test_cp932_whose_only_japanese_is_half_width_kana_is_not_read_as_latin_utf8(write_conduct: WriteConduct) -> None:
+    # ﾅｶ in CP932 is C5 B6, which is also valid UTF-8 (Ŷ): a short kana-only export must stay kana.
+    data = write_conduct(branches="branch_id,name,region\nB01,ﾅｶ,ﾃｽ\nB02,X,Y\n", encoding="cp932")
+    result = load_directory(data, lang="en")
+    assert result.ok
+    assert result.tables["branches"].column("name").to_pylist() == ["ﾅｶ", "X"]
+    # near miss: UTF-8 Latin text stays UTF-8
+    latin = load_directory(write_conduct(branches="branch_id,name,region\nB01,Société,Zürich\nB02,X,Y\n"))
+    assert latin.tables["branches"].column("name").to_pylist() == ["Société", "X"]

@@ -114,6 +114,7 @@ def _split_at_newline(data: bytes, start: int, limit: int) -> int:
 
 _UTF8_SEQ = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 _HIGH = re.compile(rb"[\x80-\xff]")
+_WIDE_UTF8_LEAD = re.compile(rb"[\xe0-\xf4]")  # starts a 3- or 4-byte UTF-8 sequence (kana, kanji, ①)
 
 
 def _looks_like_utf8(data: bytes) -> bool:
@@ -136,11 +137,26 @@ def _valid(data: bytes, encoding: str) -> bool:
     return True
 
 
+_LATIN_WORD = re.compile("[A-Za-z][\u0080-\u07ff]|[\u0080-\u07ff][A-Za-z]")
+
+
+def _kana_not_latin(data: bytes) -> bool:
+    """True when 2-byte-only UTF-8 is better read as CP932: no accented letter touches an ASCII letter.
+
+    Société is Latin text in UTF-8; a lone Ŷ between commas is ﾅｶ from a CP932 export.
+    """
+    return _valid(data, "cp932") and not _LATIN_WORD.search(data.decode("utf-8"))
+
+
 def detect_encoding(data: bytes) -> tuple[str, list[BadBytes]]:
     """utf-8-sig strictly first, else cp932 (never shift_jis: it loses ①, ㈱, 髙); bad lines when neither."""
     if data.startswith(codecs.BOM_UTF8):
         return ("utf-8-sig", []) if _valid(data, "utf-8") else ("utf-8-sig", _bad_lines(data[3:], "utf-8"))
     if _valid(data, "utf-8"):
+        if _HIGH.search(data) and not _WIDE_UTF8_LEAD.search(data) and _kana_not_latin(data):
+            # Valid UTF-8 without one kana or kanji (all 2-byte sequences) that is also CP932: half-width
+            # kana (ﾅｶ = C5 B6) that UTF-8 would turn into Latin mojibake (Ŷ). Japanese UTF-8 has 3-byte runs.
+            return "cp932", []
         return "utf-8", []
     if _looks_like_utf8(data):
         # A UTF-8 file with a damaged byte must not be silently re-read as CP932 mojibake.
