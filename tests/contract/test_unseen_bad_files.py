@@ -690,6 +690,8 @@ def test_cp932_whose_only_japanese_is_half_width_kana_is_not_read_as_latin_utf8(
     result = load_directory(data, lang="en")
     assert result.ok
     assert result.tables["branches"].column("name").to_pylist() == ["ﾅｶ", "X"]
-    # near miss: UTF-8 Latin text stays UTF-8
+    # near misses: UTF-8 Latin text and yen signs without any Japanese stay UTF-8
     latin = load_directory(write_conduct(branches="branch_id,name,region\nB01,Société,Zürich\nB02,X,Y\n"))
     assert latin.tables["branches"].column("name").to_pylist() == ["Société", "X"]
+    yen = load_directory(write_conduct(trades=_trades(_trade(1, amount="¥1,000"), _trade(2, amount="¥5"))))
+    assert yen.ok and yen.tables["trades"].column("amount_jpy").to_pylist() == [1000, 5]

@@ -137,15 +137,17 @@ def _valid(data: bytes, encoding: str) -> bool:
     return True
 
 
-_LATIN_WORD = re.compile("[A-Za-z][\u0080-\u07ff]|[\u0080-\u07ff][A-Za-z]")
+# UTF-8 that is surely meant: an accented letter touching an ASCII letter (Société), or a Latin-1 sign
+# (¥1,000, 25°, ±, ·, ©) -- symbols a UTF-8 export of amounts and codes carries without any Japanese.
+_LATIN_TEXT = re.compile("[A-Za-z][\u00c0-\u07ff]|[\u00c0-\u07ff][A-Za-z]|[\u0080-\u00bf]")
 
 
 def _kana_not_latin(data: bytes) -> bool:
-    """True when 2-byte-only UTF-8 is better read as CP932: no accented letter touches an ASCII letter.
+    """True when 2-byte-only UTF-8 is better read as CP932: nothing in it looks like Latin text or signs.
 
-    Société is Latin text in UTF-8; a lone Ŷ between commas is ﾅｶ from a CP932 export.
+    Société and ¥1,000 are UTF-8; a lone Ŷ between commas is ﾅｶ from a CP932 export.
     """
-    return _valid(data, "cp932") and not _LATIN_WORD.search(data.decode("utf-8"))
+    return _valid(data, "cp932") and not _LATIN_TEXT.search(data.decode("utf-8"))
 
 
 def detect_encoding(data: bytes) -> tuple[str, list[BadBytes]]:
