@@ -25,23 +25,15 @@ app = typer.Typer(
         "add --lang en where offered."
     ),
     no_args_is_help=True,
-    rich_markup_mode="rich",
+    rich_markup_mode="markdown",
     pretty_exceptions_show_locals=False,
 )
 
-app.command(
-    "load",
-    help="Validate a folder of contract tables and load it into a workspace, all or nothing.",
-)(load_command)
-app.command("demo", help="Run everything on synthetic data and say where the results are.")(demo_command)
-synth_app.command(
-    "assessments",
-    help="Write a synthetic population of institutions with self-assessment answers (two rounds).",
-)(synth_assessments_command)
-cyber_app.command(
-    "parse-logs",
-    help="Turn Windows Security (.evtx, JSON lines, zipped) and Linux auth logs into access_events.",
-)(parse_logs_command)
+# the commands' own docstrings are their --help: they say what is read, tolerated and written
+app.command("load")(load_command)
+app.command("demo")(demo_command)
+synth_app.command("assessments")(synth_assessments_command)
+cyber_app.command("parse-logs")(parse_logs_command)
 app.add_typer(synth_app, name="synth", help="Write deterministic synthetic data with planted cases.")
 app.add_typer(conduct_app, name="conduct", help="Customer-oriented conduct (顧客本位): red flags, KPIs, report.")
 app.add_typer(cyber_app, name="cyber", help="Cybersecurity audit analytics: logs, assets, accounts, backups.")
