@@ -26,7 +26,8 @@ class Step:
     call: Callable[[], object] | None = None   # when set, runs instead of argv (argv is then shown only)
 
 
-def _steps(out: Path, customers: int, assets: int, institutions: int, lang: str, seed: int) -> list[Step]:
+def _steps(out: Path, customers: int, assets: int, institutions: int, lang: str, seed: int,
+           kev: Path | None = None) -> list[Step]:
     data, ws, res = out / "data", out / "workspace", out / "results"
     conduct, cyber, assess = data / "conduct", data / "cyber", data / "assessments"
     return [
@@ -45,7 +46,8 @@ def _steps(out: Path, customers: int, assets: int, institutions: int, lang: str,
              [cyber]),
         Step("サイバー監査スキャン", "cyber scan",
              ["cyber", "scan", str(cyber), "--out", str(res / "cyber"), "--lang", lang,
-              "--logs", str(cyber / "logs" / "auth.log"), "--logs", str(cyber / "logs" / "security.jsonl")],
+              "--logs", str(cyber / "logs" / "auth.log"), "--logs", str(cyber / "logs" / "security.jsonl"),
+              *(["--kev", str(kev)] if kev else [])],
              [res / "cyber" / "report.pdf", res / "cyber" / "report.html", res / "cyber" / "report.xlsx"]),
         Step("合成データ（自己評価）", "synthetic self-assessments",
              ["synth", "assessments", "--institutions", str(institutions), "--out", str(assess),
@@ -78,6 +80,8 @@ def demo_command(
     institutions: int = typer.Option(200, help="Institutions in the synthetic self-assessment population."),
     seed: int = typer.Option(2026, help="Seed: the same seed gives the same data."),
     lang: str = typer.Option("ja", "--lang", help="Language of messages and reports: ja or en."),
+    kev: Path | None = typer.Option(None, "--kev", exists=True, dir_okay=False,
+                                    help="CISA KEV catalog (JSON) for the known-exploited check; skipped without it."),
 ) -> None:
     """Run synth -> load -> conduct scan -> cyber scan -> self-assessment benchmark, and list the results."""
     from kansa.cli import app  # imported here: the CLI imports this module
@@ -87,7 +91,7 @@ def demo_command(
     out.mkdir(parents=True)
     en = lang == "en"
     timings: list[tuple[str, float, list[Path]]] = []
-    for step in _steps(out, customers, assets, institutions, lang, seed):
+    for step in _steps(out, customers, assets, institutions, lang, seed, kev):
         label = step.label_en if en else step.label_ja
         console.rule(f"[bold]{label}[/bold]")
         console.print("kansa " + " ".join(step.argv), style="dim")
