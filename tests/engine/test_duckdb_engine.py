@@ -54,6 +54,19 @@ def test_a_derived_table_is_readable_and_reason_and_evidence_come_from_extra_col
     assert rows["h1"]["event_date"] == date(2026, 1, 2) and rows["h1"]["severity"] == "medium"
 
 
+def test_a_code_printed_with_l_reads_in_peoples_words_in_each_language() -> None:
+    engine = _engine([{"a": "h1", "t": "structured_bond"}, {"a": "h2", "t": "something_else"}, {"a": "h3", "t": None}])
+    spec = _spec("SELECT a AS entity_id, 1 AS score, :as_of AS event_date, t FROM assets", reason="")
+    spec = replace(spec, reason={"ja": "{t!l}の販売", "en": "{t!l} sales"})
+    ja = {r["entity_id"]: r["reason"] for r in engine.run([spec], as_of=AS_OF, lang="ja").to_pylist()}
+    en = {r["entity_id"]: r["reason"] for r in engine.run([spec], as_of=AS_OF, lang="en").to_pylist()}
+    assert ja == {"h1": "仕組債の販売", "h2": "something_elseの販売", "h3": "-の販売"}
+    assert en["h1"] == "Structured bonds sales"
+    # the evidence keeps the code itself, for filtering and joins
+    assert json.loads(engine.run([spec], as_of=AS_OF).to_pylist()[0]["evidence"])["t"] in {
+        "structured_bond", "something_else", None}
+
+
 def test_flags_are_sorted_by_rule_then_severity_then_worst_score_first() -> None:
     engine = _engine([{"a": f"h{i}", "n": float(i), "sev": ["low", "high", "medium"][i % 3]} for i in range(6)])
     sql = "SELECT a AS entity_id, n AS score, :as_of AS event_date, sev AS severity FROM assets"

@@ -91,6 +91,7 @@ def test_the_outer_select_must_name_entity_id_score_and_event_date() -> None:
 def test_reason_templates_allow_only_plain_fields_and_renderable_specs() -> None:
     assert reason_fields("{age}歳 {amount_jpy:,.0f}円 {share:.1f}% {n:d}") == [
         ("age", ""), ("amount_jpy", ",.0f"), ("share", ".1f"), ("n", "d")]
-    for bad in ("{a.b}", "{a[0]}", "{a!r}", "{a:>10}", "{a:.1%}"):
+    assert reason_fields("{product_type!l}") == [("product_type", "")]
+    for bad in ("{a.b}", "{a[0]}", "{a!r}", "{a:>10}", "{a:.1%}", "{a!l:,.0f}"):
         with pytest.raises(ValueError):
             reason_fields(bad)

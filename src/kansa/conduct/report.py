@@ -15,6 +15,7 @@ import pyarrow.compute as pc
 from kansa import __version__
 from kansa.conduct.complaints import CATEGORY_LABELS, KIND_LABELS
 from kansa.conduct.kpis import BAND_LABELS, BANDS, KPI_PRODUCT_TYPES
+from kansa.contract.labels import PRODUCT_TYPE_LABELS
 from kansa.engine.flags import SEVERITY_RANK
 from kansa.i18n import Lang, pick
 from kansa.jpdate import format_era, format_fiscal_year
@@ -75,14 +76,6 @@ MEANING: dict[str, dict[str, str]] = {
         "en": "Complaints and disputes cluster on the same salespeople."},
 }
 
-PRODUCT_TYPE_LABELS: dict[str, dict[str, str]] = {
-    "investment_trust": {"ja": "投資信託", "en": "Investment trusts"},
-    "foreign_currency_insurance": {"ja": "外貨建保険", "en": "Foreign-currency insurance"},
-    "structured_bond": {"ja": "仕組債", "en": "Structured bonds"},
-    "bond": {"ja": "債券", "en": "Bonds"}, "equity": {"ja": "株式", "en": "Equities"},
-    "etf": {"ja": "ETF", "en": "ETFs"}, "deposit": {"ja": "預金", "en": "Deposits"},
-    "other": {"ja": "その他", "en": "Other"},
-}
 SEVERITY_LABELS = {"high": {"ja": "高", "en": "High"}, "medium": {"ja": "中", "en": "Medium"},
                    "low": {"ja": "低", "en": "Low"}}
 

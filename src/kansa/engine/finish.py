@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 
+from kansa.contract.labels import CODE_LABELS
 from kansa.engine.lint import REQUIRED_COLUMNS, reason_fields
 from kansa.engine.spec import RuleSpec
 from kansa.i18n import Lang, pick
@@ -20,6 +21,14 @@ def _quote_text(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _label_sql(column: str, lang: Lang) -> str:
+    """A code column in people's words (`{product_type!l}`): investment_trust -> 投資信託."""
+    whens = " ".join(f"WHEN {_quote_text(code)} THEN {_quote_text(words[lang])}"
+                     for code, words in CODE_LABELS.items())
+    col = quote_ident(column)
+    return f"COALESCE(CASE CAST({col} AS VARCHAR) {whens} ELSE CAST({col} AS VARCHAR) END, '-')"
+
+
 def _field_sql(column: str, spec: str) -> str:
     col = quote_ident(column)
     if not spec:
@@ -29,16 +38,19 @@ def _field_sql(column: str, spec: str) -> str:
     return f"COALESCE(format({_quote_text('{:' + spec + '}')}, CAST({col} AS {cast})), '-')"
 
 
-def reason_sql(template: str) -> str:
-    """A DuckDB expression rendering a Python str.format template from the row's columns."""
+def reason_sql(template: str, lang: Lang = "ja") -> str:
+    """A DuckDB expression rendering a Python str.format template from the row's columns.
+
+    `{column!l}` prints a contract code in people's words (kansa.contract.labels) in `lang`.
+    """
     parts: list[str] = []
     fields = iter(reason_fields(template))
-    for literal, name, _spec, _conv in string.Formatter().parse(template):
+    for literal, name, _spec, conv in string.Formatter().parse(template):
         if literal:
             parts.append(_quote_text(literal))
         if name is not None:
             field, spec = next(fields)
-            parts.append(_field_sql(field, spec))
+            parts.append(_label_sql(field, lang) if conv == "l" else _field_sql(field, spec))
     return " || ".join(parts) if parts else "''"
 
 
@@ -66,6 +78,6 @@ def finish_sql(spec: RuleSpec, source: str, columns: list[str], lang: Lang) -> s
     return (
         f"SELECT {_quote_text(spec.id)} AS rule_id, {_quote_text(spec.entity_type)} AS entity_type, "
         f"CAST(entity_id AS VARCHAR) AS entity_id, {severity} AS severity, CAST(score AS DOUBLE) AS score, "
-        f"CAST(event_date AS DATE) AS event_date, {reason_sql(template)} AS reason, {evidence} AS evidence "
+        f"CAST(event_date AS DATE) AS event_date, {reason_sql(template, lang)} AS reason, {evidence} AS evidence "
         f"FROM {source}"
     )

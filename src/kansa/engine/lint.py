@@ -158,8 +158,11 @@ def reason_fields(template: str) -> list[tuple[str, str]]:
     for _lit, name, spec, conv in string.Formatter().parse(template):
         if name is None:
             continue
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) or conv:
-            raise ValueError(f"field {{{name}}}: only plain column names, no attributes, indexes or !conversions")
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) or conv not in (None, "l"):
+            raise ValueError(f"field {{{name}}}: only plain column names (and !l for a code's label), "
+                             "no attributes, indexes or other !conversions")
+        if conv == "l" and spec:
+            raise ValueError(f"field {{{name}!l:{spec}}}: a label takes no format spec")
         if not REASON_SPEC_RE.match(spec or ""):
             raise ValueError(f"field {{{name}:{spec}}}: format spec must be one of '', 'd', ',d', '.1f', ',.0f' ...")
         fields.append((name, spec or ""))
