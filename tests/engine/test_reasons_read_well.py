@@ -57,7 +57,7 @@ _CODE_VALUES: dict[str, Any] = {
     "asset_type": "network_device", "classification": "confidential", "environment": "production",
     "location": "onprem", "media": "object_storage", "category": "unauthorized_access",
     "incident_severity": "high", "severity": "high", "status": "open", "event_type": "privileged_logon",
-    "restore_test_result": "fail", "month": 202603,
+    "restore_test_result": "fail", "month": 202603, "issue": "late_report+open_too_long",
 }
 
 

@@ -149,12 +149,28 @@ INCIDENT_STATUS_LABELS: Words = {
     "closed": {"ja": "完了", "en": "closed"},
 }
 
+# codes the rules themselves compute (an `issue` column next to its `issue_ja`), for the English reasons
+RULE_ISSUE_LABELS: Words = {
+    "late_report": {"ja": "報告遅延", "en": "reported late"},
+    "not_reported": {"ja": "未報告", "en": "not reported"},
+    "open_too_long": {"ja": "長期未完了", "en": "open too long"},
+    "late_report+open_too_long": {"ja": "報告遅延かつ長期未完了", "en": "reported late and open too long"},
+    "self_approved": {"ja": "申請者による自己承認", "en": "approved by the requester"},
+    "used_before_approval": {"ja": "承認前の使用", "en": "used before approval"},
+    "self_approved+used_before_approval": {"ja": "自己承認かつ承認前の使用",
+                                           "en": "approved by the requester and used before approval"},
+    "stale": {"ja": "最近の成功バックアップがない", "en": "no recent successful backup"},
+    "untested": {"ja": "合格した復元テストがない", "en": "no passed restore test"},
+    "stale+untested": {"ja": "最近の成功バックアップも合格した復元テストもない",
+                       "en": "no recent successful backup and no passed restore test"},
+}
+
 ALL_LABELS: tuple[Words, ...] = (
     PRODUCT_TYPE_LABELS, CHANNEL_LABELS, INVESTMENT_EXPERIENCE_LABELS, INVESTMENT_PURPOSE_LABELS, SIDE_LABELS,
     COMPLAINT_KIND_LABELS, COMPLAINT_CATEGORY_LABELS, STAFF_ROLE_LABELS, SEVERITY_LABELS, YES_NO_LABELS,
     ASSET_TYPE_LABELS, CLASSIFICATION_LABELS, ENVIRONMENT_LABELS, ASSET_LOCATION_LABELS, ACCOUNT_STATUS_LABELS,
     EVENT_TYPE_LABELS, BACKUP_MEDIA_LABELS, BACKUP_LOCATION_LABELS, RESTORE_TEST_LABELS,
-    INCIDENT_CATEGORY_LABELS, INCIDENT_STATUS_LABELS,
+    INCIDENT_CATEGORY_LABELS, INCIDENT_STATUS_LABELS, RULE_ISSUE_LABELS,
 )
 
 
