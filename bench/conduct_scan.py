@@ -4,7 +4,7 @@
     .venv/bin/python bench/conduct_scan.py --customers 100000    # smaller
     .venv/bin/python bench/conduct_scan.py --multiply 10         # ~100M trades: 10 renamed copies of the book
 
-Each measured step runs in its own child process, so that its peak RSS (ru_maxrss) is its own. The scan is
+Each measured step runs in its own child process, so that its peak RSS (VmHWM) is its own. The scan is
 the one `kansa conduct scan` runs (`run_conduct_scan`, report off unless --with-report) on a read-only
 workspace connection with a DuckDB memory_limit and temp_directory, so that larger data spill to disk.
 For comparison the script also times a bare DuckDB scan of the same trades (workspace table and Parquet).
@@ -45,7 +45,17 @@ def _child(argv: list[str]) -> dict[str, Any]:
 
 
 def _peak_mb() -> float:
-    """Peak resident memory of this process in MB (Linux reports KB)."""
+    """Peak resident memory of this process in MB.
+
+    VmHWM, not ru_maxrss: Linux carries ru_maxrss across fork and exec, so a child started by a parent
+    that had built a large workspace would report the parent's peak as its own.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
