@@ -94,3 +94,25 @@ def test_empty_bars_carry_no_zero_labels() -> None:
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", bar_svg(["高", "中", "低"], {"件数": [4, 0, 0]}))
     assert "4" in texts          # the bar with a value is labelled
     assert "0" not in texts      # the empty ones are not (axis ticks read 0.0, 0.5 ...)
+
+
+def test_a_plain_number_is_no_formula_and_stays_as_written() -> None:
+    assert escape_formula("-5") == "-5"
+    assert escape_formula("+1,000") == "+1,000"
+    assert escape_formula("-5 OR 1=1") == "'-5 OR 1=1"
+
+
+def test_flags_csv_makes_user_text_inert_but_parquet_keeps_it(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from kansa.engine.flags import FLAGS_SCHEMA, write_flags
+
+    flags = pa.Table.from_pylist([{
+        "rule_id": "host_not_in_register", "entity_type": "asset", "entity_id": "=HYPERLINK(\"http://x\")",
+        "severity": "high", "score": 1.0, "event_date": date(2026, 3, 31), "reason": "@SUM(A1) は台帳にない",
+        "evidence": "{}"}], schema=FLAGS_SCHEMA)
+    csv_path, parquet_path = write_flags(flags, tmp_path)
+    text = csv_path.read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in text and "'@SUM(A1)" in text
+    assert pq.read_table(parquet_path).column("entity_id")[0].as_py() == "=HYPERLINK(\"http://x\")"

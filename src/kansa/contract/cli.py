@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import re
 from collections import Counter
 from pathlib import Path
 
@@ -15,23 +14,10 @@ from rich.table import Table
 from kansa.contract.issues import Issue
 from kansa.contract.load import LoadResult, load_directory
 from kansa.i18n import Lang, check_lang
+from kansa.spreadsheet import escape_formula
 from kansa.workspace import Workspace
 
 _FIRST_SHOWN = 20
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-_PLAIN_NUMBER = re.compile(r"[+-]?[0-9][0-9,]*(\.[0-9]+)?")
-
-
-def escape_cell(text: str) -> str:
-    """Make a cell inert in spreadsheets: text starting with = + - @ gets a leading apostrophe.
-
-    A plain number such as -5 is no formula, and the auditor must see the value as the file had it.
-    """
-    if _PLAIN_NUMBER.fullmatch(text):
-        return text
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def write_issues_csv(issues: list[Issue], path: Path) -> None:
@@ -46,7 +32,7 @@ def write_issues_csv(issues: list[Issue], path: Path) -> None:
         for i in issues:
             row = "" if i.row is None else str(i.row)
             cells = [i.table, row, i.column or "", i.value or "", i.code, i.message, i.file or ""]
-            out.writerow([escape_cell(c) for c in cells])
+            out.writerow([escape_formula(c) for c in cells])
 
 
 def _examples(issues: list[Issue]) -> tuple[str, str]:

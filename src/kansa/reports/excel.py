@@ -10,15 +10,11 @@ from typing import Any
 
 import xlsxwriter
 
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+from kansa.spreadsheet import escape_formula
+
+__all__ = ["Sheet", "escape_formula", "sheet_name", "write_workbook"]
+
 _INVALID_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
-
-
-def escape_formula(value: Any) -> Any:
-    """Neutralise a string a spreadsheet would run as a formula (OWASP CSV injection): prefix a quote."""
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def sheet_name(name: str, taken: set[str] | None = None) -> str:

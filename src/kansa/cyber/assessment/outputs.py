@@ -11,6 +11,7 @@ from typing import Any
 
 from kansa.cyber.assessment.benchmark import Benchmark
 from kansa.reports.excel import Sheet, write_workbook
+from kansa.spreadsheet import escape_formula
 
 SUPPRESSED_MARK = "秘匿 / suppressed"
 
@@ -55,7 +56,7 @@ def _cell(v: Any) -> Any:
         return "true" if v else "false"
     if isinstance(v, float):
         return f"{v:.4f}".rstrip("0").rstrip(".") if math.isfinite(v) else ""
-    return v
+    return escape_formula(v)  # institution names and comments come from users
 
 
 def write_outputs(b: Benchmark, out: Path) -> dict[str, Path]:
