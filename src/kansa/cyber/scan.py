@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -14,6 +13,7 @@ import duckdb
 import pyarrow as pa
 from rich.progress import Progress
 
+from kansa.contract.readers import file_digest
 from kansa.contract.schema import arrow_schema
 from kansa.cyber.assets import HostResolution, resolve_events
 from kansa.cyber.kev import KevCatalog, empty_matches, load_kev, match_software
@@ -44,15 +44,6 @@ class LogInput:
     files: list[dict[str, Any]] = field(default_factory=list)
     sha256: dict[str, str] = field(default_factory=dict)  # input path -> SHA-256, so the evidence can be re-found
     notes: list[tuple[str, str]] = field(default_factory=list)  # (file, choice made: a leap year for 29 February)
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @dataclass
@@ -127,7 +118,7 @@ def parse_log_files(paths: Sequence[Path], *, year: int | None = None, tz: str =
     info.counts = dict(result.counts)
     info.errors = [(e.source, e.reason(lang)) for e in result.errors]
     info.notes = [(n.source, n.reason(lang)) for n in result.notes]
-    info.sha256 = {str(p): file_sha256(p) for p in files}
+    info.sha256 = {str(p): file_digest(p)[0] for p in files}
     info.files = [
         {"path": f.path, "format": f.format, "size": f.size, "events": f.events, "errors": f.errors}
         for f in result.files
