@@ -20,13 +20,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from kansa.cyber.assessment.benchmark import Round, run_benchmark
-from kansa.cyber.assessment.feedback import FeedbackRenderer
-from kansa.cyber.assessment.institutions import read_institutions
-from kansa.cyber.assessment.outputs import write_outputs
-from kansa.cyber.assessment.registry import resolve_framework
-from kansa.cyber.assessment.store import AnswerStore
-from kansa.cyber.assessment.synth import read_published_shares, synth_assessments
+from kansa.assessment.benchmark import Round, run_benchmark
+from kansa.assessment.feedback import FeedbackRenderer
+from kansa.assessment.institutions import read_institutions
+from kansa.assessment.outputs import write_outputs
+from kansa.assessment.registry import resolve_framework
+from kansa.assessment.store import AnswerStore
+from kansa.assessment.synth import read_published_shares, synth_assessments
 from kansa.reports.pdf import write_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
