@@ -5,10 +5,10 @@ from __future__ import annotations
 import typer
 
 from kansa import __version__
-from kansa.conduct.cli import app as conduct_app
-from kansa.contract.cli import load_command
 from kansa.assessment.cli import app as assess_app
 from kansa.assessment.cli import synth_assessments_command
+from kansa.conduct.cli import app as conduct_app
+from kansa.contract.cli import load_command
 from kansa.cyber.cli import app as cyber_app
 from kansa.cyber.logs.cli import parse_logs_command
 from kansa.demo import demo_command

@@ -35,7 +35,8 @@ def test_lint_passes_the_catalog_and_fails_a_bad_file(tmp_path: Path) -> None:
     assert RUNNER.invoke(app, ["lint"]).exit_code == 0
     bad = tmp_path / "bad_rule.yaml"
     bad.write_text(
-        "id: bad_rule\ndomain: conduct\nentity_type: customer\nseverity: high\n"
+        "id: bad_rule\ndomain: conduct\nentity_type: customer\nseverity: high\narea: elderly\n"
+        "summary: {ja: 悪い, en: bad}\n"
         "title: {ja: 悪い, en: bad}\nrationale: {ja: 悪い, en: bad}\nreferences: [x]\ntables: [customers]\n"
         "sql: SELECT customer_id AS entity_id, date_diff('year', birth_date, :as_of) AS score, "
         ":as_of AS event_date FROM customers\nreason: {ja: x, en: x}\n",

@@ -15,6 +15,8 @@ SPEC = {
     "id": "tiny_rule", "domain": "conduct", "entity_type": "trade", "severity": "low",
     "title": {"ja": "小さなルール", "en": "Tiny rule"},
     "rationale": {"ja": "試験用", "en": "For tests"},
+    "area": "sales_pattern",
+    "summary": {"ja": "試験用の要約", "en": "test summary"},
     "references": ["none"],
     "tables": ["trades"],
     "params": {"floor": {"type": "float", "default": 10.0, "min": 0, "max": 100,

@@ -139,7 +139,7 @@ def load_command(
         raise typer.BadParameter(f"{exc} / --lang は ja か en", param_hint="--lang") from exc
     console = Console(stderr=False)
     try:
-        result = load_directory(data_dir, mapping=mapping, lang=language, progress=True)
+        result = load_directory(data_dir, mapping=mapping, lang=language)
     except (ValueError, OSError) as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc

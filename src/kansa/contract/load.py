@@ -21,7 +21,7 @@ from kansa.contract.validate import check_types, check_values, stage, typed_tabl
 from kansa.contract.values import JST
 from kansa.contract.xlsx import read_sheet, serials_to_dates, sheet_names
 from kansa.i18n import Lang
-from kansa.progress import progress_bar
+from kansa.progress import NULL_REPORTER, Reporter
 
 _CSV = (".csv", ".tsv", ".txt")
 
@@ -235,7 +235,7 @@ def load_directory(
     mapping: Mapping | Path | str | None = None,
     lang: Lang = "ja",
     domain: Domain | None = None,
-    progress: bool = False,
+    reporter: Reporter = NULL_REPORTER,
     today: datetime | None = None,
 ) -> LoadResult:
     """Read and check every contract table in `data_dir`; `.tables` is filled only when `.ok`."""
@@ -256,56 +256,55 @@ def load_directory(
     con.execute("SET enable_progress_bar = false")
     staged: dict[str, dict[str, int]] = {}
     try:
-        with progress_bar(transient=True) as bar:
-            task = bar.add_task("読込 / loading", total=len(sources), visible=progress)
-            for source in sources:
-                started = time.perf_counter()
-                bar.update(task, description=f"{source.label}")
-                try:
-                    raw = _read(source, lang, user_map)
-                except Exception as exc:  # whatever a library throws at a damaged file becomes an issue
-                    raw = RawTable(source.table, source.path, source.sheet, [], [], pa.array([], pa.int64()))
-                    raw.issues.append(
-                        make_issue(
-                            "unreadable_file",
-                            lang,
-                            source.table,
-                            None,
-                            None,
-                            source.label,
-                            detail=f"{source.label}: {exc}",
-                        )
-                    )
-                digest, size = raw.digest or file_digest(source.path)
-                result.issues += raw.issues
-                if raw.headers and not any(
-                    i.is_error and i.code not in ("bad_row", "unclosed_quote") for i in raw.issues
-                ):
-                    present, header_issues = map_headers(raw, user_map, lang)
-                    result.issues += header_issues
-                    spec = TABLES[source.table]
-                    if source.kind == "xlsx":
-                        serials_to_dates(raw, spec, present)
-                    stage(con, raw, spec, present)
-                    raw.columns = []  # DuckDB holds the data now
-                    pa.default_memory_pool().release_unused()
-                    result.issues += check_types(con, spec, present, lang)
-                    result.issues += check_values(con, spec, present, lang)
-                    staged[source.table] = present
-                result.files.append(
-                    FileRecord(
-                        source.path,
+        task = reporter.task("progress_loading", total=len(sources))
+        for source in sources:
+            started = time.perf_counter()
+            try:
+                raw = _read(source, lang, user_map)
+            except Exception as exc:  # whatever a library throws at a damaged file becomes an issue
+                raw = RawTable(source.table, source.path, source.sheet, [], [], pa.array([], pa.int64()))
+                raw.issues.append(
+                    make_issue(
+                        "unreadable_file",
+                        lang,
                         source.table,
-                        source.sheet,
-                        digest,
-                        size,
-                        raw.num_rows,
-                        datetime.now(JST).replace(tzinfo=None),
-                        time.perf_counter() - started,
-                        raw.encoding,
+                        None,
+                        None,
+                        source.label,
+                        detail=f"{source.label}: {exc}",
                     )
                 )
-                bar.advance(task)
+            digest, size = raw.digest or file_digest(source.path)
+            result.issues += raw.issues
+            if raw.headers and not any(
+                i.is_error and i.code not in ("bad_row", "unclosed_quote") for i in raw.issues
+            ):
+                present, header_issues = map_headers(raw, user_map, lang)
+                result.issues += header_issues
+                spec = TABLES[source.table]
+                if source.kind == "xlsx":
+                    serials_to_dates(raw, spec, present)
+                stage(con, raw, spec, present)
+                raw.columns = []  # DuckDB holds the data now
+                pa.default_memory_pool().release_unused()
+                result.issues += check_types(con, spec, present, lang)
+                result.issues += check_values(con, spec, present, lang)
+                staged[source.table] = present
+            result.files.append(
+                FileRecord(
+                    source.path,
+                    source.table,
+                    source.sheet,
+                    digest,
+                    size,
+                    raw.num_rows,
+                    datetime.now(JST).replace(tzinfo=None),
+                    time.perf_counter() - started,
+                    raw.encoding,
+                )
+            )
+            task.advance(item=source.label)
+        task.done()
         result.issues += _cross_table(con, sources, staged, lang, today)
         if result.ok:
             domains = {TABLES[s.table].domain for s in sources}

@@ -55,11 +55,11 @@ def scan_command(
     lang: str = typer.Option("ja", "--lang", help="Language of reasons and reports: ja or en."),
 ) -> None:
     """Run the cyber audit scan."""
+    from kansa.cli_progress_tmp import progress_bar
     from kansa.contract.load import LoadFailed
     from kansa.cyber.kev import KevFileError
     from kansa.cyber.scan import run_cyber_scan
     from kansa.engine import SpecError
-    from kansa.progress import progress_bar
 
     try:
         language = check_lang(lang)

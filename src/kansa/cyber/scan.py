@@ -228,7 +228,7 @@ def scan_connection(
     engine.register("kev_matches", matches)
     to_run = [r for r in rules if r.id not in skipped and (only is None or r.id in only)]
     all_params = {k: dict(v) for k, v in (params or {}).items()}
-    flags = engine.run(to_run, as_of=as_of, params=all_params or None, lang=lang, progress=progress)
+    flags = engine.run(to_run, as_of=as_of, params=all_params or None, lang=lang)
     min_crit = int(all_params.get("backup_not_321", {}).get("min_criticality", 4))
     return CyberScan(
         flags=flags, as_of=as_of, as_of_inferred=inferred, lang=lang, rules=rules, skipped=skipped,

@@ -7,14 +7,14 @@ from datetime import date
 from typing import Any
 
 import pyarrow as pa
-from rich.progress import Progress
 
 from kansa.engine.compile import compile_rule
-from kansa.engine.finish import quote_ident
 from kansa.engine.flags import FLAGS_SCHEMA, SEVERITY_RANK, empty_flags
-from kansa.engine.loader import resolve_params
+from kansa.engine.params import resolve_params
 from kansa.engine.spec import RuleSpec
 from kansa.i18n import Lang
+from kansa.messages import ConfigError
+from kansa.progress import NULL_REPORTER, Reporter
 
 ORDER_BY = (
     "ORDER BY CASE severity " + " ".join(f"WHEN '{s}' THEN {r}" for s, r in SEVERITY_RANK.items())
@@ -22,12 +22,12 @@ ORDER_BY = (
 )
 
 
-class RuleError(RuntimeError):
+class RuleError(ConfigError):
     """A rule that failed while running; the message names the rule and its file."""
 
     def __init__(self, spec: RuleSpec, message: str) -> None:
         self.rule_id = spec.id
-        super().__init__(f"rule {spec.id} ({spec.path or 'no file'}): {message}")
+        super().__init__("rule_failed", rule_id=spec.id, path=str(spec.path or "-"), error=message)
 
 
 class BaseEngine:
@@ -53,11 +53,11 @@ class BaseEngine:
         as_of: date,
         params: Mapping[str, Mapping[str, Any]] | None = None,
         lang: Lang = "ja",
-        progress: Progress | None = None,
+        reporter: Reporter = NULL_REPORTER,
     ) -> pa.Table:
         """Run every rule at evaluation date `as_of`; flags sorted by rule, severity, score (worst first)."""
         specs = sorted(rules, key=lambda s: s.id)
-        task = progress.add_task("rules / ルール", total=len(specs)) if progress is not None else None
+        task = reporter.task("progress_rules", total=len(specs))
         tables = []
         for spec in specs:
             sql = self.compile(spec, as_of=as_of, params=params)
@@ -67,13 +67,6 @@ class BaseEngine:
                 raise
             except Exception as exc:  # engine errors carry no rule name; add it
                 raise RuleError(spec, f"{type(exc).__name__}: {exc}") from exc
-            if progress is not None and task is not None:
-                progress.update(task, advance=1, description=f"{spec.id}")
+            task.advance(item=spec.id)
+        task.done()
         return pa.concat_tables(tables) if tables else empty_flags()
-
-
-def default_as_of(con: Any) -> date | None:
-    """The default evaluation date: the latest positions `as_of_date` in a DuckDB connection (None if none)."""
-    # fetchall, not fetchone: DuckDB 2 keeps a half-read result open and refuses the next query
-    rows = con.execute(f"SELECT MAX(as_of_date) FROM {quote_ident('positions')}").fetchall()
-    return rows[0][0] if rows else None

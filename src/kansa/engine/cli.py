@@ -10,9 +10,9 @@ from rich.markup import escape
 from rich.syntax import Syntax
 from rich.table import Table
 
-from kansa.engine.lint import lint_file
-from kansa.engine.loader import catalog_dir, load_catalog
-from kansa.engine.spec import DOMAINS, RuleSpec, SpecError
+from kansa.engine.catalog import domains
+from kansa.engine.loader import catalog_dir, lint_file, load_catalog
+from kansa.engine.spec import RuleSpec, SpecError
 from kansa.i18n import check_lang, pick
 
 app = typer.Typer(
@@ -29,9 +29,9 @@ _SEVERITY = {
 
 def _domains(domain: str | None) -> tuple[str, ...]:
     if domain is None:
-        return DOMAINS
-    if domain not in DOMAINS:
-        raise typer.BadParameter(f"--domain must be one of {', '.join(DOMAINS)}, not {domain!r}")
+        return domains()
+    if domain not in domains():
+        raise typer.BadParameter(f"--domain must be one of {', '.join(domains())}, not {domain!r}")
     return (domain,)
 
 
@@ -62,7 +62,7 @@ def list_command(
 def show_command(rule_id: str = typer.Argument(..., help="ルールID / rule id"), lang: str = _LANG) -> None:
     """ルールを調書形式で表示（趣旨・根拠・パラメータ・SQL）。Show one rule as a working paper."""
     lg = check_lang(lang)
-    spec = next((s for s in _catalog(DOMAINS) if s.id == rule_id), None)
+    spec = next((s for s in _catalog(domains()) if s.id == rule_id), None)
     if spec is None:
         typer.echo(f"ルール {rule_id!r} はありません / no rule {rule_id!r}; see `kansa rules list`", err=True)
         raise typer.Exit(2)
@@ -101,7 +101,7 @@ def lint_command(
     ),
 ) -> None:
     """ルール定義とSQLを検査（終了コード1で誤りあり）。Lint rule files: spec fields and the portable-SQL rules."""
-    paths = list(files or []) or [p for d in DOMAINS for p in sorted(catalog_dir(d).glob("*.yaml"))]
+    paths = list(files or []) or [p for d in domains() for p in sorted(catalog_dir(d).glob("*.yaml"))]
     bad = 0
     for path in paths:
         issues = lint_file(path)

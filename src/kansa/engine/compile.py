@@ -34,14 +34,13 @@ def bind_params(tree: exp.Expression, spec: RuleSpec, values: Mapping[str, Any])
     for node in list(tree.find_all(exp.Placeholder)):
         name = node.name
         if name not in values:
-            raise SpecError(spec.path, f"sql :{name}", "no value for this parameter / 値がありません")
+            raise SpecError(spec.path, f"sql :{name}", "spec_param_no_value")
         param = None if name == "as_of" else spec.param(name)
         value = values[name]
         if param is not None and param.type == "list[string]":
             parent = node.parent
             if not isinstance(parent, exp.In) or node not in parent.expressions:
-                raise SpecError(spec.path, f"sql :{name}",
-                                "a list parameter goes in `x IN (:name)` / リストは IN の中で使います")
+                raise SpecError(spec.path, f"sql :{name}", "spec_list_param_in")
             items = [exp.Literal.string(v) for v in value]
             rest = [e for e in parent.expressions if e is not node]
             parent.set("expressions", rest + items)

@@ -27,8 +27,6 @@ FLAGS_SCHEMA = pa.schema(
     ]
 )
 
-CONDUCT_ENTITIES = ("trade", "customer", "household", "staff", "branch", "product")
-CYBER_ENTITIES = ("asset", "software", "account", "request", "event", "backup", "incident")
 SEVERITIES = ("high", "medium", "low")
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 import string
 from dataclasses import dataclass
-from pathlib import Path
 
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError
 
 from kansa.engine.macros import MACROS
-from kansa.engine.spec import RESERVED_PARAMS, RuleSpec, SpecError
+from kansa.engine.spec import RESERVED_PARAMS, RuleSpec
 
 REQUIRED_COLUMNS = ("entity_id", "score", "event_date")
 # Format specs the reason template may use; the engine renders them in SQL exactly as Python would.
@@ -185,18 +184,3 @@ def lint_spec(spec: RuleSpec) -> list[LintIssue]:
             if name not in columns:
                 issues.append(LintIssue("reason", f"reason.{lang}: {{{name}}} is not a column of the SELECT"))
     return issues
-
-
-def lint_file(path: Path) -> list[LintIssue]:
-    """Every problem of one rule file: spec errors first, else the linter's findings."""
-    import yaml
-
-    from kansa.engine.loader import parse_spec  # the loader lints on load; avoid an import cycle
-
-    try:
-        spec = parse_spec(yaml.safe_load(Path(path).read_text(encoding="utf-8")), Path(path))
-    except SpecError as exc:
-        return [LintIssue("spec", f"{exc.field_name}: {exc.detail}")]
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        return [LintIssue("spec", f"cannot read: {exc}")]
-    return lint_spec(spec)

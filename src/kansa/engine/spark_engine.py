@@ -12,16 +12,18 @@ from kansa.engine.base import ORDER_BY, BaseEngine
 from kansa.engine.finish import finish_sql
 from kansa.engine.spec import RuleSpec
 from kansa.i18n import Lang
+from kansa.messages import ConfigError
 
-MISSING = ("pyspark is not installed: `pip install 'kansa[spark]'` (and Java 17) / "
-           "pyspark がインストールされていません: pip install 'kansa[spark]'")
+
+class SparkUnavailable(ConfigError, RuntimeError):
+    """pyspark (the optional extra) is not installed."""
 
 
 def _pyspark() -> Any:
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:  # optional extra
-        raise RuntimeError(MISSING) from exc
+        raise SparkUnavailable("spark_missing") from exc
     return SparkSession
 
 

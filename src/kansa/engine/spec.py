@@ -7,20 +7,20 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
+from kansa.messages import ConfigError
+
 ParamType = Literal["int", "float", "date", "string", "list[string]"]
 PARAM_TYPES: tuple[ParamType, ...] = ("int", "float", "date", "string", "list[string]")
-DOMAINS = ("conduct", "cyber")
 RESERVED_PARAMS = ("as_of",)
 
 
-class SpecError(ValueError):
+class SpecError(ConfigError):
     """A rule spec or parameter file that is wrong; the message names the file and the field."""
 
-    def __init__(self, path: Path | str | None, field_name: str, message: str) -> None:
+    def __init__(self, path: Path | str | None, field_name: str, code: str, **fields: Any) -> None:
         self.path = str(path) if path is not None else "<spec>"
         self.field_name = field_name
-        self.detail = message
-        super().__init__(f"{self.path}: {field_name}: {message}")
+        super().__init__(code, path=self.path, field=field_name, **fields)
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class ParamSpec:
 
 @dataclass(frozen=True)
 class RuleSpec:
-    """One rule: what it flags, why (with its citation), its parameters and its SELECT."""
+    """One rule: what it flags, why (with its citation), its parameters, its SELECT and how reports show it."""
 
     id: str
     domain: str
@@ -59,6 +59,8 @@ class RuleSpec:
     sql: str
     reason: dict[str, str]
     path: Path | None = None
+    area: str = ""                                           # the catalog area the report files it under
+    summary: dict[str, str] = field(default_factory=dict)   # what a flag means, in a board member's words
 
     def param(self, name: str) -> ParamSpec:
         """The parameter called `name`; KeyError when the rule has none."""
@@ -72,41 +74,38 @@ class RuleSpec:
         return {p.name: p.default for p in self.params}
 
 
+def _typed(param: ParamSpec, value: Any) -> Any:
+    """The value in the parameter's type, or None when it is not of that type."""
+    t = param.type
+    if t == "int":
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+    if t == "float":
+        return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    if t == "date":
+        if isinstance(value, date):
+            return value if type(value) is date else date(value.year, value.month, value.day)
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                return None
+        return None
+    if t == "string":
+        return value if isinstance(value, str) else None
+    if isinstance(value, list | tuple) and value and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    return None
+
+
 def coerce_value(param: ParamSpec, value: Any, where: Path | str | None, field_name: str) -> Any:
     """Check `value` against the parameter's type and range and return it typed (dates parsed)."""
-    t = param.type
-    bad = SpecError(where, field_name, f"expected {t}, got {value!r} / {t} 型の値が必要です: {value!r}")
-    if t == "int":
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise bad
-        typed: Any = value
-    elif t == "float":
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise bad
-        typed = float(value)
-    elif t == "date":
-        if isinstance(value, date):
-            typed = value if type(value) is date else date(value.year, value.month, value.day)
-        elif isinstance(value, str):
-            try:
-                typed = date.fromisoformat(value)
-            except ValueError as exc:
-                raise bad from exc
-        else:
-            raise bad
-    elif t == "string":
-        if not isinstance(value, str):
-            raise bad
-        typed = value
-    else:
-        if not isinstance(value, list | tuple) or not value or not all(isinstance(v, str) for v in value):
-            raise SpecError(where, field_name, f"expected a non-empty list of strings, got {value!r}"
-                            f" / 文字列の空でないリストが必要です")
-        typed = tuple(value)
+    typed = _typed(param, value)
+    if typed is None:
+        if param.type == "list[string]":
+            raise SpecError(where, field_name, "spec_param_list", value=repr(value))
+        raise SpecError(where, field_name, "spec_param_value", type=param.type, value=repr(value))
     if param.min is not None and typed < param.min:
-        raise SpecError(where, field_name,
-                        f"{typed!r} is below the minimum {param.min!r} / 最小値 {param.min!r} 未満です")
+        raise SpecError(where, field_name, "spec_param_below", value=repr(typed), limit=repr(param.min))
     if param.max is not None and typed > param.max:
-        raise SpecError(where, field_name,
-                        f"{typed!r} is above the maximum {param.max!r} / 最大値 {param.max!r} を超えています")
+        raise SpecError(where, field_name, "spec_param_above", value=repr(typed), limit=repr(param.max))
     return typed
