@@ -1,0 +1,121 @@
+"""Every message of the fd pillar a user can see, by stable code, in Japanese and English."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from kansa.i18n import Lang
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # reading documents
+    "doc_not_found": {"ja": "ファイルがありません: {path}", "en": "no such file: {path}"},
+    "doc_unsupported": {"ja": "{path}: 読めない形式です（{suffix}）。PDF・DOCX・HTML・テキストに対応しています",
+                        "en": "{path}: unsupported format ({suffix}); PDF, DOCX, HTML and text are read"},
+    "doc_unreadable": {"ja": "{path}: 読み取れません（{detail}）", "en": "{path}: cannot be read ({detail})"},
+    "doc_no_text": {"ja": "{path}: 文字が取り出せません（画像だけのPDFの可能性があります）",
+                    "en": "{path}: no text could be extracted (an image-only PDF?)"},
+    "doc_encoding": {"ja": "{path}: 文字コードを判定できません（UTF-8 でも CP932 でもありません。{offset}バイト目）",
+                     "en": "{path}: neither UTF-8 nor CP932 (byte {offset})"},
+    "docs_empty": {"ja": "{path}: 方針・取組状況の文書が見つかりません", "en": "{path}: no policy or progress documents"},
+    "docs_not_dir": {"ja": "フォルダがありません: {path}", "en": "no such folder: {path}"},
+    "doc_no_year": {"ja": "{path}: 年度が分かりません（ファイル名に 2024 や 令和6年度 を入れるか、"
+                    "documents.csv で指定してください）",
+                    "en": "{path}: no year found (put 2024 or 令和6年度 in the file name, or list it in documents.csv)"},
+    "manifest_bad": {"ja": "{path} {row}行目: 列「{column}」の値「{value}」が読めません（{detail}）",
+                     "en": "{path} row {row}: column {column!r} value {value!r} is not valid ({detail})"},
+    # correspondence tables
+    "corr_no_header": {"ja": "{path} シート「{sheet}」: 対応表の見出し行（原則・該当箇所）が見つかりません",
+                       "en": "{path} sheet {sheet!r}: no header row of a correspondence table (principle, section)"},
+    "corr_bad_item": {"ja": "{path} シート「{sheet}」セル {cell}: 原則の項目として読めません: 「{value}」",
+                      "en": "{path} sheet {sheet!r} cell {cell}: not a principle item: {value!r}"},
+    # principles text
+    "principles_empty": {"ja": "{path}: 原則の本文から項目（原則1〜7と注）を読み取れません",
+                         "en": "{path}: no principle items (principles 1-7 and notes) found in the text"},
+    # KPI workbook
+    "kpi_not_workbook": {"ja": "{path}: Excel ブック（.xlsx）として開けません（{detail}）",
+                         "en": "{path}: not an Excel workbook (.xlsx) ({detail})"},
+    "kpi_missing_sheet": {"ja": "{path}: シート「{sheet}」がありません", "en": "{path}: sheet {sheet!r} is missing"},
+    "kpi_required": {"ja": "{path} シート「{sheet}」セル {cell}: {field}が空欄です",
+                     "en": "{path} sheet {sheet!r} cell {cell}: {field} is empty"},
+    "kpi_not_number": {"ja": "{path} シート「{sheet}」セル {cell}: 数値ではありません: 「{value}」",
+                       "en": "{path} sheet {sheet!r} cell {cell}: not a number: {value!r}"},
+    "kpi_range": {"ja": "{path} シート「{sheet}」セル {cell}: {value} は {low}〜{high} の範囲外です",
+                  "en": "{path} sheet {sheet!r} cell {cell}: {value} is outside {low} to {high}"},
+    "kpi_not_march": {"ja": "{path} シート「{sheet}」セル {cell}: 基準日 {value} は3月31日ではありません",
+                      "en": "{path} sheet {sheet!r} cell {cell}: base date {value} is not a 31 March"},
+    "kpi_bad_date": {"ja": "{path} シート「{sheet}」セル {cell}: 日付として読めません: 「{value}」",
+                     "en": "{path} sheet {sheet!r} cell {cell}: not a date: {value!r}"},
+    "kpi_bad_type": {"ja": "{path} シート「{sheet}」セル {cell}: 業態「{value}」は一覧にありません（{allowed}）",
+                     "en": "{path} sheet {sheet!r} cell {cell}: firm type {value!r} is not one of {allowed}"},
+    "kpi_bands_sum": {"ja": "{path} シート「{sheet}」セル {cell}: 運用損益別顧客比率の合計が {total}% です"
+                      "（100% になるはずです。許容差 ±{tolerance}）",
+                      "en": "{path} sheet {sheet!r} cell {cell}: the return bands add up to {total}%, not 100% "
+                      "(tolerance ±{tolerance})"},
+    "kpi_positive_mismatch": {"ja": "{path} シート「{sheet}」セル {cell}: プラスの顧客比率 {value}% が"
+                              "各区分の合計 {expected}% と一致しません",
+                              "en": "{path} sheet {sheet!r} cell {cell}: positive share {value}% differs from the "
+                              "sum of the bands at 0% and above, {expected}%"},
+    "kpi_weighted_mismatch": {"ja": "{path} シート「{sheet}」セル {cell}: 残高加重平均の{field} {value} が"
+                              "上位20銘柄から計算した {expected} と一致しません",
+                              "en": "{path} sheet {sheet!r} cell {cell}: the balance-weighted {field} {value} differs "
+                              "from {expected} computed from the top-20 funds"},
+    "kpi_top20_count": {"ja": "{path} シート「{sheet}」: 上位銘柄が {count} 件です（1〜20件）",
+                        "en": "{path} sheet {sheet!r}: {count} top funds (1 to 20 expected)"},
+    "kpi_top20_order": {"ja": "{path} シート「{sheet}」セル {cell}: 残高が上の行より大きくなっています（残高の多い順に記入）",
+                        "en": "{path} sheet {sheet!r} cell {cell}: balance larger than the row above (list by balance)"},
+    "kpi_seal": {"ja": "{path}: 様式の識別情報が書き換えられています（kansa fd kpi-template で作った様式を使ってください）",
+                 "en": "{path}: the template's identification was edited (use a template from kansa fd kpi-template)"},
+    "kpi_duplicate": {"ja": "{path}: {firm}（基準日 {as_of}）は {other} と重複しています",
+                      "en": "{path}: {firm} at {as_of} duplicates {other}"},
+    "published_bad": {"ja": "{path} {row}行目: 列「{column}」の値「{value}」が読めません",
+                      "en": "{path} row {row}: column {column!r} value {value!r} is not valid"},
+    # say-do
+    "scan_missing": {"ja": "{path}: 顧客本位スキャンの出力フォルダではありません（{file} がありません）。"
+                     "kansa conduct scan の --out を指定してください",
+                     "en": "{path}: not a conduct scan output folder ({file} missing); give the --out of kansa conduct scan"},
+    "scan_bad": {"ja": "{path}: 読めません（{detail}）", "en": "{path}: cannot be read ({detail})"},
+    "decision_bad": {"ja": "{path} {row}行目: {detail}", "en": "{path} row {row}: {detail}"},
+    "decision_no_reason": {"ja": "{path} {row}行目: 判定を変更する（{verdict}）には理由が必要です",
+                           "en": "{path} row {row}: overriding to {verdict} needs a reason"},
+    "decision_unknown": {"ja": "{path} {row}行目: 約束ID「{value}」は今回の表にありません",
+                         "en": "{path} row {row}: promise id {value!r} is not in this table"},
+    "decision_verdict": {"ja": "{path} {row}行目: 判定「{value}」は kept / not_kept / cannot_tell のいずれかです",
+                         "en": "{path} row {row}: verdict {value!r} must be kept, not_kept or cannot_tell"},
+}
+
+
+class FdError(Exception):
+    """A user-facing error of the fd pillar: a stable code and the fields its message names."""
+
+    def __init__(self, code: str, **fields: Any) -> None:
+        if code not in MESSAGES:
+            raise KeyError(f"unknown message code {code!r}")
+        self.code = code
+        self.fields = fields
+        super().__init__(render(code, fields, "en"))
+
+    def message(self, lang: Lang = "ja") -> str:
+        """The message in one language."""
+        return render(self.code, self.fields, lang)
+
+
+class FdErrors(Exception):
+    """Several problems found at once (a workbook with many bad cells); nothing was read into the result."""
+
+    def __init__(self, errors: list[FdError]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(e.message("en") for e in errors[:20]))
+
+    def messages(self, lang: Lang = "ja") -> list[str]:
+        """Every message in one language."""
+        return [e.message(lang) for e in self.errors]
+
+
+def render(code: str, fields: Mapping[str, Any], lang: Lang) -> str:
+    """Render message `code` with its fields in `lang` (a missing field shows as its name in braces)."""
+    template = MESSAGES[code][lang]
+    try:
+        return template.format(**fields)
+    except (KeyError, IndexError, ValueError):
+        return template + " " + repr(dict(fields))
