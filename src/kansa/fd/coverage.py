@@ -9,7 +9,7 @@ from kansa.fd.concrete import signals
 from kansa.fd.correspondence import TableRow, reasons, table_map
 from kansa.fd.mapping import assign
 from kansa.fd.principles import Principles
-from kansa.fd.restate import RESTATE_THRESHOLD, not_applicable, overlap
+from kansa.fd.restate import RESTATE_THRESHOLD, follows_declaration, not_applicable, overlap
 from kansa.fd.sections import Section
 
 VERDICTS = ("concrete", "restated", "not_applicable", "not_addressed")
@@ -89,13 +89,20 @@ def analyse_sentences(sections: Sequence[Section], principles: Principles,
     out: list[SentenceResult] = []
     for section in sections:
         assignments = assign(section, principles, table)
+        previous: SentenceResult | None = None
         for k, (sentence, a) in enumerate(zip(section.sentences, assignments, strict=True)):
             sig = signals(sentence.text)
             na, reason, alternative = not_applicable(sentence.text)
             if na and not alternative and k + 1 < len(section.sentences):
                 alternative = not_applicable("該当しない" + section.sentences[k + 1].text)[2]
-            out.append(SentenceResult(sentence.text, section.index, a.items, a.how, sig.concrete, sig.words(),
-                                      overlap(sentence.text, a.items, principles), na, reason, alternative))
+            items, how = a.items, a.how
+            if previous is not None and previous.na and not na and follows_declaration(sentence.text):
+                # 'なお、取り扱う場合は…' completes the declaration before it: same items, part of it
+                items, how, na, reason, alternative = previous.items, previous.how, True, previous.na_reason, True
+            result = SentenceResult(sentence.text, section.index, items, how, sig.concrete and not na, sig.words(),
+                                    overlap(sentence.text, items, principles), na, reason, alternative)
+            out.append(result)
+            previous = result
     return out
 
 

@@ -12,7 +12,7 @@ from kansa.fd.normalise import compact, fold
 from kansa.fd.principles import Item, Principles
 from kansa.fd.sections import Section, item_refs
 
-HEADING_WEIGHT = 1.5     # a heading's words point every sentence under it to the heading's items
+HEADING_WEIGHT = 1.0     # a heading's words point every sentence under it to the heading's items
 
 
 @dataclass(frozen=True)
@@ -41,16 +41,20 @@ def keyword_scores(text: str, items: Sequence[Item]) -> dict[str, float]:
 
 
 def heading_scores(section: Section, principles: Principles) -> dict[str, float]:
-    """Items the section's headings point to: their keywords, or a principle's heading written out."""
-    out: dict[str, float] = {}
+    """Items the section's headings point to. A heading that names a principle (its keywords or its heading
+    written out) points to the whole principle; a sub-heading's own keywords point to its item too."""
+    families: set[int] = set()
     for heading in (*section.path, section.heading):
-        for item_id, score in keyword_scores(heading, principles.items).items():
-            out[item_id] = max(out.get(item_id, 0.0), score)
+        for item_id in keyword_scores(heading, principles.items):
+            families.add(principles.by_id[item_id].principle)
         h = compact(heading)
         for item in principles.items:
             if not item.note and len(h) >= 4 and (h in compact(item.heading_ja) or compact(item.heading_ja) in h):
-                for sib in principles.of_principle(item.principle):
-                    out[sib.id] = max(out.get(sib.id, 0.0), 1.0)
+                families.add(item.principle)
+    out = {i.id: 1.0 for i in principles.items if i.principle in families}
+    if section.path:   # a sub-section: its own heading may name one note
+        for item_id, score in keyword_scores(section.heading, principles.items).items():
+            out[item_id] = out.get(item_id, 0.0) + min(score, 2.0)
     return out
 
 
@@ -87,11 +91,11 @@ def assign(section: Section, principles: Principles,
             out.append(Assignment(tuple(own), "reference"))
             continue
         words = keyword_scores(sentence.text, pool)
-        scores = {i: words.get(i, 0.0) + HEADING_WEIGHT * min(context.get(i, 0.0), 2.0) for i in allowed}
+        scores = {i: words.get(i, 0.0) + HEADING_WEIGHT * context.get(i, 0.0) for i in allowed}
         scores = {i: s for i, s in scores.items() if s > 0}
         if words:
             best = max(scores[i] for i in words)
-            chosen = tuple(i for i in words if scores[i] == best)
+            chosen = _prefer_notes(tuple(i for i in words if scores[i] == best), principles)
             out.append(Assignment(chosen, "keywords", tuple(sorted(scores.items()))))
         elif len(allowed) == 1:
             out.append(Assignment(tuple(allowed), "table" if table else "heading"))
@@ -106,3 +110,9 @@ def assign(section: Section, principles: Principles,
         else:
             out.append(Assignment((), "none"))
     return out
+
+
+def _prefer_notes(tied: tuple[str, ...], principles: Principles) -> tuple[str, ...]:
+    """Of a principle's body and a note tied on the words, the note: its words are the more specific."""
+    noted = {principles.by_id[i].principle for i in tied if principles.by_id[i].note}
+    return tuple(i for i in tied if principles.by_id[i].note or principles.by_id[i].principle not in noted)

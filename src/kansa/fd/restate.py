@@ -51,3 +51,11 @@ def not_applicable(sentence: str) -> tuple[bool, bool, bool]:
     if not m:
         return False, False, False
     return True, bool(_REASON.search(text)), bool(_ALTERNATIVE.search(text))
+
+
+_FOLLOWS = re.compile(r"^(なお|ただし|但し|代わりに|今後|その代わり|一方|[^、。]{1,15}としては)")
+
+
+def follows_declaration(sentence: str) -> bool:
+    """A sentence that continues a not-applicable declaration with its alternative (なお、… / 今後…)."""
+    return bool(_FOLLOWS.match(nfkc(sentence)))

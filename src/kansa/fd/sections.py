@@ -24,6 +24,8 @@ _LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _NUMBERED = ("hoshin", "dai", "paren", "num", "numdash", "circled", "kanji")
 _BULLET = re.compile(r"^[・●○◆◇•‣\-－–—※✓✔]\s*")
+_ORG = re.compile(r"^(株式会社)?\S{1,20}(銀行|信用金庫|信用組合|証券|金庫|組合|株式会社|生命保険|損害保険|保険|"
+                  r"ホールディングス|フィナンシャルグループ)(株式会社)?$")
 _DATE_LINE = re.compile(r"((19|20)\d\d|令和\s*(\d+|元))\s*年.*(改定|制定|策定|公表|更新|改正)")
 _TAG = re.compile(r"[【\[(（<＜〔][^【】\[\]]*原則[^【】\[\]]*[】\]）)>＞〕]\s*$")
 _REF = re.compile(r"原則\s*([1-7])((?:\s*(?:本文|及び|および|並びに|ならびに|・|、|,|と|\s)*"
@@ -120,7 +122,7 @@ def _heading_like(block: TextBlock, numbered_doc: bool) -> bool:
     text = nfkc(block.text)
     if text.endswith("。") or _BULLET.match(text) and not text.startswith(("◆", "◇")):
         return False
-    cls, _label, rest, tag = _heading_parts(text)
+    cls, _label, rest, tag = _heading_parts(block.text)
     if len(rest) > 60:
         return False
     if re.search(r"\d", rest) or "KPI" in rest or re.search(r"[:：]", rest) or not rest:
@@ -156,6 +158,8 @@ def sectionise(blocks: list[TextBlock]) -> tuple[str, list[Section]]:
         if re.search(r"方針|取組状況|取組み状況|取り組み状況|原則|顧客本位", b.text) and not b.text.endswith("。"):
             title, start = nfkc(b.text), i + 1
             break
+    while start < len(blocks) and start < 4 and _ORG.search(nfkc(blocks[start].text)):
+        start += 1   # the firm's name under the title
     body = blocks[start:]
     numbered = sum(1 for b in body if b.kind in ("line", "heading") and _heading_parts(b.text)[0] in _NUMBERED
                    and not nfkc(b.text).endswith("。")) >= 2
