@@ -14,6 +14,7 @@ from kansa.fd.documents import collect
 from kansa.fd.normalise import compact
 from kansa.fd.policy import YearReading, read_year
 from kansa.fd.principles import Principles, default_principles
+from kansa.fd.promises import find_promises, kinds
 
 
 @dataclass
@@ -61,13 +62,15 @@ class Evaluation:
     items: Tally = field(default_factory=Tally)
     sections: Tally = field(default_factory=Tally)
     unchanged: Tally = field(default_factory=Tally)
+    promises: Tally = field(default_factory=Tally)
     firms: int = 0
 
     def summary(self) -> dict[str, Any]:
         """The figures as a dict (for printing and tests)."""
         return {"firms": self.firms, "items": self.items.table(VERDICTS),
                 "sections": self.sections.table(("restatement", "not_restatement")),
-                "unchanged": self.unchanged.table(("unchanged", "revised"))}
+                "unchanged": self.unchanged.table(("unchanged", "revised")),
+                "promises": self.promises.table(sorted(kinds()))}
 
 
 def evaluate(corpus: Path, split: str | None = None, principles: Principles | None = None) -> Evaluation:
@@ -96,6 +99,8 @@ def evaluate(corpus: Path, split: str | None = None, principles: Principles | No
                 label = "restatement" if sec["restatement"] else "not_restatement"
                 got_label = "missing" if got is None else "restatement" if got.restatement else "not_restatement"
                 result.sections.add(label, got_label, {**where, "section": sec["heading"]})
+            _count_promises(result.promises, [p["kind"] for p in t["promises"]],
+                            [p.kind for p in find_promises(reading.coverage.sentences, year)], where)
         changes = compare_years(readings)
         for change in changes:
             t = truth["years"][str(change.year)]
@@ -103,3 +108,17 @@ def evaluate(corpus: Path, split: str | None = None, principles: Principles | No
                                  "unchanged" if change.unchanged else "revised",
                                  {"firm": truth["firm_id"], "year": change.year})
     return result
+
+
+def _count_promises(tally: Tally, truth: list[str], found: list[str], where: dict[str, Any]) -> None:
+    """Promise kinds of one policy compared as multisets (a sentence split in two still counts once)."""
+    want, got = Counter(truth), Counter(found)
+    for kind in set(want) | set(got):
+        hit = min(want[kind], got[kind])
+        tally.tp[kind] += hit
+        if want[kind] > hit:
+            tally.fn[kind] += want[kind] - hit
+            tally.errors.append({**where, "kind": kind, "truth": want[kind], "found": got[kind]})
+        if got[kind] > hit:
+            tally.fp[kind] += got[kind] - hit
+            tally.errors.append({**where, "kind": kind, "truth": want[kind], "found": got[kind]})

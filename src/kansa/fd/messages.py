@@ -82,6 +82,28 @@ MESSAGES: dict[str, dict[str, str]] = {
                          "en": "{path} row {row}: promise id {value!r} is not in this table"},
     "decision_verdict": {"ja": "{path} {row}行目: 判定「{value}」は kept / not_kept / cannot_tell のいずれかです",
                          "en": "{path} row {row}: verdict {value!r} must be kept, not_kept or cannot_tell"},
+    # evidence lines of the say-do table
+    "ev_flags": {"ja": "{rule}: 指摘 {count}件（{entities}）", "en": "{rule}: {count} flags ({entities})"},
+    "ev_flag": {"ja": "　{entity_type} {entity_id}: {reason}", "en": "  {entity_type} {entity_id}: {reason}"},
+    "ev_no_flags": {"ja": "{rule}: 指摘なし（基準日 {as_of}、直近1年の買付 {buys}件）",
+                    "en": "{rule}: no flags (as of {as_of}, {buys} buys in the last year)"},
+    "ev_no_data": {"ja": "判断に必要なデータがありません（{what}）", "en": "the data needed is missing ({what})"},
+    "ev_series": {"ja": "参考 {metric}: {series}", "en": "for reference, {metric}: {series}"},
+    "ev_kpi": {"ja": "{metric}: {series}（目標 {target}）", "en": "{metric}: {series} (target {target})"},
+    "ev_complaints": {"ja": "苦情・紛争 {prev_fy}年度 {prev}件 → {fy}年度 {cur}件（{change}%）",
+                      "en": "complaints and disputes FY{prev_fy} {prev} -> FY{fy} {cur} ({change}%)"},
+    "ev_sb_since": {"ja": "{since} 以降の仕組債の買付 {count}件 {ids}", "en": "{count} structured-bond buys since {since} {ids}"},
+    "ev_sb_window": {"ja": "基準日 {as_of} までの1年間の仕組債の買付 {count}件",
+                     "en": "{count} structured-bond buys in the year to {as_of}"},
+    "ev_untestable": {"ja": "顧客本位データでは検証できない約束です", "en": "the conduct data cannot test this promise"},
+    # year-on-year flags
+    "not_revised": {"ja": "前年から改定されていません", "en": "not revised since the year before"},
+    "not_revised_kpi": {"ja": "KPI の実績が動いた（または目標に達した）のに方針が改定されていません: {metrics}",
+                        "en": "not revised although its KPIs moved or met their targets: {metrics}"},
+    "not_revised_expectation": {"ja": "監督上の期待が変わったのに方針が改定されていません: {date} {ja}",
+                                "en": "not revised although the supervisor's expectations changed: {date} {en}"},
+    "mostly_restatement": {"ja": "方針の文の {share}% が原則の言い換えにとどまっています",
+                           "en": "{share}% of the policy's sentences only restate the principles"},
 }
 
 

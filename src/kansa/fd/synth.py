@@ -159,16 +159,23 @@ def _sentences_for(item: str, verdict: str, firm: Firm, rng: random.Random, slot
         return [Sentence(item, "na", render(text, w, slots), bank=key)]
     restate = _variants(item, "restate", firm, rng)
     if verdict == "restated":
-        for key, text in restate[: rng.choice((1, 1, 2))]:
-            out.append(Sentence(item, "restate", render(text, w, slots), bank=key))
+        for key, r in restate[: rng.choice((1, 1, 2))]:
+            out.append(_restating(item, key, r, w, slots))
         return out
     if rng.random() < 0.5:   # a mixed paragraph: the principle's idea first, then what the firm does
-        key, text = restate[0]
-        out.append(Sentence(item, "restate", render(text, w, slots), bank=key))
+        key, r = restate[0]
+        out.append(_restating(item, key, r, w, slots))
     for key, c in _variants(item, "concrete", firm, rng)[: rng.choice((1, 1, 2))]:
         out.append(Sentence(item, "concrete", render(c["text"], w, slots), promise=c.get("promise"),
                             kpi=c.get("kpi"), bank=key))
     return out
+
+
+def _restating(item: str, key: str, entry: Any, w: Writer, slots: dict[str, str]) -> Sentence:
+    """A restating sentence (a bank entry is a string, or {text, promise} when it still promises something)."""
+    if isinstance(entry, dict):
+        return Sentence(item, "restate", render(entry["text"], w, slots), promise=entry.get("promise"), bank=key)
+    return Sentence(item, "restate", render(entry, w, slots), bank=key)
 
 
 def _ref(item: str) -> str:
@@ -282,7 +289,9 @@ class _Blank(dict[str, str]):
 def principles_text(path: Path) -> Path:
     """The principle text the synthetic writers restate (their 'official' source), for --principles tests."""
     neutral = {"we": "金融事業者", "cust": "顧客", "staff": "従業員"}
-    lines = [f"{_ref(item.id)}．" + bank()[item.id]["restate"][0].format_map(_Blank(neutral)) for item in load_items()]
+    first = {i.id: bank()[i.id]["restate"][0] for i in load_items()}
+    lines = [f"{_ref(i)}．" + (r["text"] if isinstance(r, dict) else r).format_map(_Blank(neutral))
+             for i, r in first.items()]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
