@@ -3,7 +3,7 @@ and (with a conduct scan) the say-do table. Library code: progress through an op
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,8 @@ def analyse_firm(docs: FirmDocs, principles: Principles) -> FirmAnalysis:
     changes = compare_years(readings)
     latest = [r for r in readings if r.coverage is not None]
     promises = find_promises(latest[-1].coverage.sentences, latest[-1].year) if latest and latest[-1].coverage else []
+    # the firm in the id: two firms may write the same sentence, and each gets its own decision
+    promises = [replace(p, id=f"{docs.firm}/{p.id}") for p in promises]
     return FirmAnalysis(docs.firm, docs.folder, readings, changes, promises)
 
 
