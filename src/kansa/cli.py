@@ -40,7 +40,8 @@ app.add_typer(conduct_app, name="conduct", help="Customer-oriented conduct (顧�
 app.add_typer(cyber_app, name="cyber", help="Cybersecurity audit analytics: logs, assets, accounts, backups.")
 app.add_typer(assess_app, name="assess", help="Cybersecurity self-assessment: templates, answers, benchmark.")
 app.add_typer(rules_app, name="rules", help="List, show and lint the rule catalog (working papers).")
-app.add_typer(fd_app, name="fd", help="顧客本位の見える化: policies against the principles, say-do gap, KPI comparison.")
+app.add_typer(fd_app, name="fd", help="顧客本位の見える化: policies against the principles, say-do gap, "
+              "KPI comparison.")
 
 
 def _version(value: bool) -> None:

@@ -161,7 +161,8 @@ def saydo_command(
     docs: Path = typer.Argument(..., help="Folder of policy documents / 文書フォルダ"),
     scan: Path = typer.Option(..., "--scan", help="Output folder of `kansa conduct scan` / スキャン結果フォルダ"),
     workspace: Path | None = typer.Option(None, "--workspace", "-w",
-                                          help="The scanned workspace, for sales after a promised stop / ワークスペース"),
+                                          help="The scanned workspace, for sales after a promised stop "
+                                          "/ ワークスペース"),
     decisions: Path | None = typer.Option(None, "--decisions",
                                           help="The auditor's decisions CSV (from a previous run's decisions.csv)"),
     out: Path = typer.Option(..., "--out", "-o", help="Output folder / 出力先"),

@@ -8,7 +8,8 @@ from typing import Any
 
 from kansa.reports.charts import PALETTE, plt
 
-VERDICT_COLOURS = {"concrete": "#548235", "restated": "#F4B400", "not_applicable": "#9DC3E6", "not_addressed": "#C00000"}
+VERDICT_COLOURS = {"concrete": "#548235", "restated": "#F4B400", "not_applicable": "#9DC3E6",
+                   "not_addressed": "#C00000"}
 
 
 def _svg(fig: Any) -> str:

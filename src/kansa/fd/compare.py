@@ -5,6 +5,7 @@ types or dates: markets move the positive-return share for everyone (66% in 2019
 from __future__ import annotations
 
 import csv
+import itertools
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -171,7 +172,7 @@ def year_on_year(records: Sequence[KpiRecord]) -> list[YearOnYear]:
     out = []
     for (t, f), points in series.items():
         dates = sorted(points)
-        for a, b in zip(dates, dates[1:], strict=False):
+        for a, b in itertools.pairwise(dates):
             out.append(YearOnYear(f, t, a, b, round(points[a], 2), round(points[b], 2)))
     return sorted(out, key=lambda y: (y.as_of, y.firm_type, y.firm))
 

@@ -55,8 +55,8 @@ def _header(rows: list[list[str]]) -> tuple[int, int, int, int, int] | None:
     """(header row, item column, policy column, progress column, reason column), 0-based; -1 when absent."""
     for r, row in enumerate(rows[:30]):
         cells = [nfkc(c) for c in row]
-        item_col = next((i for i, c in enumerate(cells) if c in ("原則", "項目", "原則の項目") or c.startswith("原則")
-                         and len(c) <= 12), -1)
+        item_col = next((i for i, c in enumerate(cells) if c in ("原則", "項目", "原則の項目") or (c.startswith("原則")
+                         and len(c) <= 12)), -1)
         policy_col = next((i for i, c in enumerate(cells) if "方針" in c and i != item_col), -1)
         if item_col >= 0 and policy_col >= 0:
             progress_col = next((i for i, c in enumerate(cells) if "状況" in c), -1)

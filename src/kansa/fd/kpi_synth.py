@@ -40,18 +40,18 @@ def write_submissions(out: Path, firms: int = 60, years: tuple[int, ...] = (2024
             positive = max(5.0, min(99.0, round(_MARKET.get(y, 75.0) + _TYPE_SHIFT[firm_type] + skill
                                                 + rng.gauss(0, 3), 1)))
             bands = _bands(rng, positive)
-            funds = []
+            funds: list[tuple[str, float, float, float, float]] = []
             balance = rng.uniform(20_000, 90_000)
             for k in range(20):
                 funds.append((f"ファンド{k + 1:02d}（{firm}）", round(balance), round(rng.uniform(0.2, 2.6), 2),
                               round(rng.gauss(8, 4), 2), round(rng.uniform(5, 22), 2)))
                 balance *= rng.uniform(0.7, 0.97)
             total = sum(f[1] for f in funds)
-            weighted = tuple(round(sum(f[c] * f[1] for f in funds) / total, 2) for c in (2, 3, 4))
+            cost, ret, risk = (round(sum(float(f[c]) * f[1] for f in funds) / total, 2) for c in (2, 3, 4))
             if i < bad and y == years[-1]:
                 bands["m10_0"] = round(bands["m10_0"] + 3.0, 1)   # planted: the bands now add up to 103
             wb = fill(build(lang, firm, firm_type, date(y, 3, 31)), lang, bands,
-                      round(sum(bands[b] for b in BANDS[4:]), 1), funds, weighted)  # type: ignore[arg-type]
+                      round(sum(bands[b] for b in BANDS[4:]), 1), funds, (cost, ret, risk))
             path = out / f"{firm}_{y}.xlsx"
             wb.save(path)
             paths.append(path)

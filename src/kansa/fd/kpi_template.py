@@ -131,7 +131,8 @@ def build(lang: str, firm: str = "", firm_type: str = "", as_of: date | None = N
         tw.cell(row=r, column=1, value=i + 1)
         for c, fmt in ((2, None), (3, "#,##0"), (4, "0.00"), (5, "0.00"), (6, "0.00")):
             _input(tw.cell(row=r, column=c), fmt)
-    tw.cell(row=WEIGHTED_ROW, column=2, value="残高加重平均" if ja else "Balance-weighted average").font = Font(bold=True)
+    average = tw.cell(row=WEIGHTED_ROW, column=2, value="残高加重平均" if ja else "Balance-weighted average")
+    average.font = Font(bold=True)
     for c in (4, 5, 6):
         _input(tw.cell(row=WEIGHTED_ROW, column=c), "0.00")
 

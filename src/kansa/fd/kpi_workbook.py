@@ -69,7 +69,8 @@ def seal(lang: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def write_template(path: Path, lang: Lang = "ja", firm: str = "", firm_type: str = "", as_of: date | None = None) -> Path:
+def write_template(path: Path, lang: Lang = "ja", firm: str = "", firm_type: str = "",
+                   as_of: date | None = None) -> Path:
     """Write the empty submission workbook (optionally with the firm filled in)."""
     from kansa.fd.kpi_template import build
 

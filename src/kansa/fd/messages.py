@@ -17,11 +17,13 @@ MESSAGES: dict[str, dict[str, str]] = {
                     "en": "{path}: no text could be extracted (an image-only PDF?)"},
     "doc_encoding": {"ja": "{path}: 文字コードを判定できません（UTF-8 でも CP932 でもありません。{offset}バイト目）",
                      "en": "{path}: neither UTF-8 nor CP932 (byte {offset})"},
-    "docs_empty": {"ja": "{path}: 方針・取組状況の文書が見つかりません", "en": "{path}: no policy or progress documents"},
+    "docs_empty": {"ja": "{path}: 方針・取組状況の文書が見つかりません", "en": "{path}: no policy or progress documen"
+                                                             "ts"},
     "docs_not_dir": {"ja": "フォルダがありません: {path}", "en": "no such folder: {path}"},
     "doc_no_year": {"ja": "{path}: 年度が分かりません（ファイル名に 2024 や 令和6年度 を入れるか、"
                     "documents.csv で指定してください）",
-                    "en": "{path}: no year found (put 2024 or 令和6年度 in the file name, or list it in documents.csv)"},
+                    "en": "{path}: no year found (put 2024 or 令和6年度 in the file name, or list it in documents.csv"
+                          ")"},
     "manifest_bad": {"ja": "{path} {row}行目: 列「{column}」の値「{value}」が読めません（{detail}）",
                      "en": "{path} row {row}: column {column!r} value {value!r} is not valid ({detail})"},
     # correspondence tables
@@ -62,9 +64,12 @@ MESSAGES: dict[str, dict[str, str]] = {
                               "from {expected} computed from the top-20 funds"},
     "kpi_top20_count": {"ja": "{path} シート「{sheet}」: 上位銘柄が {count} 件です（1〜20件）",
                         "en": "{path} sheet {sheet!r}: {count} top funds (1 to 20 expected)"},
-    "kpi_top20_order": {"ja": "{path} シート「{sheet}」セル {cell}: 残高が上の行より大きくなっています（残高の多い順に記入）",
-                        "en": "{path} sheet {sheet!r} cell {cell}: balance larger than the row above (list by balance)"},
-    "kpi_seal": {"ja": "{path}: 様式の識別情報が書き換えられています（kansa fd kpi-template で作った様式を使ってください）",
+    "kpi_top20_order": {"ja": "{path} シート「{sheet}」セル {cell}: 残高が上の行より大きくなっています（残高の多い順"
+                              "に記入）",
+                        "en": "{path} sheet {sheet!r} cell {cell}: balance larger than the row above (list by balance"
+                              ")"},
+    "kpi_seal": {"ja": "{path}: 様式の識別情報が書き換えられています（kansa fd kpi-template で作った様式を使ってくだ"
+                       "さい）",
                  "en": "{path}: the template's identification was edited (use a template from kansa fd kpi-template)"},
     "kpi_duplicate": {"ja": "{path}: {firm}（基準日 {as_of}）は {other} と重複しています",
                       "en": "{path}: {firm} at {as_of} duplicates {other}"},
@@ -73,7 +78,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     # say-do
     "scan_missing": {"ja": "{path}: 顧客本位スキャンの出力フォルダではありません（{file} がありません）。"
                      "kansa conduct scan の --out を指定してください",
-                     "en": "{path}: not a conduct scan output folder ({file} missing); give the --out of kansa conduct scan"},
+                     "en": "{path}: not a conduct scan output folder ({file} missing); give the --out of kansa conduc"
+                           "t scan"},
     "scan_bad": {"ja": "{path}: 読めません（{detail}）", "en": "{path}: cannot be read ({detail})"},
     "decision_bad": {"ja": "{path} {row}行目: {detail}", "en": "{path} row {row}: {detail}"},
     "decision_no_reason": {"ja": "{path} {row}行目: 判定を変更する（{verdict}）には理由が必要です",
@@ -92,10 +98,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ev_kpi": {"ja": "{metric}: {series}（目標 {target}）", "en": "{metric}: {series} (target {target})"},
     "ev_complaints": {"ja": "苦情・紛争 {prev_fy}年度 {prev}件 → {fy}年度 {cur}件（{change}%）",
                       "en": "complaints and disputes FY{prev_fy} {prev} -> FY{fy} {cur} ({change}%)"},
-    "ev_sb_since": {"ja": "{since} 以降の仕組債の買付 {count}件 {ids}", "en": "{count} structured-bond buys since {since} {ids}"},
+    "ev_sb_since": {"ja": "{since} 以降の仕組債の買付 {count}件 {ids}", "en": "{count} structured-bond buys since "
+                                                                    "{since} {ids}"},
     "ev_sb_window": {"ja": "基準日 {as_of} までの1年間の仕組債の買付 {count}件",
                      "en": "{count} structured-bond buys in the year to {as_of}"},
-    "ev_untestable": {"ja": "顧客本位データでは検証できない約束です", "en": "the conduct data cannot test this promise"},
+    "ev_untestable": {"ja": "顧客本位データでは検証できない約束です", "en": "the conduct data cannot test this promis"
+                                                         "e"},
     # year-on-year flags
     "not_revised": {"ja": "前年から改定されていません", "en": "not revised since the year before"},
     "not_revised_kpi": {"ja": "KPI の実績が動いた（または目標に達した）のに方針が改定されていません: {metrics}",
@@ -116,7 +124,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "label_evidence": {"ja": "根拠となる文", "en": "Sentences it rests on"},
     "label_sections": {"ja": "記載箇所", "en": "Where"},
     "label_coverage": {"ja": "原則の項目ごとの記載状況", "en": "Coverage of the principle items"},
-    "label_section_table": {"ja": "見出しごとの言い換えの度合いと具体性", "en": "Restatement and concreteness by section"},
+    "label_section_table": {"ja": "見出しごとの言い換えの度合いと具体性", "en": "Restatement and concreteness by sect"
+                                                              "ion"},
     "label_restatement_score": {"ja": "言い換え度", "en": "Restatement score"},
     "label_concrete_sentences": {"ja": "具体的な文", "en": "Concrete sentences"},
     "label_sentences": {"ja": "文", "en": "Sentences"},
@@ -138,11 +147,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "label_decision": {"ja": "監査人の判断", "en": "Auditor's decision"},
     "label_final": {"ja": "最終判定", "en": "Final"},
     "label_reason": {"ja": "理由", "en": "Reason"},
-    "label_no_promises": {"ja": "データで検証できる約束は見つかりませんでした。", "en": "No promise the data can test was found."},
+    "label_no_promises": {"ja": "データで検証できる約束は見つかりませんでした。", "en": "No promise the data can test"
+                                                                 " was found."},
     "label_no_scan": {"ja": "顧客本位スキャンの結果が指定されていないため、言行一致の点検は行っていません"
                       "（--scan または --workspace）。",
                       "en": "No conduct scan was given (--scan or --workspace): the say-do gap was not checked."},
-    "label_heatmap": {"ja": "原則の項目の記載状況（金融機関 × 項目）", "en": "Coverage of the principle items (firms x items)"},
+    "label_heatmap": {"ja": "原則の項目の記載状況（金融機関 × 項目）", "en": "Coverage of the principle items (firms "
+                                                           "x items)"},
     "label_counts": {"ja": "業態別の件数と分布（運用損益がプラスの顧客の割合、%）",
                      "en": "Counts and spread by firm type (share of customers at 0% or better, %)"},
     "label_type": {"ja": "業態", "en": "Firm type"},

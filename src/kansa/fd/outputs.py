@@ -22,7 +22,7 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) 
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(header)
     for row in rows:
-        w.writerow(["" if v is None else escape_formula(v if not isinstance(v, str) else v) for v in row])
+        w.writerow(["" if v is None else escape_formula(v) for v in row])
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\ufeff" + buf.getvalue(), encoding="utf-8")
     return path
@@ -44,8 +44,8 @@ def write_outputs(firms: Sequence[FirmAnalysis], principles: Principles, out: Pa
                              s.sentences, s.restatement])
         for c in f.changes:
             flags = " | ".join(render(code, fields, lang) for code, fields in c.flags)
-            years.append([f.firm, c.previous, c.year, c.unchanged, sum(1 for s in c.sections if s.status != "unchanged"),
-                          flags])
+            changed = sum(1 for s in c.sections if s.status != "unchanged")
+            years.append([f.firm, c.previous, c.year, c.unchanged, changed, flags])
         for row in f.saydo:
             d = row.decision
             saydo.append([f.firm, row.promise.id, row.promise.kind, row.promise.year, ";".join(row.promise.items),

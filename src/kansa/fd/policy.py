@@ -39,7 +39,7 @@ def read_sections(paths: list[Path]) -> ReadDocument | None:
     """The documents of one kind, read into one list of sections (several files are read in name order)."""
     if not paths:
         return None
-    title, sections = "", []
+    title, sections = "", list[Section]()
     for path in sorted(paths):
         t, secs = sectionise(read_document(path))
         title = title or t

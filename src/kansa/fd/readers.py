@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from kansa.fd.messages import FdError
 
@@ -73,9 +73,11 @@ def _txt(path: Path) -> list[TextBlock]:
 class _HtmlBlocks(HTMLParser):
     """Blocks from HTML: headings, list items and paragraphs; scripts, styles, navigation and footers skipped."""
 
-    SKIP = {"script", "style", "nav", "footer", "header", "noscript", "template", "aside", "title", "head"}
-    BLOCK = {"p", "div", "li", "td", "th", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
-             "blockquote", "pre", "tr", "br", "ul", "ol", "table", "main", "body"}
+    SKIP: ClassVar[set[str]] = {"script", "style", "nav", "footer", "header", "noscript", "template", "aside",
+                                "title", "head"}
+    BLOCK: ClassVar[set[str]] = {"p", "div", "li", "td", "th", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6",
+                                 "section", "article", "blockquote", "pre", "tr", "br", "ul", "ol", "table", "main",
+                                 "body"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

@@ -59,7 +59,8 @@ def firm_context(fa: FirmAnalysis, principles: Principles, lang: Lang) -> dict[s
                      "sections": [s for s in c.sections if s.status != "unchanged"],
                      "same": sum(1 for s in c.sections if s.status == "unchanged"),
                      "kpis": c.kpis} for c in fa.changes],
-        "saydo": [{"id": r.promise.id, "sentence": r.promise.sentence, "kind": pick(kinds()[r.promise.kind].label, lang),
+        "saydo": [{"id": r.promise.id, "sentence": r.promise.sentence,
+                   "kind": pick(kinds()[r.promise.kind].label, lang),
                    "tests": ", ".join(r.tests), "evidence": [render(e.code, e.fields, lang) for e in r.evidence],
                    "proposed": pick(SAYDO_LABELS[r.proposed], lang), "proposed_code": r.proposed,
                    "decision": r.decision, "final": pick(SAYDO_LABELS[r.final], lang), "final_code": r.final}
@@ -119,15 +120,16 @@ def sheets(firms: Sequence[FirmAnalysis], principles: Principles, lang: Lang) ->
                                      s.concrete_sentences, s.sentences, s.restatement])
         for c in f.changes:
             flags = " / ".join(render(code, fields, lang) for code, fields in c.flags)
-            for s in c.sections:
-                change_rows.append([f.firm, c.previous, c.year, c.unchanged, s.heading, s.status, "\n".join(s.diff),
-                                    flags])
+            for ch in c.sections:
+                change_rows.append([f.firm, c.previous, c.year, c.unchanged, ch.heading, ch.status,
+                                    "\n".join(ch.diff), flags])
             for k in c.kpis:
                 kpi_rows.append([f.firm, c.previous, c.year, k.metric, k.previous_target, k.target, k.previous_result,
                                  k.result, k.unit])
         for row in f.saydo:
             d = row.decision
-            saydo_rows.append([f.firm, row.promise.id, pick(kinds()[row.promise.kind].label, lang), row.promise.sentence,
+            label = pick(kinds()[row.promise.kind].label, lang)
+            saydo_rows.append([f.firm, row.promise.id, label, row.promise.sentence,
                                ", ".join(row.tests), "\n".join(render(e.code, e.fields, lang) for e in row.evidence),
                                row.proposed, d.verdict if d else "", d.reason if d else "", row.final])
     return [

@@ -120,7 +120,7 @@ def _heading_parts(text: str) -> tuple[str, str, str, str]:
 def _heading_like(block: TextBlock, numbered_doc: bool) -> bool:
     """Whether a line of unknown role is a heading: numbered, short, no full stop, no figures after the number."""
     text = nfkc(block.text)
-    if text.endswith("。") or _BULLET.match(text) and not text.startswith(("◆", "◇")):
+    if text.endswith("。") or (_BULLET.match(text) and not text.startswith(("◆", "◇"))):
         return False
     cls, _label, rest, tag = _heading_parts(block.text)
     if len(rest) > 60:
@@ -128,7 +128,7 @@ def _heading_like(block: TextBlock, numbered_doc: bool) -> bool:
     if re.search(r"\d", rest) or "KPI" in rest or re.search(r"[:：]", rest) or not rest:
         return False
     if cls == "plain":
-        return not numbered_doc and len(rest) <= 40 and not tag == text
+        return not numbered_doc and len(rest) <= 40 and tag != text
     return len(rest) <= 45
 
 

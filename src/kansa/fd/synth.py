@@ -98,7 +98,8 @@ def make_firm(index: int, seed: int = 0) -> Firm:
         "system": rng.choice(("営業支援システム", "顧客管理システム", "提案記録システム")),
         "group": rng.choice(("{b}アセットマネジメント", "{b}投信投資顧問")).format(b=brand),
         "cmte": rng.choice(("お客さま本位推進委員会", "FD推進会議", "顧客本位推進委員会", "コンプライアンス委員会")),
-        "dept": rng.choice(("リテール営業部", "営業企画部", "資産運用サポート室", "コンプライアンス統括部", "お客さまサポート部")),
+        "dept": rng.choice(("リテール営業部", "営業企画部", "資産運用サポート室", "コンプライアンス統括部",
+                            "お客さまサポート部")),
     }
     return Firm(
         firm_id=f"F{index:03d}", name=brand + _SUFFIX[firm_type], firm_type=firm_type,
@@ -152,7 +153,8 @@ def _sentences_for(item: str, verdict: str, firm: Firm, rng: random.Random, slot
     out: list[Sentence] = []
     if verdict == "not_addressed":
         if "na" in entry and rng.random() < 0.25:   # near miss: 'does not apply' with no reason given
-            out.append(Sentence(item, "na_bare", render(f"{_ref(item)}は該当しません。", w, slots), bank=f"{item}:na_bare"))
+            text = render(f"{_ref(item)}は該当しません。", w, slots)
+            out.append(Sentence(item, "na_bare", text, bank=f"{item}:na_bare"))
         return out
     if verdict == "not_applicable":
         key, text = _variants(item, "na", firm, rng)[0]
@@ -195,7 +197,8 @@ def _kpi_sentences(firm: Firm, rng: random.Random, slots: dict[str, str], plan: 
         low, high = KPI_TARGETS[key]
         target = f"{rng.uniform(low, high):.1f}" if key == "cost" else str(rng.randint(int(low), int(high)))
         text = render(spec["policy"], firm.writer, {**slots, "target": target})
-        out.append(Sentence(spec["item"], "kpi", text, promise=spec["promise"], kpi=f"{key}={target}", bank=f"kpi:{key}"))
+        out.append(Sentence(spec["item"], "kpi", text, promise=spec["promise"], kpi=f"{key}={target}",
+                            bank=f"kpi:{key}"))
     return out
 
 
@@ -246,7 +249,8 @@ def truth_of(firm: Firm, years: list[PolicyYear]) -> dict[str, Any]:
             items[item] = verdict if sents else "not_addressed"
         per_year[str(py.year)] = {
             "items": items,
-            "sections": [{"heading": sec.heading, "restatement": sec.restatement} for sec in py.sections if sec.sentences],
+            "sections": [{"heading": sec.heading, "restatement": sec.restatement}
+                         for sec in py.sections if sec.sentences],
             "promises": [{"item": s.item, "kind": s.promise, "text": s.text}
                          for sec in py.sections for s in sec.sentences if s.promise],
             "kpis": [s.kpi for sec in py.sections for s in sec.sentences if s.kpi],

@@ -96,7 +96,8 @@ def to_html(blocks: list[Block], tags: bool) -> str:
         body.append("</ul>")
     body.append("</main><footer>Copyright (C) All Rights Reserved.</footer>")
     return (f'<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8"><title>{escape(blocks[0].text)}</title>'
-            f"<style>{_CSS}</style><script>var x = '顧客本位';</script></head><body>" + "".join(body) + "</body></html>")
+            f"<style>{_CSS}</style><script>var x = '顧客本位';</script></head><body>" + "".join(body)
+            + "</body></html>")
 
 
 def _docx(blocks: list[Block], path: Path, styles: bool) -> None:
@@ -130,26 +131,27 @@ def write_table(path: Path, sections: list[Section], plan: dict[str, str], rng: 
     ws.append(["原則との対応関係"])
     ws.append([])
     ws.append(["原則", "取組方針の該当箇所", "取組状況の該当箇所", "実施しない場合の理由等"])
-    where = {}
+    where: dict[str, str] = {}
     for sec in sections:
         top = sec.parent_label if sec.parent is not None else sec.label
         if top and any(c.isdigit() or c in "一二三四五六七八九十" for c in top):
             loc = f"{top}{sec.label}" if sec.parent is not None else top
         else:   # headings without numbers are named by their text
-            loc = f"「{sec.parent or sec.heading}」" + (sec.label if sec.parent is not None and sec.label != "＜" else "")
-        for item in sec.items:
-            where[item] = loc
+            sub = sec.label if sec.parent is not None and sec.label != "＜" else ""
+            loc = f"「{sec.parent or sec.heading}」{sub}"
+        for item_id in sec.items:
+            where[item_id] = loc
     top_locs = list(dict.fromkeys(where.values()))
     for item in load_items():
         if not item.report_required:
             continue
         verdict = plan.get(item.id, "not_addressed")
-        loc = where.get(item.id)
+        found = where.get(item.id)
         reason = ""
-        if loc is None and top_locs and rng.random() < 0.4:   # claimed in the table, not in the text
-            loc = rng.choice(top_locs)
+        if found is None and top_locs and rng.random() < 0.4:   # claimed in the table, not in the text
+            found = rng.choice(top_locs)
         if verdict == "not_applicable":
             reason = "取り扱っていないため対象外"
-        ws.append([ref_of(item.id), loc or "－", loc or "－", reason])
+        ws.append([ref_of(item.id), found or "－", found or "－", reason])
     wb.save(path)
     return path

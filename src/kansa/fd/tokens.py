@@ -10,7 +10,8 @@ from kansa.fd.normalise import SYNONYMS, fold
 CONTENT_POS = ("名詞", "動詞", "形容詞", "形状詞")
 # Words every policy uses whatever it says: they carry no sign of restating or of saying something.
 STOPWORDS = frozenset({
-    "する", "為る", "ある", "有る", "居る", "いる", "成る", "なる", "こと", "事", "もの", "物", "ため", "為", "等", "よう",
+    "する", "為る", "ある", "有る", "居る", "いる", "成る", "なる", "こと", "事", "もの", "物", "ため", "為",
+    "等", "よう",
     "様", "おる", "下さる", "致す", "いたす", "できる", "出来る", "上", "中", "際", "場合", "これ", "それ", "方", "的",
     "化", "性", "行う", "図る", "努める", "参る", "まいる", "つく", "よる", "因る", "おく", "置く", "向ける",
 })
@@ -37,11 +38,11 @@ def content_words(text: str) -> list[str]:
     tok = _tokenizer()
     for m in tok.tokenize(fold(text), _mode()):
         pos = m.part_of_speech()
-        if pos[0] not in CONTENT_POS or pos[1] == "数詞" or pos[1] == "非自立可能" and pos[0] == "名詞":
+        if pos[0] not in CONTENT_POS or pos[1] == "数詞" or (pos[1] == "非自立可能" and pos[0] == "名詞"):
             continue
         word = _FOLD_WORDS.get(m.normalized_form(), m.normalized_form())
         word = _FOLD_WORDS.get(m.surface(), word)
-        if word in STOPWORDS or word.isdigit() or len(word) == 1 and not _is_kanji(word):
+        if word in STOPWORDS or word.isdigit() or (len(word) == 1 and not _is_kanji(word)):
             continue
         out.append(word)
     return out

@@ -4,6 +4,7 @@ when a policy was not revised although its own KPIs or the supervisor's expectat
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,7 +21,8 @@ EXPECTATIONS: tuple[tuple[date, dict[str, str]], ...] = (
     (date(2022, 9, 9), {"ja": "金融事業者リストの掲載に取組方針に基づく実践結果の報告が必要に",
                         "en": "the FSA's list requires reporting results against the policy"}),
     (date(2024, 11, 1), {"ja": "金融サービス提供法第2条の最善利益義務の施行",
-                         "en": "statutory best-interest duty in force (Act on the Provision of Financial Services, art. 2)"}),
+                         "en": "statutory best-interest duty in force "
+                               "(Act on the Provision of Financial Services, art. 2)"}),
 )
 _LABEL = re.compile(r"^((?:基本|取組)?方針\s*\d+|第\s*[\d一二三四五六七八九十]+|\(?\d{1,2}[.)]|[(（]\d{1,2}[)）]|[①-⑳]|"
                     r"[一二三四五六七八九十]+[、.]|[■□◆◇▶▼◎●○・<＜〈]\s*)")
@@ -136,7 +138,7 @@ def compare_years(readings: Sequence[YearReading]) -> list[YearChange]:
     """Every year after a firm's first, compared with the year before that has a policy."""
     out = []
     policies = [r for r in sorted(readings, key=lambda r: r.year) if r.policy is not None]
-    for before, after in zip(policies, policies[1:], strict=False):
+    for before, after in itertools.pairwise(policies):
         assert before.policy is not None and after.policy is not None
         unchanged = fingerprint(before.policy) == fingerprint(after.policy)
         change = YearChange(after.year, before.year, unchanged, section_changes(before.policy, after.policy),
