@@ -95,7 +95,8 @@ def assign(section: Section, principles: Principles,
         scores = {i: s for i, s in scores.items() if s > 0}
         if words:
             best = max(scores[i] for i in words)
-            chosen = _prefer_notes(tuple(i for i in words if scores[i] == best), principles)
+            chosen = _closest(sentence.text, _prefer_notes(tuple(i for i in words if scores[i] == best),
+                                                           principles), principles)
             out.append(Assignment(chosen, "keywords", tuple(sorted(scores.items()))))
         elif len(allowed) == 1:
             out.append(Assignment(tuple(allowed), "table" if table else "heading"))
@@ -116,3 +117,14 @@ def _prefer_notes(tied: tuple[str, ...], principles: Principles) -> tuple[str, .
     """Of a principle's body and a note tied on the words, the note: its words are the more specific."""
     noted = {principles.by_id[i].principle for i in tied if principles.by_id[i].note}
     return tuple(i for i in tied if principles.by_id[i].note or principles.by_id[i].principle not in noted)
+
+
+def _closest(text: str, tied: tuple[str, ...], principles: Principles) -> tuple[str, ...]:
+    """Of items tied on keywords, the one whose text shares most words with the sentence (all if still tied)."""
+    if len(tied) < 2:
+        return tied
+    from kansa.fd.restate import overlap
+
+    shares = {i: overlap(text, (i,), principles) for i in tied}
+    best = max(shares.values())
+    return tuple(i for i in tied if shares[i] == best)

@@ -17,6 +17,9 @@ from kansa.fd.messages import FdError
 
 SUFFIXES = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".txt": "txt", ".text": "txt",
             ".md": "txt"}
+# A web page's breadcrumb and copyright line, a PDF's page number: no part of what the policy says.
+_BOILERPLATE = re.compile(r"copyright|all rights reserved|©|^\s*[-－ー]?\s*\d{1,3}\s*(/\s*\d{1,3})?\s*[-－ー]?\s*$|"
+                          r"^(ホーム|トップ|TOP|HOME)\s*[>＞]", re.IGNORECASE)
 _ITEM_START = re.compile(r"^([・●○◆◇■□▪▫•‣\-－–—※✓✔【＜<]|\(?\d{1,2}[.)）]|[（(]\d{1,2}[)）]|[①-⑳]|第.|方針\s*\d)")
 
 
@@ -54,7 +57,7 @@ def read_document(path: Path) -> list[TextBlock]:
         raise
     except Exception as exc:   # a damaged file: every library raises its own kind of error
         raise FdError("doc_unreadable", path=str(path), detail=f"{type(exc).__name__}: {exc}"[:200]) from exc
-    blocks = [b for b in blocks if b.text.strip()]
+    blocks = [b for b in blocks if b.text.strip() and not _BOILERPLATE.search(b.text)]
     if not blocks:
         raise FdError("doc_no_text", path=str(path))
     return blocks
@@ -218,7 +221,11 @@ def _pdf_blocks(lines: list[tuple[float, bool, str]]) -> list[TextBlock]:
         if not text:
             continue
         if body and (size >= body * 1.08 or bold) and not text.endswith("。"):
-            out.append(TextBlock("heading", text, 0))
+            prev = out[-1] if out else None
+            if prev is not None and prev.kind == "heading" and _unclosed(prev.text):
+                out[-1] = TextBlock("heading", prev.text + text, 0)   # a heading wrapped inside its bracket
+            else:
+                out.append(TextBlock("heading", text, 0))
             continue
         prev = out[-1] if out else None
         wrapped = (prev is not None and prev.kind == "line" and not _ITEM_START.match(text)
@@ -228,3 +235,8 @@ def _pdf_blocks(lines: list[tuple[float, bool, str]]) -> list[TextBlock]:
         else:
             out.append(TextBlock("line", text))
     return out
+
+
+def _unclosed(text: str) -> bool:
+    """Whether a bracket opened in the text is still open at its end (【原則5、原則5（注1）、…)."""
+    return any(text.count(a) > text.count(b) for a, b in ("【】", "（）", "()", "「」"))

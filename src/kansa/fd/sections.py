@@ -155,7 +155,8 @@ def sectionise(blocks: list[TextBlock]) -> tuple[str, list[Section]]:
     title = ""
     start = 0
     for i, b in enumerate(blocks[:4]):
-        if re.search(r"方針|取組状況|取組み状況|取り組み状況|原則|顧客本位", b.text) and not b.text.endswith("。"):
+        if re.search(r"方針|取組状況|取組み状況|取り組み状況|原則|顧客本位", b.text) and not b.text.endswith("。") \
+                and not _heading_parts(b.text)[1]:
             title, start = nfkc(b.text), i + 1
             break
     while start < len(blocks) and start < 4 and _ORG.search(nfkc(blocks[start].text)):
