@@ -20,6 +20,7 @@ SUFFIXES = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".t
 # A web page's breadcrumb and copyright line, a PDF's page number: no part of what the policy says.
 _BOILERPLATE = re.compile(r"copyright|all rights reserved|©|^\s*[-－ー]?\s*\d{1,3}\s*(/\s*\d{1,3})?\s*[-－ー]?\s*$|"
                           r"^(ホーム|トップ|TOP|HOME)\s*[>＞]", re.IGNORECASE)
+_HEADING_START = re.compile(r"^(\(?\d{1,2}[.)）]|[（(]\d{1,2}[)）]|[①-⑳]|第.|方針\s*\d|[【■□◆◇＜<])")
 _ITEM_START = re.compile(r"^([・●○◆◇■□▪▫•‣\-－–—※✓✔【＜<]|\(?\d{1,2}[.)）]|[（(]\d{1,2}[)）]|[①-⑳]|第.|方針\s*\d)")
 
 
@@ -39,9 +40,12 @@ def decode(data: bytes, path: Path) -> str:
     except UnicodeDecodeError as exc:
         first_bad = exc.start
     try:
-        return data.decode("cp932")
+        text = data.decode("cp932")
     except UnicodeDecodeError:
         raise FdError("doc_encoding", path=str(path), offset=first_bad) from None
+    if re.search("[\x80-\x9f\ue000-\uf8ff]", text):   # undefined or private-use: neither encoding
+        raise FdError("doc_encoding", path=str(path), offset=first_bad)
+    return text
 
 
 def read_document(path: Path) -> list[TextBlock]:
@@ -229,7 +233,9 @@ def _pdf_blocks(lines: list[tuple[float, bool, str]]) -> list[TextBlock]:
             continue
         prev = out[-1] if out else None
         wrapped = (prev is not None and prev.kind == "line" and not _ITEM_START.match(text)
-                   and not prev.text.endswith(("。", "：", ":")) and len(prev.text) >= full * 0.8)
+                   and not prev.text.endswith(("。", "：", ":", "】", "）", ")"))
+                   and not (_HEADING_START.match(prev.text) and "。" not in prev.text)   # a numbered heading
+                   and len(prev.text) >= full * 0.8)
         if wrapped and prev is not None:
             out[-1] = TextBlock(prev.kind, prev.text + text)
         else:

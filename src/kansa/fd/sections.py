@@ -81,8 +81,12 @@ def _digits(label: str) -> str:
 def item_refs(text: str) -> list[str]:
     """Item ids named in text: 原則2 -> P2*, 原則5（注1）-> P5-N1, 原則6（注1～5）-> P6-N1..N5, 原則3本文 -> P3."""
     out: list[str] = []
-    for m in _REF.finditer(nfkc(text)):
+    text = nfkc(text)
+    matches = list(_REF.finditer(text))
+    for k, m in enumerate(matches):
         p, tail = m.group(1), m.group(2) or ""
+        # 原則3本文: the words up to the next reference say whether the body is meant
+        tail += text[m.end(): matches[k + 1].start() if k + 1 < len(matches) else len(text)][:4]
         notes: list[str] = []
         for nm in re.finditer(r"注\s*(\d)?\s*(?:[)）]?\s*[～〜~\-－]\s*[(（]?\s*注?\s*(\d))?", tail):
             if nm.group(1) and nm.group(2):
@@ -93,7 +97,9 @@ def item_refs(text: str) -> list[str]:
         if body:
             out.append(f"P{p}" if notes or "本文" in tail else f"P{p}*")
         out += [f"P{p}-{n}" for n in notes]
-    return list(dict.fromkeys(out))
+    # 【原則2、原則2（注）】: the bare 原則2 beside its own note means the body, not the whole principle
+    noted = {r.split("-")[0] for r in out if "-" in r}
+    return list(dict.fromkeys(r[:-1] if r.endswith("*") and r[:-1] in noted else r for r in out))
 
 
 def _heading_parts(text: str) -> tuple[str, str, str, str]:
