@@ -42,8 +42,9 @@ class Item:
         return f"Principle {self.principle}" + ("" if not n else " (note)" if n == "N" else f" (note {n[1:]})")
 
     def reference_text(self) -> str:
-        """What a restating sentence traces: the official text when given, else kansa's summary and heading."""
-        return self.official or f"{self.heading_ja}。{self.summary_ja}"
+        """What a restating sentence traces: kansa's heading and summary, and the official text when given."""
+        own = f"{self.heading_ja}。{self.summary_ja}"
+        return f"{self.official}。{own}" if self.official else own
 
 
 @dataclass(frozen=True)
