@@ -76,7 +76,8 @@ def test_bad_input_exits_1_and_bad_usage_exits_2(tmp_path: Path) -> None:
     missing = runner.invoke(app, ["fd", "read", str(tmp_path / "nowhere"), "--out", str(tmp_path / "o")])
     assert missing.exit_code == 1 and "フォルダがありません" in missing.output
     (tmp_path / "d").mkdir()
-    (tmp_path / "d" / "方針.txt").write_text("顧客本位の業務運営に関する取組方針\n当社は誠実に行動します。\n", encoding="utf-8")
+    text = "顧客本位の業務運営に関する取組方針\n当社は誠実に行動します。\n"
+    (tmp_path / "d" / "方針.txt").write_text(text, encoding="utf-8")
     no_year = runner.invoke(app, ["fd", "read", str(tmp_path / "d"), "--out", str(tmp_path / "o"), "--lang", "en"])
     assert no_year.exit_code == 1 and "no year found" in no_year.output and "方針.txt" in no_year.output
     assert runner.invoke(app, ["fd", "read", str(tmp_path / "d"), "--out", "o", "--lang", "fr"]).exit_code == 2

@@ -114,7 +114,8 @@ def test_an_edited_meta_sheet_or_a_foreign_file_is_refused(tmp_path: Path) -> No
 
 
 cell_values = st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**6, 10**6),
-                        st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=12), st.booleans(), st.datetimes(min_value=datetime(1990, 1, 1)))
+                        st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=12), st.booleans(),
+                        st.datetimes(min_value=datetime(1990, 1, 1)))
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -12,8 +12,8 @@ from kansa.fd.readers import read_document
 from kansa.fd.sections import sectionise
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-japanese = st.lists(st.sampled_from(list("顧客本位の業務運営原則方針。、「」（）【】1２3.・■①\n <>/&;")
-                                    + ["</p>", "<h2>", "<li>", "<b>", "&amp;", "原則5（注1）"]),
+japanese = st.lists(st.sampled_from([*"顧客本位の業務運営原則方針。、「」（）【】1２3.・■①\n <>/&;",
+                                     "</p>", "<h2>", "<li>", "<b>", "&amp;", "原則5（注1）"]),
                     max_size=150).map("".join)
 
 
