@@ -50,3 +50,10 @@ def test_a_declaration_needs_a_reason_to_count() -> None:
     assert not_applicable("原則5（注2）は該当しません。") == (True, False, False)
     assert not_applicable("商品の組成を行っておらず、該当しません。今後取り扱う場合は整備します。")[1:] == (True, True)
     assert not_applicable("仕組債の販売を停止しました。") == (False, False, False)
+
+
+def test_text_longer_than_the_analyser_takes_is_cut_into_pieces() -> None:
+    from kansa.fd.tokens import content_words
+
+    words = content_words("お客さまの最善の利益を追求します。" * 6000)   # 102,000 characters
+    assert words.count("最善") == 6000 and words.count("顧客") == 6000

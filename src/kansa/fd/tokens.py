@@ -16,6 +16,7 @@ STOPWORDS = frozenset({
     "化", "性", "行う", "図る", "努める", "参る", "まいる", "つく", "よる", "因る", "おく", "置く", "向ける",
 })
 _FOLD_WORDS = {v: w for w, vs in SYNONYMS for v in vs}
+MAX_CHARS = 8_000   # at most 4 bytes a character in UTF-8: well under Sudachi's limit
 
 
 @lru_cache(maxsize=1)
@@ -36,7 +37,10 @@ def content_words(text: str) -> list[str]:
     """Nouns, verbs and adjectives as normalised forms, synonyms folded, numbers and stopwords left out."""
     out: list[str] = []
     tok = _tokenizer()
-    for m in tok.tokenize(fold(text), _mode()):
+    folded = fold(text)
+    # Sudachi refuses inputs over about 49 KB: long text goes in pieces cut at a full stop or a line
+    pieces = [folded] if len(folded) <= MAX_CHARS else _pieces(folded)
+    for m in (m for piece in pieces for m in tok.tokenize(piece, _mode())):
         pos = m.part_of_speech()
         if pos[0] not in CONTENT_POS or pos[1] == "数詞" or (pos[1] == "非自立可能" and pos[0] == "名詞"):
             continue
@@ -50,3 +54,13 @@ def content_words(text: str) -> list[str]:
 
 def _is_kanji(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
+
+
+def _pieces(text: str) -> list[str]:
+    """Text cut into pieces of at most MAX_CHARS, at a full stop or line end where there is one."""
+    out = []
+    while len(text) > MAX_CHARS:
+        cut = max(text.rfind("。", 0, MAX_CHARS), text.rfind("\n", 0, MAX_CHARS)) + 1 or MAX_CHARS
+        out.append(text[:cut])
+        text = text[cut:]
+    return [*out, text] if text else out
