@@ -17,6 +17,14 @@ from rich.console import Console
 app = typer.Typer(no_args_is_help=True, rich_markup_mode="markdown")
 console = Console(stderr=True)
 _LANG_HELP = "ja (default) or en: messages and reports / 言語"
+_FORMATS_HELP = "Report formats, comma-separated: html,pdf,xlsx (a PDF of many firms takes about 0.7 s a firm)"
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    chosen = tuple(f.strip() for f in value.split(",") if f.strip())
+    if not chosen or any(f not in ("html", "pdf", "xlsx") for f in chosen):
+        raise typer.BadParameter(f"--formats: html, pdf, xlsx / not {value!r}")
+    return chosen
 
 
 @app.callback()
@@ -113,6 +121,7 @@ def read_command(
     principles: Path | None = typer.Option(None, "--principles",
                                            help="The principles' official text (text, PDF, DOCX, HTML) / 原則の本文"),
     lang: str = typer.Option("ja", "--lang", help=_LANG_HELP),
+    formats: str = typer.Option("html,pdf,xlsx", "--formats", help=_FORMATS_HELP),
 ) -> None:
     """Read policies (取組方針) and progress reports (取組状況) and judge each principle item.
 
@@ -128,13 +137,13 @@ def read_command(
     with _errors(language):
         p, firms = _analyse(docs, principles, language)
         files = write_outputs(firms, p, out, language)
-        files.update(write_report(firms, p, out, lang=language))
+        files.update(write_report(firms, p, out, lang=language, formats=_formats(formats)))
     _summary(firms, language)
     _files(files)
 
 
 def _saydo(docs: Path, scan: Path, workspace: Path | None, decisions: Path | None, out: Path,
-           principles: Path | None, language: Any) -> None:
+           principles: Path | None, language: Any, formats: tuple[str, ...] = ("html", "pdf", "xlsx")) -> None:
     from kansa.fd.analysis import with_saydo
     from kansa.fd.decisions import read_decisions, write_template
     from kansa.fd.outputs import write_outputs
@@ -151,7 +160,7 @@ def _saydo(docs: Path, scan: Path, workspace: Path | None, decisions: Path | Non
             with_saydo(f, evidence, chosen)
         files = write_outputs(firms, p, out, language)
         files["decisions.csv"] = write_template([r for f in firms for r in f.saydo], out / "decisions.csv")
-        files.update(write_report(firms, p, out, lang=language, scan_given=True))
+        files.update(write_report(firms, p, out, lang=language, scan_given=True, formats=formats))
     _summary(firms, language)
     _files(files)
 
@@ -168,6 +177,7 @@ def saydo_command(
     out: Path = typer.Option(..., "--out", "-o", help="Output folder / 出力先"),
     principles: Path | None = typer.Option(None, "--principles", help="The principles' official text / 原則の本文"),
     lang: str = typer.Option("ja", "--lang", help=_LANG_HELP),
+    formats: str = typer.Option("html,pdf,xlsx", "--formats", help=_FORMATS_HELP),
 ) -> None:
     """Check what the policy promises against a conduct scan: promise -> evidence -> proposed verdict.
 
@@ -177,7 +187,7 @@ def saydo_command(
     (needed to override), then run again with --decisions decisions.csv.
     """
     language = _lang(lang)
-    _saydo(docs, scan, workspace, decisions, out, principles, language)
+    _saydo(docs, scan, workspace, decisions, out, principles, language, _formats(formats))
 
 
 @app.command("audit")
@@ -191,6 +201,7 @@ def audit_command(
     principles: Path | None = typer.Option(None, "--principles", help="The principles' official text / 原則の本文"),
     as_of: str | None = typer.Option(None, "--as-of", help="Evaluation date of the conduct scan (ISO or 令和)"),
     lang: str = typer.Option("ja", "--lang", help=_LANG_HELP),
+    formats: str = typer.Option("html,pdf,xlsx", "--formats", help=_FORMATS_HELP),
 ) -> None:
     """One command from a folder of documents and the conduct data to the auditor's report.
 
@@ -198,12 +209,13 @@ def audit_command(
     the policies and checks the say-do gap. Example: `kansa fd audit policies/ --workspace ws/ --out out/fd/`.
     """
     language = _lang(lang)
+    chosen = _formats(formats)
     if scan is None and (workspace is None) == (data is None):
         raise typer.BadParameter("--workspace か --data のどちらか（または --scan）を指定してください / "
                                  "give --workspace or --data (or --scan)")
     if scan is None:
         scan = _run_scan(data, workspace, out / "conduct", as_of, language)
-    _saydo(docs, scan, workspace, decisions, out, principles, language)
+    _saydo(docs, scan, workspace, decisions, out, principles, language, chosen)
 
 
 def _run_scan(data: Path | None, workspace: Path | None, out: Path, as_of: str | None, lang: Any) -> Path:

@@ -100,3 +100,17 @@ def test_kpi_commands(tmp_path: Path, shared_data: Path) -> None:
                               str(shared_data / "fd" / "common_kpi_published.csv"), "--out", str(tmp_path / "cmp")])
     assert cmp.exit_code == 0, cmp.output
     assert "11 / 12 workbooks" in cmp.output and (tmp_path / "cmp" / "compare.pdf").is_file()
+
+
+def test_audit_on_a_workspace_checks_sales_after_a_promised_stop(conduct_data: Path, tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    loaded = runner.invoke(app, ["load", str(conduct_data), "--workspace", str(ws)])
+    assert loaded.exit_code == 0, loaded.output
+    out = tmp_path / "audit"
+    result = runner.invoke(app, ["fd", "audit", str(_docs(tmp_path)), "--workspace", str(ws), "--out", str(out),
+                                 "--formats", "html"])
+    assert result.exit_code == 0, result.output
+    assert not (out / "report.pdf").exists()
+    with (out / "saydo.csv").open(encoding="utf-8-sig") as fh:
+        stop = next(r for r in csv.DictReader(fh) if r["kind"] == "structured_bond_stop")
+    assert stop["proposed"] == "not_kept" and "2023-04-01 以降の仕組債の買付" in stop["evidence"]
