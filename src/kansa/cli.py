@@ -13,6 +13,7 @@ from kansa.cyber.cli import app as cyber_app
 from kansa.cyber.logs.cli import parse_logs_command
 from kansa.demo import demo_command
 from kansa.engine.cli import app as rules_app
+from kansa.fd_cli import app as fd_app
 from kansa.synth.cli import app as synth_app
 
 app = typer.Typer(
@@ -39,6 +40,8 @@ app.add_typer(conduct_app, name="conduct", help="Customer-oriented conduct (顧�
 app.add_typer(cyber_app, name="cyber", help="Cybersecurity audit analytics: logs, assets, accounts, backups.")
 app.add_typer(assess_app, name="assess", help="Cybersecurity self-assessment: templates, answers, benchmark.")
 app.add_typer(rules_app, name="rules", help="List, show and lint the rule catalog (working papers).")
+app.add_typer(fd_app, name="fd", help="顧客本位の見える化: policies against the principles, say-do gap, "
+              "KPI comparison.")
 
 
 def _version(value: bool) -> None:
