@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from kansa.conduct.cli import _parse_date, app
+from kansa.cli.conduct import _parse_date, app
 from kansa.conduct.scan import OUTPUTS, ScanError, run_conduct_scan
 
 TABLES: dict[str, list[dict[str, object]]] = {

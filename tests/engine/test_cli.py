@@ -6,7 +6,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from kansa.engine.cli import app
+from kansa.cli.rules import app
 
 RUNNER = CliRunner()
 

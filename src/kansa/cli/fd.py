@@ -51,7 +51,7 @@ class _Reporter:
 
 @contextmanager
 def _reporter() -> Iterator[_Reporter]:
-    from kansa.progress import progress_bar
+    from kansa.cli.terminal import progress_bar
 
     with progress_bar() as bar:
         yield _Reporter(bar)
@@ -220,9 +220,9 @@ def audit_command(
 
 def _run_scan(data: Path | None, workspace: Path | None, out: Path, as_of: str | None, lang: Any) -> Path:
     """The conduct scan (kansa.conduct) into `out`; its own errors exit 1 with their messages."""
+    from kansa.cli.terminal import progress_bar
     from kansa.conduct.scan import ScanError, run_conduct_scan
     from kansa.contract.load import LoadFailed
-    from kansa.progress import progress_bar
 
     when = _date(as_of)
     try:

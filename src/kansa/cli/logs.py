@@ -50,7 +50,7 @@ def parse_logs_command(
     in OUT.errors.csv; it never stops the rest. Example:
     `kansa cyber parse-logs /var/log/auth.log Security.evtx --out events.csv --year 2026`.
     """
-    from kansa.cli_progress_tmp import progress_bar
+    from kansa.cli.terminal import progress_bar
     from kansa.cyber.logs.api import parse_logs
     from kansa.i18n import check_lang
 

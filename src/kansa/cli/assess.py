@@ -280,7 +280,7 @@ def benchmark_command(
     from kansa.assessment.institutions import read_institutions
     from kansa.assessment.outputs import write_outputs
     from kansa.assessment.store import AnswerStore
-    from kansa.cli_progress_tmp import progress_bar
+    from kansa.cli.terminal import progress_bar
 
     lg = _lang(lang)
     try:
@@ -323,7 +323,7 @@ def synth_assessments_command(
     --institutions DIR/institutions.csv --out OUT`.
     """
     from kansa.assessment.synth import read_published_shares, synth_assessments
-    from kansa.cli_progress_tmp import progress_bar
+    from kansa.cli.terminal import progress_bar
 
     lg = _lang(lang)
     try:

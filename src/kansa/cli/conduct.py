@@ -75,7 +75,7 @@ def scan_command(
     Writes into OUT: flags.csv, flags.parquet, kpis.json, complaints_summary.csv, report.html, report.pdf,
     report.xlsx. Example: `kansa conduct scan --workspace ws/ --out out/` or `kansa conduct scan data/ --out out/`.
     """
-    from kansa.cli_progress_tmp import progress_bar
+    from kansa.cli.terminal import progress_bar
     from kansa.conduct.scan import ScanError, run_conduct_scan
     from kansa.contract.load import LoadFailed
     from kansa.engine import RuleError, SpecError

@@ -55,7 +55,7 @@ def scan_command(
     lang: str = typer.Option("ja", "--lang", help="Language of reasons and reports: ja or en."),
 ) -> None:
     """Run the cyber audit scan."""
-    from kansa.cli_progress_tmp import progress_bar
+    from kansa.cli.terminal import progress_bar
     from kansa.contract.load import LoadFailed
     from kansa.cyber.kev import KevFileError
     from kansa.cyber.scan import run_cyber_scan

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from kansa.cli_progress_tmp import progress_bar
+from kansa.cli.terminal import progress_bar
 from kansa.synth.writer import EXCEL_MAX_ROWS
 
 app = typer.Typer(no_args_is_help=True, help="Write deterministic synthetic data with planted cases.")

@@ -5,16 +5,16 @@ from __future__ import annotations
 import typer
 
 from kansa import __version__
-from kansa.assessment.cli import app as assess_app
-from kansa.assessment.cli import synth_assessments_command
-from kansa.conduct.cli import app as conduct_app
-from kansa.contract.cli import load_command
-from kansa.cyber.cli import app as cyber_app
-from kansa.cyber.logs.cli import parse_logs_command
-from kansa.demo import demo_command
-from kansa.engine.cli import app as rules_app
-from kansa.fd_cli import app as fd_app
-from kansa.synth.cli import app as synth_app
+from kansa.cli.assess import app as assess_app
+from kansa.cli.assess import synth_assessments_command
+from kansa.cli.conduct import app as conduct_app
+from kansa.cli.cyber import app as cyber_app
+from kansa.cli.demo import demo_command
+from kansa.cli.fd import app as fd_app
+from kansa.cli.load import load_command
+from kansa.cli.logs import parse_logs_command
+from kansa.cli.rules import app as rules_app
+from kansa.cli.synth import app as synth_app
 
 app = typer.Typer(
     name="kansa",
