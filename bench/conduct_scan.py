@@ -69,7 +69,7 @@ def _configure(con: Any, memory_limit: str, threads: int, tmp: Path) -> None:
 
 def child_scan(ws: Path, out: Path, memory_limit: str, threads: int, with_report: bool) -> dict[str, Any]:
     """The full conduct scan (all rules + KPIs + complaints) on a workspace, timed per step and rule."""
-    from kansa.conduct.scan import run_conduct_scan
+    from kansa.services import run_conduct_scan
     from kansa.workspace import Workspace
 
     started = time.perf_counter()

@@ -12,8 +12,11 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from kansa.cli.conduct import _parse_date, app
-from kansa.conduct.scan import OUTPUTS, ScanError, run_conduct_scan
+from kansa.cli.conduct import app
+from kansa.cli.options import parse_date as _parse_date
+from kansa.conduct.scan import OUTPUTS
+from kansa.messages import UsageError
+from kansa.services import run_conduct_scan
 
 TABLES: dict[str, list[dict[str, object]]] = {
     "branches": [{"branch_id": "B1", "name": "本店", "region": "関東"},
@@ -169,10 +172,10 @@ def test_scan_refuses_a_missing_folder_and_bad_data_with_a_clear_message(tmp_pat
     data = write_institution(tmp_path / "bad")
     text = (data / "customers.csv").read_text(encoding="utf-8").replace("1945-06-01", "1945-13-01")
     (data / "customers.csv").write_text(text, encoding="utf-8")
-    res = runner.invoke(app, ["scan", str(data), "--out", str(tmp_path / "o")])
-    assert res.exit_code == 2
+    res = runner.invoke(app, ["scan", str(data), "--out", str(tmp_path / "o"), "--lang", "en"])
+    assert res.exit_code == 1  # bad input (exit codes: README)
     assert "validation failed" in res.output and "customers" in res.output and "1945-13-01" in res.output
-    with pytest.raises(ScanError):
+    with pytest.raises(UsageError):
         run_conduct_scan(out=tmp_path / "o2")
 
 
@@ -201,9 +204,10 @@ def test_scan_of_a_workspace_names_its_files_and_hashes_in_english(tmp_path: Pat
 @pytest.mark.slow
 def test_the_spark_engine_gives_the_same_flags(tmp_path: Path) -> None:
     pytest.importorskip("pyspark")
-    from kansa.conduct.scan import open_connection, run_rules
+    from kansa.conduct.scan import run_rules
+    from kansa.services import open_source
 
-    con = open_connection(write_institution(tmp_path / "data"), None, "ja")
+    con = open_source(write_institution(tmp_path / "data")).con
     on_duckdb, _rules, _p = run_rules(con, as_of=date(2026, 3, 31), engine="duckdb")
     on_spark, _rules, _p = run_rules(con, as_of=date(2026, 3, 31), engine="spark")
 
@@ -228,4 +232,4 @@ def test_scan_applies_institution_parameters_and_reads_era_dates(tmp_path: Path)
     bad = tmp_path / "bad.toml"
     bad.write_text("[elderly_caution_no_approval]\nno_such = 1\n", encoding="utf-8")
     res = CliRunner().invoke(app, ["scan", str(data), "--out", str(tmp_path / "o2"), "--params", str(bad)])
-    assert res.exit_code == 2 and "no_such" in res.output
+    assert res.exit_code == 3 and "no_such" in res.output

@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 
 from kansa.cli import app
 from kansa.cyber.report import AREAS
-from kansa.cyber.scan import CyberScan, cyber_catalog, run_cyber_scan
+from kansa.cyber.scan import CyberScan, cyber_catalog
+from kansa.services import run_cyber_scan
 from kansa.synth.cyber import generate_cyber
 
 RULE_IDS = sorted(s.id for s in cyber_catalog())
@@ -110,7 +111,7 @@ def test_the_cli_scans_a_folder_and_rejects_a_bad_kev_file(tmp_path: Path) -> No
     bad = tmp_path / "kev.json"
     bad.write_text("{}", encoding="utf-8")
     failed = runner.invoke(app, ["cyber", "scan", str(data), "--out", str(tmp_path / "o2"), "--kev", str(bad)])
-    assert failed.exit_code == 2 and "kev.json" in failed.output
+    assert failed.exit_code == 1 and "kev.json" in failed.output
 
 
 def test_the_scan_reads_a_loaded_workspace_read_only(tmp_path: Path) -> None:

@@ -33,7 +33,7 @@ def conduct_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def conduct_scan(conduct_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The scan's output folder (flags.parquet, kpis.json, complaints_summary.csv)."""
-    from kansa.conduct.scan import run_conduct_scan
+    from kansa.services import run_conduct_scan
 
     out = tmp_path_factory.mktemp("fd_scan")
     run_conduct_scan(conduct_data, out=out, report=False)
@@ -43,8 +43,8 @@ def conduct_scan(conduct_data: Path, tmp_path_factory: pytest.TempPathFactory) -
 @pytest.fixture(scope="session")
 def clean_scan(conduct_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The same institution without the planted cases of KEPT_RULES, scanned."""
-    from kansa.conduct.scan import run_conduct_scan
     from kansa.fd.synth_world import drop_planted
+    from kansa.services import run_conduct_scan
 
     data = drop_planted(conduct_data, tmp_path_factory.mktemp("fd_clean_data"), KEPT_RULES)
     out = tmp_path_factory.mktemp("fd_clean_scan")

@@ -11,12 +11,13 @@ from kansa.cli.conduct import app as conduct_app
 from kansa.cli.cyber import app as cyber_app
 from kansa.cli.demo import demo_command
 from kansa.cli.fd import app as fd_app
+from kansa.cli.handler import new_app
 from kansa.cli.load import load_command
 from kansa.cli.logs import parse_logs_command
 from kansa.cli.rules import app as rules_app
 from kansa.cli.synth import app as synth_app
 
-app = typer.Typer(
+app = new_app(
     name="kansa",
     help=(
         "kansa (監査): internal-audit analytics for Japanese financial institutions.\n\n"

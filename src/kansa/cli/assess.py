@@ -12,9 +12,10 @@ from rich.table import Table
 
 from kansa.assessment.errors import AssessmentError, Problem
 from kansa.assessment.model import Framework
+from kansa.cli.handler import new_app
 from kansa.i18n import Lang, check_lang
 
-app = typer.Typer(
+app = new_app(
     no_args_is_help=True,
     help=(
         "サイバーセキュリティ セルフアセスメント: 回答票の作成、回答の取込、採点、ピア比較、結果還元レポート。\n\n"

@@ -14,7 +14,9 @@ from typing import Any
 import typer
 from rich.console import Console
 
-app = typer.Typer(no_args_is_help=True, rich_markup_mode="markdown")
+from kansa.cli.handler import new_app
+
+app = new_app(no_args_is_help=True, rich_markup_mode="markdown")
 console = Console(stderr=True)
 _LANG_HELP = "ja (default) or en: messages and reports / 言語"
 _FORMATS_HELP = "Report formats, comma-separated: html,pdf,xlsx (a PDF of many firms takes about 0.7 s a firm)"
@@ -33,28 +35,12 @@ def _fd() -> None:
     check what they promise against the conduct data, and compare firms' common KPIs (supervisor)."""
 
 
-class _Reporter:
-    """kansa's reporter shape over a Rich progress bar: task(label, total) -> handle.advance(n)."""
-
-    def __init__(self, progress: Any) -> None:
-        self.progress = progress
-
-    def task(self, label: str, total: int | None) -> Any:
-        task_id = self.progress.add_task(label, total=total)
-        progress = self.progress
-
-        class _Handle:
-            def advance(self, n: int = 1) -> None:
-                progress.advance(task_id, n)
-        return _Handle()
-
-
 @contextmanager
-def _reporter() -> Iterator[_Reporter]:
-    from kansa.cli.terminal import progress_bar
+def _reporter() -> Iterator[Any]:
+    from kansa.cli.terminal import RichReporter, progress_bar
 
     with progress_bar() as bar:
-        yield _Reporter(bar)
+        yield RichReporter(bar)
 
 
 def _lang(value: str) -> Any:
@@ -219,22 +205,13 @@ def audit_command(
 
 
 def _run_scan(data: Path | None, workspace: Path | None, out: Path, as_of: str | None, lang: Any) -> Path:
-    """The conduct scan (kansa.conduct) into `out`; its own errors exit 1 with their messages."""
-    from kansa.cli.terminal import progress_bar
-    from kansa.conduct.scan import ScanError, run_conduct_scan
-    from kansa.contract.load import LoadFailed
+    """The conduct scan (through kansa.services) into `out`; its errors exit the kansa way (handler)."""
+    from kansa.cli.terminal import RichReporter, progress_bar
+    from kansa.services import run_conduct_scan
 
-    when = _date(as_of)
-    try:
-        with progress_bar() as bar:
-            run_conduct_scan(data, workspace, out=out, as_of=when, lang=lang, progress=bar, report=("html",))
-    except LoadFailed as exc:
-        for issue in list(getattr(exc, "issues", []))[:20]:
-            console.print(f"[red]{getattr(issue, 'message', issue)}[/red]", highlight=False)
-        raise typer.Exit(1) from exc
-    except ScanError as exc:
-        console.print(f"[red]{exc}[/red]", highlight=False)
-        raise typer.Exit(1) from exc
+    with progress_bar() as bar:
+        run_conduct_scan(data, workspace, out=out, as_of=_date(as_of), lang=lang, reporter=RichReporter(bar, lang),
+                         formats=("csv", "parquet", "html"))
     return out
 
 

@@ -10,12 +10,13 @@ from rich.markup import escape
 from rich.syntax import Syntax
 from rich.table import Table
 
+from kansa.cli.handler import new_app
 from kansa.engine.catalog import domains
 from kansa.engine.loader import catalog_dir, lint_file, load_catalog
 from kansa.engine.spec import RuleSpec, SpecError
 from kansa.i18n import check_lang, pick
 
-app = typer.Typer(
+app = new_app(
     no_args_is_help=True,
     help=("ルールカタログの一覧・内容（調書形式）・検査。List the rules, show one as a working paper "
           "(title, rationale, references, parameters, SQL), and lint rule files."),

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import typer
 
+from kansa.cli.handler import new_app
 from kansa.cli.terminal import progress_bar
 from kansa.synth.writer import EXCEL_MAX_ROWS
 
-app = typer.Typer(no_args_is_help=True, help="Write deterministic synthetic data with planted cases.")
+app = new_app(no_args_is_help=True, help="Write deterministic synthetic data with planted cases.")
 
 
 def _as_of(value: str) -> dt.date:

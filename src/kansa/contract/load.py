@@ -21,6 +21,7 @@ from kansa.contract.validate import check_types, check_values, stage, typed_tabl
 from kansa.contract.values import JST
 from kansa.contract.xlsx import read_sheet, serials_to_dates, sheet_names
 from kansa.i18n import Lang
+from kansa.messages import InputError
 from kansa.progress import NULL_REPORTER, Reporter
 
 _CSV = (".csv", ".tsv", ".txt")
@@ -80,13 +81,23 @@ class LoadResult:
         return not self.errors
 
 
-class LoadFailed(Exception):
+class LoadFailed(InputError):
     """A batch with errors: nothing of it may be used. `.issues` lists every error and warning."""
 
     def __init__(self, issues: list[Issue]) -> None:
         errors = [i for i in issues if i.is_error]
-        super().__init__(f"{len(errors)} error(s) in the input; first: {errors[0].message if errors else '-'}")
         self.issues = issues
+        super().__init__("load_failed", count=len(errors), first=errors[0].message if errors else "-")
+
+    def details(self, lang: Lang = "ja") -> list[str]:
+        """The first twenty errors: file, table, row, column, value and why."""
+        del lang  # the issues were rendered in the language of the load
+        lines = []
+        for issue in [i for i in self.issues if i.is_error][:20]:
+            where = " / ".join(str(v) for v in (issue.table, issue.row, issue.column, issue.value)
+                               if v not in (None, ""))
+            lines.append(f"{where}: {issue.message}" + (f" ({issue.file})" if issue.file else ""))
+        return lines
 
 
 def _not_a_workbook(path: Path, table: str, lang: Lang) -> Issue | None:

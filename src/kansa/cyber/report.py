@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -294,15 +295,20 @@ def workbook_sheets(scan: CyberScan) -> list[Sheet]:
     return sheets
 
 
-def write_reports(scan: CyberScan, out: Path, *, pdf: bool = True) -> dict[str, Path]:
-    """Write report.html, report.pdf (unless pdf=False) and report.xlsx into `out`."""
+def write_reports(scan: CyberScan, out: Path, *, pdf: bool = True,
+                  formats: Sequence[str] = ("html", "pdf", "xlsx")) -> dict[str, Path]:
+    """Write report.html, report.pdf (unless pdf=False) and report.xlsx (those named in `formats`) into `out`."""
     out.mkdir(parents=True, exist_ok=True)
-    html = render_html(scan)
-    files = {"report.html": out / "report.html"}
-    files["report.html"].write_text(html, encoding="utf-8")
-    if pdf:
-        from kansa.reports.pdf import write_pdf
+    files: dict[str, Path] = {}
+    if "html" in formats or ("pdf" in formats and pdf):
+        html = render_html(scan)
+        if "html" in formats:
+            files["report.html"] = out / "report.html"
+            files["report.html"].write_text(html, encoding="utf-8")
+        if "pdf" in formats and pdf:
+            from kansa.reports.pdf import write_pdf
 
-        files["report.pdf"] = write_pdf(html, out / "report.pdf")
-    files["report.xlsx"] = write_workbook(out / "report.xlsx", workbook_sheets(scan))
+            files["report.pdf"] = write_pdf(html, out / "report.pdf")
+    if "xlsx" in formats:
+        files["report.xlsx"] = write_workbook(out / "report.xlsx", workbook_sheets(scan))
     return files

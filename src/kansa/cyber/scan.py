@@ -11,15 +11,15 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-from rich.progress import Progress
 
 from kansa.contract.readers import file_digest
 from kansa.contract.schema import arrow_schema
 from kansa.cyber.assets import HostResolution, resolve_events
 from kansa.cyber.kev import KevCatalog, empty_matches, load_kev, match_software
 from kansa.engine import DuckDBEngine, RuleSpec, load_catalog
-from kansa.engine.flags import write_flags
 from kansa.i18n import Lang
+from kansa.messages import InputError
+from kansa.progress import NULL_REPORTER, Reporter
 
 KEV_RULE = "software_known_exploited"
 # Columns beyond the contract's that the event rules read (filled by the log parser; NULL otherwise).
@@ -97,7 +97,7 @@ def _conform_events(table: pa.Table) -> pa.Table:
 
 
 def parse_log_files(paths: Sequence[Path], *, year: int | None = None, tz: str = "Asia/Tokyo",
-                    progress: Progress | None = None, lang: Lang = "ja") -> tuple[pa.Table, LogInput]:
+                    reporter: Reporter = NULL_REPORTER, lang: Lang = "ja") -> tuple[pa.Table, LogInput]:
     """Parse log files into access_events (with the extras the rules read) and a summary."""
     info = LogInput(paths=[Path(p) for p in paths])
     if not paths:
@@ -105,14 +105,9 @@ def parse_log_files(paths: Sequence[Path], *, year: int | None = None, tz: str =
     from kansa.cyber.logs import parse_logs  # the log parser: imported only when logs are given
 
     files = [Path(p) for p in paths]
-    advance = None
-    if progress is not None:
-        task = progress.add_task("logs / ログ", total=sum(p.stat().st_size for p in files))
-
-        def advance(n: int) -> None:
-            progress.update(task, advance=n)
-
-    result = parse_logs(files, year=year, tz=tz, progress=advance)
+    task = reporter.task("progress_logs", total=sum(p.stat().st_size for p in files))
+    result = parse_logs(files, year=year, tz=tz, progress=task.advance)
+    task.done()
     events = _conform_events(result.events)
     info.events = events.num_rows
     info.counts = dict(result.counts)
@@ -192,8 +187,9 @@ def scan_connection(
     lang: Lang = "ja",
     year: int | None = None,
     tz: str = "Asia/Tokyo",
-    progress: Progress | None = None,
+    reporter: Reporter = NULL_REPORTER,
     only: Sequence[str] | None = None,
+    as_of_inferred: bool = False,
 ) -> CyberScan:
     """Run the cyber catalog (or the rules named in `only`) over a connection holding the cyber tables.
 
@@ -201,16 +197,19 @@ def scan_connection(
     """
     assets = _table(con, "assets")
     if assets is None:
-        raise ValueError("assets テーブルがありません / the data has no assets table (情報資産台帳)")
-    parsed, log_info = parse_log_files(logs, year=year, tz=tz, progress=progress, lang=lang)
+        raise InputError("assets_missing")
+    parsed, log_info = parse_log_files(logs, year=year, tz=tz, reporter=reporter, lang=lang)
     given = _table(con, "access_events")
     parts = [_conform_events(t) for t in (given, events) if t is not None] + [parsed]
     hosts = resolve_events(pa.concat_tables(parts), assets)
     events = hosts.events
 
-    inferred = as_of is None
-    if as_of is None:
-        as_of = infer_as_of(con) or date.today()
+    inferred = as_of_inferred or as_of is None
+    if as_of is None:  # the same policy as kansa.services.cyber_as_of: the registers' date, never the clock
+        found = infer_as_of(con)
+        if found is None:
+            raise InputError("as_of_cyber_missing")
+        as_of = found
 
     engine = DuckDBEngine(con)
     engine.register("access_events", events)
@@ -235,38 +234,3 @@ def scan_connection(
         kev=catalog, kev_matches=matches, logs=log_info, hosts=hosts, counts=_counts(con, events),
         backup_matrix=backup_matrix(con, as_of, min_crit), params=all_params,
     )
-
-
-def run_cyber_scan(
-    data_dir: Path | None = None,
-    workspace: Path | None = None,
-    *,
-    out: Path,
-    logs: Sequence[Path] = (),
-    kev: Path | None = None,
-    params: Path | Mapping[str, Mapping[str, Any]] | None = None,
-    as_of: date | None = None,
-    lang: Lang = "ja",
-    year: int | None = None,
-    tz: str = "Asia/Tokyo",
-    progress: Progress | None = None,
-    pdf: bool = True,
-) -> CyberScan:
-    """`kansa cyber scan` as a function (also for `kansa demo`): writes flags and the three reports to `out`."""
-    from kansa.cyber.report import write_reports
-    from kansa.engine import load_params
-    from kansa.workspace import open_source
-
-    if isinstance(params, Path):
-        params = load_params(params)
-    con = open_source(data_dir, workspace, lang=lang)
-    try:
-        scan = scan_connection(con, logs=logs, kev=kev, params=params, as_of=as_of, lang=lang, year=year, tz=tz,
-                               progress=progress)
-        scan.out_dir = out
-        csv_path, parquet_path = write_flags(scan.flags, out)
-        scan.files.update({"flags.csv": csv_path, "flags.parquet": parquet_path})
-        scan.files.update(write_reports(scan, out, pdf=pdf))
-    finally:
-        con.close()
-    return scan

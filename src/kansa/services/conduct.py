@@ -1,0 +1,137 @@
+"""The conduct pillar through the one door: run rules, KPIs and complaints; write outputs as a separate step."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from kansa.conduct.complaints import write_summary_csv
+from kansa.conduct.kpis import write_kpis
+from kansa.conduct.scan import EngineName, ScanResult, compute_complaints, compute_conduct_kpis, run_rules, timed
+from kansa.engine import RuleParams, RuleSpec
+from kansa.engine.flags import write_flags
+from kansa.i18n import Lang
+from kansa.messages import UsageError
+from kansa.progress import NULL_REPORTER, Reporter
+from kansa.services.dates import conduct_as_of
+from kansa.services.source import Source, open_source
+
+FORMATS: tuple[str, ...] = ("csv", "parquet", "html", "pdf", "xlsx")
+
+
+@dataclass
+class ConductRun:
+    """A finished conduct evaluation in memory: the scan result, the rules and parameters, and its source."""
+
+    result: ScanResult
+    rules: list[RuleSpec]
+    params: RuleParams
+    source: Source
+    engine: EngineName = "duckdb"
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def check_formats(formats: Sequence[str]) -> tuple[str, ...]:
+    """The requested output formats, refused by name when one is unknown."""
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise UsageError("format_unknown", value=",".join(unknown), allowed=",".join(FORMATS))
+    return tuple(formats)
+
+
+def run_conduct(
+    source: Source,
+    *,
+    as_of: date | None = None,
+    params: RuleParams | Path | None = None,
+    engine: EngineName = "duckdb",
+    lang: Lang = "ja",
+    reporter: Reporter = NULL_REPORTER,
+) -> ConductRun:
+    """Evaluate the conduct catalog, KPIs and complaints at the evaluation date (given or the positions' own)."""
+    timings: dict[str, float] = {}
+    con = source.con
+    when = conduct_as_of(con, as_of)
+    with timed(timings, "rules"):
+        flags, rules, used = run_rules(con, as_of=when, params=params, engine=engine, lang=lang,
+                                       reporter=reporter, timings=timings)
+    with timed(timings, "kpis"):
+        kpis = compute_conduct_kpis(con, when)
+    with timed(timings, "complaints"):
+        complaints = compute_complaints(con)
+    result = ScanResult(as_of=when, out_dir=Path(), flags=flags, kpis=kpis, complaints=complaints, timings=timings)
+    return ConductRun(result, rules, used, source, engine, timings)
+
+
+def write_conduct_outputs(
+    run: ConductRun, out: Path, *, formats: Sequence[str] = FORMATS, lang: Lang = "ja", top_n: int = 20
+) -> dict[str, Path]:
+    """Write flags, kpis.json and complaints_summary.csv (always) and the chosen formats into `out`."""
+    from kansa.conduct.report import write_reports
+
+    chosen = check_formats(formats)
+    out.mkdir(parents=True, exist_ok=True)
+    result = run.result
+    result.out_dir = out
+    files = result.files
+    csv_path, parquet_path = write_flags(result.flags, out)
+    for name, path in (("flags.csv", csv_path), ("flags.parquet", parquet_path)):
+        if name.split(".")[1] in chosen:
+            files[name] = path
+        else:
+            path.unlink(missing_ok=True)
+    files["kpis.json"] = write_kpis(result.kpis, out / "kpis.json")
+    files["complaints_summary.csv"] = write_summary_csv(result.complaints["summary"], out / "complaints_summary.csv")
+    reports = tuple(f for f in chosen if f in ("html", "pdf", "xlsx"))
+    if reports:
+        with timed(run.timings, "report"):
+            files.update(write_reports(run.source.con, result, rules=run.rules, params=run.params, lang=lang,
+                                       top_n=top_n, source=run.source.origin, engine=run.engine, formats=reports))
+    return files
+
+
+def run_conduct_scan(
+    data_dir: Path | None = None,
+    workspace: Path | None = None,
+    *,
+    out: Path,
+    as_of: date | None = None,
+    params_file: Path | None = None,
+    engine: EngineName = "duckdb",
+    lang: Lang = "ja",
+    reporter: Reporter = NULL_REPORTER,
+    report: bool | Sequence[str] = True,
+    formats: Sequence[str] | None = None,
+    top_n: int = 20,
+    memory_limit: str | None = None,
+    temp_directory: Path | None = None,
+) -> ScanResult:
+    """`kansa conduct scan` in one call: open, evaluate, write. `report=False` writes no HTML/PDF/Excel."""
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    source = open_source(data_dir, workspace, domain="conduct", lang=lang, reporter=reporter)
+    timings["open"] = time.perf_counter() - start
+    try:
+        _limit_memory(source, memory_limit, temp_directory)
+        run = run_conduct(source, as_of=as_of, params=params_file, engine=engine, lang=lang, reporter=reporter)
+        run.timings.update(timings)
+        if formats is None:
+            reports: tuple[str, ...] = (("html", "pdf", "xlsx") if report is True
+                                        else () if report is False else tuple(report))
+            formats = ("csv", "parquet", *reports)
+        write_conduct_outputs(run, out, formats=formats, lang=lang, top_n=top_n)
+        return run.result
+    finally:
+        source.close()
+
+
+def _limit_memory(source: Source, memory_limit: str | None, temp_directory: Path | None) -> None:
+    """Bound DuckDB's memory: beyond the limit it spills to `temp_directory`."""
+    if memory_limit:
+        source.con.execute("SET memory_limit = '" + memory_limit.replace("'", "''") + "'")
+    if temp_directory is not None:
+        source.con.execute("SET temp_directory = '" + str(temp_directory).replace("'", "''") + "'")
+

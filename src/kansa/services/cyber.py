@@ -1,0 +1,82 @@
+"""The cyber pillar through the one door: registers, logs and KEV into flags; outputs written as a separate step."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from kansa.cyber.scan import CyberScan, scan_connection
+from kansa.engine import RuleParams, load_params
+from kansa.engine.flags import write_flags
+from kansa.i18n import Lang
+from kansa.progress import NULL_REPORTER, Reporter
+from kansa.services.conduct import FORMATS, check_formats
+from kansa.services.dates import cyber_as_of
+from kansa.services.source import Source, open_source
+
+
+def run_cyber(
+    source: Source,
+    *,
+    logs: Sequence[Path] = (),
+    kev: Path | None = None,
+    params: RuleParams | Mapping[str, Mapping[str, Any]] | Path | None = None,
+    as_of: date | None = None,
+    lang: Lang = "ja",
+    year: int | None = None,
+    tz: str = "Asia/Tokyo",
+    reporter: Reporter = NULL_REPORTER,
+) -> CyberScan:
+    """Evaluate the cyber catalog at the evaluation date (given, else the registers' latest date)."""
+    when, inferred = cyber_as_of(source.con, as_of)
+    if isinstance(params, Path):
+        params = load_params(params)
+    return scan_connection(source.con, logs=logs, kev=kev, params=params, as_of=when, as_of_inferred=inferred,
+                           lang=lang, year=year, tz=tz, reporter=reporter)
+
+
+def write_cyber_outputs(scan: CyberScan, out: Path, *, formats: Sequence[str] = FORMATS) -> dict[str, Path]:
+    """Write flags (csv, parquet) and the reports (html, pdf, xlsx) named in `formats` into `out`."""
+    from kansa.cyber.report import write_reports
+
+    chosen = check_formats(formats)
+    out.mkdir(parents=True, exist_ok=True)
+    scan.out_dir = out
+    csv_path, parquet_path = write_flags(scan.flags, out)
+    for name, path in (("flags.csv", csv_path), ("flags.parquet", parquet_path)):
+        if name.split(".")[1] in chosen:
+            scan.files[name] = path
+        else:
+            path.unlink(missing_ok=True)
+    scan.files.update(write_reports(scan, out, formats=[f for f in chosen if f in ("html", "pdf", "xlsx")]))
+    return scan.files
+
+
+def run_cyber_scan(
+    data_dir: Path | None = None,
+    workspace: Path | None = None,
+    *,
+    out: Path,
+    logs: Sequence[Path] = (),
+    kev: Path | None = None,
+    params: Path | Mapping[str, Mapping[str, Any]] | None = None,
+    as_of: date | None = None,
+    lang: Lang = "ja",
+    year: int | None = None,
+    tz: str = "Asia/Tokyo",
+    reporter: Reporter = NULL_REPORTER,
+    pdf: bool = True,
+    formats: Sequence[str] | None = None,
+) -> CyberScan:
+    """`kansa cyber scan` in one call (also for `kansa demo`): open, evaluate, write flags and reports."""
+    source = open_source(data_dir, workspace, lang=lang, reporter=reporter)
+    try:
+        scan = run_cyber(source, logs=logs, kev=kev, params=params, as_of=as_of, lang=lang, year=year, tz=tz,
+                         reporter=reporter)
+        chosen = formats if formats is not None else [f for f in FORMATS if pdf or f != "pdf"]
+        write_cyber_outputs(scan, out, formats=chosen)
+        return scan
+    finally:
+        source.close()

@@ -1,0 +1,71 @@
+"""What a scan reads: a data folder validated into memory, or a workspace opened read-only; always with its manifest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import duckdb
+import pyarrow as pa
+
+from kansa.contract.load import LoadFailed, LoadResult, load_directory
+from kansa.contract.schema import Domain
+from kansa.i18n import Lang
+from kansa.messages import UsageError
+from kansa.progress import NULL_REPORTER, Reporter
+from kansa.workspace import MANIFEST, Workspace, memory_connection
+
+
+@dataclass
+class Source:
+    """An open DuckDB connection over contract tables, where they came from, and the load manifest."""
+
+    con: duckdb.DuckDBPyConnection
+    origin: Path
+    kind: Literal["folder", "workspace"]
+
+    @property
+    def manifest(self) -> pa.Table:
+        """One row per input file behind the tables (path, SHA-256, size, rows, encoding, loaded_at)."""
+        return self.con.execute(f"SELECT * FROM {MANIFEST}").to_arrow_table()
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.con.close()
+
+
+def open_source(
+    data_dir: Path | str | None = None,
+    workspace: Path | str | None = None,
+    *,
+    domain: Domain | None = None,
+    lang: Lang = "ja",
+    mapping: Path | str | None = None,
+    reporter: Reporter = NULL_REPORTER,
+) -> Source:
+    """Open exactly one of a data folder (validated, all or nothing: LoadFailed) or a loaded workspace."""
+    if (data_dir is None) == (workspace is None):
+        raise UsageError("source_one_of")
+    if workspace is not None:
+        return Source(Workspace(workspace).connect(read_only=True), Path(workspace), "workspace")
+    assert data_dir is not None
+    result = load_directory(Path(data_dir), mapping=mapping, lang=lang, domain=domain, reporter=reporter)
+    if not result.ok:
+        raise LoadFailed(result.issues)
+    con = memory_connection(result)
+    _register_manifest(con, result)
+    return Source(con, Path(data_dir), "folder")
+
+
+def _register_manifest(con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
+    """The manifest a workspace keeps, built for an in-memory load so reports can name files and SHA-256."""
+    manifest = pa.table({
+        "table_name": [f.table for f in result.files], "path": [str(f.path) for f in result.files],
+        "sha256": [f.sha256 for f in result.files], "size_bytes": [f.size for f in result.files],
+        "row_count": [f.rows for f in result.files], "encoding": [f.encoding for f in result.files],
+        "loaded_at": [f.loaded_at for f in result.files],
+    })
+    con.register("_manifest_in", manifest)
+    con.execute(f"CREATE TABLE {MANIFEST} AS SELECT * FROM _manifest_in")
+    con.unregister("_manifest_in")
