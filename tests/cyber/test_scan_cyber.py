@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from kansa.cli import app
-from kansa.cyber.report import AREAS
 from kansa.cyber.scan import CyberScan, cyber_catalog
+from kansa.engine.catalog import catalog
 from kansa.services import run_cyber_scan
 from kansa.synth.cyber import generate_cyber
 
@@ -56,10 +56,12 @@ def test_each_rule_meets_recall_and_precision_on_synthetic_data(synth_scan: tupl
 def test_the_report_has_every_section_and_the_backup_matrix(synth_scan: tuple[Path, CyberScan]) -> None:
     _data, scan = synth_scan
     html = scan.files["report.html"].read_text(encoding="utf-8")
-    for area_id, _title, rule_ids in AREAS:
-        assert f'id="area-{area_id}"' in html
-        for rid in rule_ids:
-            assert f'id="rule-{rid}"' in html
+    filed = catalog("cyber").filed(scan.rules)
+    assert sum(len(rules) for _a, rules in filed) == 16  # every rule under one area
+    for area, rules in filed:
+        assert f'id="area-{area.id}"' in html
+        for rule in rules:
+            assert f'id="rule-{rule.id}"' in html
     assert 'id="summary"' in html and "経営陣向けサマリー" in html
     assert 'id="backup-matrix"' in html and "3-2-1" in html
     assert 'id="kev-method"' in html and "KEVは影響を受けるバージョンを掲載しない" in html

@@ -30,51 +30,6 @@ if TYPE_CHECKING:
 EXCEL_MAX_ROWS = 1_000_000  # below Excel's 1,048,576-row limit; the rest stay in flags.csv / flags.parquet
 HEATMAP_MAX_BRANCHES = 30
 
-# What a flag of each rule means, in the plain words a board member reads.
-MEANING: dict[str, dict[str, str]] = {
-    "elderly_caution_no_approval": {
-        "ja": "75歳以上のお客さまに値動きの大きい商品を勧誘して販売する際の、上席者の事前承認が確認できません。",
-        "en": "Risky products were sold to customers aged 75+ without the manager's prior approval."},
-    "elderly80_same_day_order": {
-        "ja": "80歳以上のお客さまから、勧誘したその日に注文を受けています（翌日以降に受けるのが原則）。",
-        "en": "Customers aged 80+ placed orders on the day they were solicited (orders should wait a day)."},
-    "elderly80_post_trade_contact": {
-        "ja": "80歳以上のお客さまへの販売後、販売担当者以外による約定後の確認連絡がないか遅れています。",
-        "en": "After selling to customers aged 80+, no timely follow-up call by someone other than the seller."},
-    "elderly_long_maturity": {
-        "ja": "80歳以上のお客さまに満期まで10年以上の商品を販売しています。",
-        "en": "Customers aged 80+ bought products maturing ten or more years later."},
-    "suitability_mismatch": {
-        "ja": "お客さまのリスク許容度・投資経験・投資目的に合わない商品を勧誘して販売しています。",
-        "en": "Products beyond the customer's risk tolerance, experience or purpose were solicited and sold."},
-    "missing_explanation_record": {
-        "ja": "複雑な商品の勧誘販売で、重要事項の説明記録がありません。",
-        "en": "Complex products were sold with no record that the key information was explained."},
-    "household_concentration": {
-        "ja": "世帯の金融資産の大半が仕組債に集中しています。",
-        "en": "Households hold most of their financial assets in structured bonds."},
-    "short_term_switch": {
-        "ja": "投資信託を短期間で売却し、手数料のかかる別の投資信託に乗り換えています。",
-        "en": "Funds were sold after a short holding and switched into other funds that charged a fee."},
-    "churning_customer": {
-        "ja": "同じお客さまに短期乗換が繰り返されています（回転売買の疑い）。",
-        "en": "The same customers were switched repeatedly (possible churning)."},
-    "structured_bond_resolicitation": {
-        "ja": "仕組債の償還・売却の直後に、別の仕組債を再び販売しています。",
-        "en": "A new structured bond was sold right after another one was redeemed or sold."},
-    "branch_sales_spike": {
-        "ja": "支店の月間販売額が、その支店の過去の水準から大きく外れています。",
-        "en": "A branch's monthly sales far exceeded its own past level."},
-    "staff_affiliated_skew": {
-        "ja": "自社グループ商品の販売比率が他の販売員より著しく高い販売員がいます（利益相反の懸念）。",
-        "en": "Some salespeople sell far more in-house products than their peers (conflict of interest)."},
-    "staff_high_fee_skew": {
-        "ja": "手数料率の高い商品の販売に偏っている販売員がいます。",
-        "en": "Some salespeople lean toward high-fee products."},
-    "complaint_cluster": {
-        "ja": "同じ販売員に苦情・紛争が集中しています。",
-        "en": "Complaints and disputes cluster on the same salespeople."},
-}
 
 SEVERITY_LABELS = {"high": {"ja": "高", "en": "High"}, "medium": {"ja": "中", "en": "Medium"},
                    "low": {"ja": "低", "en": "Low"}}
@@ -110,7 +65,7 @@ def _rule_sections(rules: Sequence[Any], rows: list[dict[str, Any]], lang: Lang,
         sections.append({
             "id": spec.id, "title": pick(spec.title, lang), "severity": spec.severity,
             "entity_type": spec.entity_type,
-            "meaning": pick(MEANING.get(spec.id), lang) or pick(spec.rationale, lang),
+            "meaning": pick(spec.summary, lang) or pick(spec.rationale, lang),
             "rationale": pick(spec.rationale, lang), "references": list(spec.references),
             "count": len(flagged), "counts": counts, "top": flagged[:top_n], "more": max(0, len(flagged) - top_n),
         })

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kansa import __version__
+from kansa.engine.catalog import catalog
 from kansa.engine.flags import SEVERITIES
 from kansa.i18n import Lang, pick
 from kansa.reports.charts import bar_svg
@@ -17,25 +18,6 @@ from kansa.reports.html import make_env
 
 if TYPE_CHECKING:
     from kansa.cyber.scan import CyberScan
-
-# The control areas the supervisor names, each with the rules that test it (every catalog rule once).
-AREAS: tuple[tuple[str, dict[str, str], tuple[str, ...]], ...] = (
-    ("assets", {"ja": "情報資産台帳（網羅性・最新性）", "en": "Information-asset register (complete, current)"},
-     ("asset_missing_owner_or_class", "asset_inventory_stale", "host_not_in_register")),
-    ("vulnerabilities", {"ja": "脆弱性管理（サポート終了・悪用済み脆弱性）",
-                         "en": "Vulnerabilities (end of support, known exploited)"},
-     ("software_end_of_support", "software_known_exploited")),
-    ("privileged", {"ja": "特権ID管理（所有者・MFA・パスワード・申請承認）",
-                    "en": "Privileged IDs (owner, MFA, password, approvals)"},
-     ("privileged_account_shared", "privileged_account_no_mfa", "privileged_password_age",
-      "privileged_account_dormant", "request_self_approved")),
-    ("logs", {"ja": "ログ監視（実ログとの突合）", "en": "Logs and monitoring (tested against real logs)"},
-     ("privileged_use_without_request", "account_created_outside_register", "log_review_gap")),
-    ("backups", {"ja": "バックアップ（3-2-1・復元テスト）", "en": "Backups (3-2-1, restore tests)"},
-     ("backup_not_321", "backup_stale_or_untested")),
-    ("incidents", {"ja": "インシデント対応（報告の適時性）", "en": "Incidents (timely reporting)"},
-     ("incident_late_report",)),
-)
 
 KEV_METHOD: dict[str, str] = {
     "ja": (
@@ -180,10 +162,11 @@ def build_context(scan: CyberScan) -> dict[str, Any]:
         by_rule.setdefault(row["rule_id"], []).append(row)
     specs = {s.id: s for s in scan.rules}
     areas: list[dict[str, Any]] = []
-    for area_id, title, rule_ids in AREAS:
+    for area, specs_in_area in catalog("cyber").filed(scan.rules):
+        area_id, title = area.id, area.title
         rules: list[dict[str, Any]] = []
-        for rid in rule_ids:
-            spec = specs[rid]
+        for spec in specs_in_area:
+            rid = spec.id
             flagged = by_rule.get(rid, [])
             sev = Counter(r["severity"] for r in flagged)
             rules.append({
@@ -196,7 +179,7 @@ def build_context(scan: CyberScan) -> dict[str, Any]:
                 "has_pointer": any(r["pointer"] and r["pointer"] != r["entity_id"] for r in flagged),
                 "entity_label": pick(LABELS["pointer" if spec.entity_type == "event" else "entity"], lang),
             })
-        sev_area = Counter(r["severity"] for rid in rule_ids for r in by_rule.get(rid, []))
+        sev_area = Counter(r["severity"] for s in specs_in_area for r in by_rule.get(s.id, []))
         areas.append({"id": area_id, "title": pick(title, lang), "rules": rules,
                       "count": sum(r["count"] for r in rules),
                       "severity": {s: sev_area.get(s, 0) for s in SEVERITIES}})
@@ -256,8 +239,9 @@ def workbook_sheets(scan: CyberScan) -> list[Sheet]:
     rows = _flag_rows(scan)
     specs = {s.id: s for s in scan.rules}
     summary_rows = []
-    for _area_id, title, rule_ids in AREAS:
-        for rid in rule_ids:
+    for area, specs_in_area in catalog("cyber").filed(scan.rules):
+        title = area.title
+        for rid in (r.id for r in specs_in_area):
             flagged = [r for r in rows if r["rule_id"] == rid]
             sev = Counter(r["severity"] for r in flagged)
             status = L["skipped"] if rid in scan.skipped else len(flagged)
@@ -268,8 +252,8 @@ def workbook_sheets(scan: CyberScan) -> list[Sheet]:
         columns=[L["area"], "rule_id", L["rule"], L["findings"], L["high"], L["medium"], L["low"]],
         rows=summary_rows, widths=[34, 34, 50, 10, 8, 8, 8],
     )]
-    for _area_id, _title, rule_ids in AREAS:
-        for rid in rule_ids:
+    for _area, specs_in_area in catalog("cyber").filed(scan.rules):
+        for rid in (r.id for r in specs_in_area):
             flagged = [r for r in rows if r["rule_id"] == rid]
             keys: list[str] = []
             for r in flagged:
