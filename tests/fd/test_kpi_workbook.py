@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from kansa.fd.kpi_template import build, fill
-from kansa.fd.kpi_workbook import BANDS, SHEETS, read_submission, write_template
+from kansa.fd.kpi_template import build, fill, write_template
+from kansa.fd.kpi_workbook import BANDS, SHEETS, read_submission
 from kansa.fd.messages import FdError, FdErrors
 
 GOOD = dict(zip(BANDS, (1.0, 2.5, 8.0, 12.5, 30.0, 28.0, 10.0, 8.0), strict=True))

@@ -247,7 +247,8 @@ def kpi_template_command(
     Input cells are yellow and unlocked; the firm type is a drop-down; the base date must be a 31 March.
     Read back with `kansa fd kpi-check` or `kansa fd compare`.
     """
-    from kansa.fd.kpi_workbook import FIRM_TYPES, write_template
+    from kansa.fd.kpi_template import write_template
+    from kansa.fd.kpi_workbook import FIRM_TYPES
 
     language = _lang(lang)
     if firm_type and firm_type not in FIRM_TYPES:

@@ -4,6 +4,7 @@ drop-downs for the firm type, date and number validation, protected sheets and a
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
@@ -23,6 +24,7 @@ from kansa.fd.kpi_workbook import (
     WEIGHTED_ROW,
     seal,
 )
+from kansa.i18n import Lang
 
 _INPUT = PatternFill("solid", fgColor="FFF7D6")
 _HEAD = PatternFill("solid", fgColor="1F3864")
@@ -167,3 +169,12 @@ def fill(wb: Workbook, lang: str, bands: dict[str, float], positive: float | Non
         for c, v in zip((4, 5, 6), weighted, strict=True):
             tw.cell(row=WEIGHTED_ROW, column=c, value=v)
     return wb
+
+
+def write_template(path: Path, lang: Lang = "ja", firm: str = "", firm_type: str = "",
+                   as_of: date | None = None) -> Path:
+    """Write the empty submission workbook (optionally with the firm filled in)."""
+    wb = build(lang, firm, firm_type, as_of)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path

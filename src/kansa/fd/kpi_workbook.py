@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from kansa.fd.messages import FdError, FdErrors
-from kansa.i18n import Lang
 
 TEMPLATE_ID = "kansa-fd-common-kpi"
 TEMPLATE_VERSION = "1"
@@ -67,17 +66,6 @@ def seal(lang: str) -> str:
     """A digest of the template's identity and layout (catches a hand-edited _meta sheet, not a forger)."""
     text = "\x1f".join((TEMPLATE_ID, TEMPLATE_VERSION, lang, *SHEETS[lang], *BANDS))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def write_template(path: Path, lang: Lang = "ja", firm: str = "", firm_type: str = "",
-                   as_of: date | None = None) -> Path:
-    """Write the empty submission workbook (optionally with the firm filled in)."""
-    from kansa.fd.kpi_template import build
-
-    wb = build(lang, firm, firm_type, as_of)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
 
 
 def _number(ws: Any, cell: str, path: str, sheet: str, errors: list[FdError], *, low: float | None = None,

@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import asdict, dataclass, field
-from functools import lru_cache
-from importlib import resources
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from kansa.fd.principles import load_items
-from kansa.fd.synth_layout import Block, Section, build_sections, policy_blocks, progress_blocks
+from kansa.fd.synth_files import write_firm
+from kansa.fd.synth_layout import Block, PolicyYear, build_sections, policy_blocks, progress_blocks
+from kansa.fd.synth_model import Firm, Sentence, bank
 from kansa.fd.synth_style import Writer, new_writer, render
 
 PROFILES: dict[str, dict[str, float]] = {
@@ -31,44 +29,6 @@ PROFILES: dict[str, dict[str, float]] = {
 }
 FIRM_TYPES = ("regional bank", "shinkin", "securities", "major bank", "credit cooperative")
 KPI_TARGETS = {"pos_share": (60, 85), "cost": (1.0, 1.6), "complaints": (5, 20)}
-
-
-@dataclass
-class Sentence:
-    """One sentence of a policy with what it is: restate, concrete, na, na_bare (no reason), kpi."""
-
-    item: str
-    kind: str
-    text: str
-    promise: str | None = None
-    kpi: str | None = None
-    bank: str = ""   # which bank entry it came from (item:kind:index), to carry it across years
-
-
-@dataclass
-class Firm:
-    """One synthetic firm: who writes, how, and which years."""
-
-    firm_id: str
-    name: str
-    firm_type: str
-    profile: str
-    writer: Writer
-    layout: str
-    years: list[int]
-    formats: list[str]
-    has_table: bool
-    tags: bool
-    split: str
-    fill: dict[str, str] = field(default_factory=dict)
-
-
-@lru_cache(maxsize=1)
-def bank() -> dict[str, Any]:
-    """The sentence bank (data/synth_bank.yaml)."""
-    text = resources.files("kansa.fd").joinpath("data/synth_bank.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
-    return data
 
 
 _NAMES = ("みどり", "あおば", "ひかり", "さくら", "かえで", "つばさ", "みなと", "あさひ", "やまと", "はるか",
@@ -202,17 +162,6 @@ def _kpi_sentences(firm: Firm, rng: random.Random, slots: dict[str, str], plan: 
     return out
 
 
-@dataclass
-class PolicyYear:
-    """One year's policy and progress report of a firm, with the truth."""
-
-    year: int
-    sections: list[Section]
-    plan: dict[str, str]
-    unchanged: bool
-    slots: dict[str, str]
-
-
 def firm_years(firm: Firm, seed: int = 0) -> list[PolicyYear]:
     """Every year of a firm: the first drawn from its profile, later ones revised or left unchanged."""
     rng = random.Random(f"{seed}:{firm.firm_id}")
@@ -266,7 +215,6 @@ def write_corpus(out: Path, firms: int = 50, seed: int = 0, pdf: bool = True) ->
 
     `pdf=False` writes HTML where a firm would have had PDF (fast tests); the reader's PDF path is tested apart.
     """
-    from kansa.fd.synth_files import write_firm
 
     out.mkdir(parents=True, exist_ok=True)
     folders = []

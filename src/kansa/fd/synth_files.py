@@ -5,13 +5,10 @@ from __future__ import annotations
 import random
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from kansa.fd.synth_layout import Block, Section, policy_blocks, progress_blocks, ref_of
+from kansa.fd.synth_layout import Block, PolicyYear, Section, policy_blocks, progress_blocks, ref_of
+from kansa.fd.synth_model import Firm
 from kansa.fd.synth_style import era_years
-
-if TYPE_CHECKING:
-    from kansa.fd.synth import Firm, PolicyYear
 
 _CSS = ("html{font-family:'IPAexGothic',sans-serif;font-size:10pt;line-height:1.6}"
         "h1{font-size:15pt}h2{font-size:12pt}h3{font-size:10.5pt}.midashi{font-weight:bold;margin-top:1em}")

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from kansa.fd.synth_model import Firm, Sentence, bank
 from kansa.fd.synth_style import era_years, style
-
-if TYPE_CHECKING:
-    from kansa.fd.synth import Firm, Sentence
 
 # Top-level groups of items and their headings ({cust}/{staff} filled by the writer's words).
 LAYOUTS: dict[str, list[tuple[str, list[str]]]] = {
@@ -163,7 +161,6 @@ def _heading(label: str, heading: str, tag: str | None) -> str:
 def progress_blocks(firm: Firm, year: int, sections: list[Section], slots: dict[str, Any],
                     rng: random.Random) -> list[Block]:
     """The progress report of a year: per top-level heading, what was done and the KPI results."""
-    from kansa.fd.synth import bank
 
     blocks = [Block("title", f"顧客本位の業務運営に関する取組状況（{year}年度）"), Block("para", firm.name)]
     seen: set[str] = set()
@@ -197,3 +194,14 @@ def ref_of(item: str) -> str:
 
 
 __all__ = ["LAYOUTS", "Block", "Section", "build_sections", "era_years", "policy_blocks", "progress_blocks", "ref_of"]
+
+
+@dataclass
+class PolicyYear:
+    """One year's policy and progress report of a firm, with the truth."""
+
+    year: int
+    sections: list[Section]
+    plan: dict[str, str]
+    unchanged: bool
+    slots: dict[str, str]
