@@ -90,6 +90,11 @@ class _Fields(dict[str, Any]):
         return "?"
 
 
+def has_code(code: str) -> bool:
+    """Whether the catalogue has `code`."""
+    return code in catalogue()
+
+
 def render(code: str, lang: Lang, fields: Mapping[str, Any] | None = None) -> str:
     """The text of `code` in `lang` with `fields` filled in; an unknown code prints as itself."""
     entry = catalogue().get(code)

@@ -91,12 +91,11 @@ class LoadFailed(InputError):
 
     def details(self, lang: Lang = "ja") -> list[str]:
         """The first twenty errors: file, table, row, column, value and why."""
-        del lang  # the issues were rendered in the language of the load
         lines = []
         for issue in [i for i in self.issues if i.is_error][:20]:
             where = " / ".join(str(v) for v in (issue.table, issue.row, issue.column, issue.value)
                                if v not in (None, ""))
-            lines.append(f"{where}: {issue.message}" + (f" ({issue.file})" if issue.file else ""))
+            lines.append(f"{where}: {issue.text(lang)}" + (f" ({issue.file})" if issue.file else ""))
         return lines
 
 

@@ -116,7 +116,7 @@ def check_types(con: duckdb.DuckDBPyConnection, spec: TableSchema, present: dict
                 err = bad[text]
                 detail = err.detail_ja if lang == "ja" else err.detail
                 p = protos[text] = make_issue(err.code, lang, spec.name, None, name, text, detail=detail)
-            issues.append(Issue(p.table, row, p.column, p.value, p.code, p.message, p.level))
+            issues.append(Issue(p.table, row, p.column, p.value, p.code, p.message, p.level, None, p.fields))
     return issues
 
 

@@ -6,39 +6,10 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from kansa.i18n import Lang, pick
+from kansa.i18n import Lang
+from kansa.messages import has_code, render
 
-# Why a record could not be read, in both languages ({value} etc. filled from ParseError fields).
-REASONS: dict[str, dict[str, str]] = {
-    "not_syslog": {
-        "ja": "syslog形式の行ではありません（先頭に日時・ホスト名がない）",
-        "en": "not a syslog line (no timestamp and host at the start)",
-    },
-    "bad_timestamp": {"ja": "日時が読めません", "en": "unreadable timestamp"},
-    "bad_json": {"ja": "JSONとして読めません", "en": "not valid JSON"},
-    "not_an_object": {"ja": "JSONオブジェクトではありません", "en": "not a JSON object"},
-    "no_event_id": {"ja": "EventIDがありません", "en": "no EventID"},
-    "no_time": {"ja": "イベント日時がありません", "en": "no event time"},
-    "bad_record": {"ja": "EVTXレコードが壊れています", "en": "corrupt EVTX record"},
-    "records_lost": {
-        "ja": "チャンクヘッダが示すレコードのうち読めなかった件数",
-        "en": "records announced by chunk headers that could not be read (count)",
-    },
-    "bad_field": {"ja": "列の値が不正です", "en": "invalid column value"},
-    "missing_field": {"ja": "必須列が空です", "en": "required column is empty"},
-    "unreadable_file": {"ja": "ファイルを読めません", "en": "cannot read the file"},
-    "unknown_format": {"ja": "対応していないログ形式です", "en": "not a supported log format"},
-    # notes (not corrupt records): choices made while reading that the auditor should know
-    "leap_day_year": {
-        "ja": "2月29日の行があるため、更新日時の年ではなく直近の閏年に合う年を付けました（違う場合は --year を指定）",
-        "en": "a 29 February line needs a leap year: years were set to the nearest fitting one, not the mtime's "
-        "(give --year if wrong)",
-    },
-    "leap_day_conflict": {
-        "ja": "2月29日の行がすべて閏年に収まる年の割当てがありません（--year を指定してください）",
-        "en": "no year assignment puts every 29 February line in a leap year (give --year)",
-    },
-}
+# The reasons' texts are in messages.yaml beside this file, as log_<code> (the message catalogue).
 
 
 @dataclass(frozen=True)
@@ -53,7 +24,7 @@ class ParseError:
 
     def reason(self, lang: Lang = "ja") -> str:
         """The reason in one language, with the column and the detail."""
-        text = pick(REASONS.get(self.code, {"ja": self.code, "en": self.code}), lang)
+        text = render("log_" + self.code, lang) if has_code("log_" + self.code) else self.code
         if self.column:
             text += f" [{self.column}]"
         if self.detail:

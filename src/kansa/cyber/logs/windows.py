@@ -146,7 +146,7 @@ def resolve_sid(sid: str, sids: Mapping[str, str]) -> str:
 
 
 class RecordProblem(Exception):
-    """A JSON record that is not a readable Windows event; `code` names why (see result.REASONS)."""
+    """A JSON record that is not a readable Windows event; `code` names why (see messages.yaml: log_<code>)."""
 
     def __init__(self, code: str, detail: str = "") -> None:
         super().__init__(detail or code)
