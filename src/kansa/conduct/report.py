@@ -16,6 +16,7 @@ from kansa import __version__
 from kansa.conduct.complaints import CATEGORY_LABELS, KIND_LABELS
 from kansa.conduct.kpis import BAND_LABELS, BANDS, KPI_PRODUCT_TYPES
 from kansa.contract.labels import PRODUCT_TYPE_LABELS
+from kansa.engine import resolve_params
 from kansa.engine.flags import SEVERITY_RANK
 from kansa.i18n import Lang, pick
 from kansa.jpdate import format_era, format_fiscal_year
@@ -212,7 +213,6 @@ def _complaint_context(complaints: Mapping[str, Any], lang: Lang) -> dict[str, A
 
 def _params_context(rules: Sequence[Any], params: Mapping[str, Mapping[str, Any]], lang: Lang) -> list[dict[str, Any]]:
     """Every rule parameter: default, the value used, and whether the institution overrode it."""
-    from kansa.engine import resolve_params
 
     out = []
     for spec in rules:

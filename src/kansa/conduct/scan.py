@@ -18,6 +18,7 @@ import pyarrow as pa
 from kansa.conduct.complaints import branch_rates, by_category, complaints_summary, yearly_trend
 from kansa.conduct.indicators import monitoring_for_dates
 from kansa.conduct.kpis import compute_kpis, evaluation_dates
+from kansa.engine import DuckDBEngine, SparkEngine, load_catalog, load_params
 from kansa.engine.flags import empty_flags
 from kansa.engine.params import RuleParams, check_params
 from kansa.engine.spec import RuleSpec
@@ -69,7 +70,6 @@ def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 
 def _spark_engine(con: duckdb.DuckDBPyConnection, tables: list[str], workdir: Path) -> Any:
     """A SparkEngine over Parquet copies of the connection's tables (the same data the DuckDB run sees)."""
-    from kansa.engine import SparkEngine
 
     for name in tables:
         if _table_exists(con, name):
@@ -88,7 +88,6 @@ def run_rules(
     timings: dict[str, float] | None = None,
 ) -> tuple[pa.Table, list[RuleSpec], RuleParams]:
     """Run the conduct catalog; returns flags, the rule specs and the parameter overrides used."""
-    from kansa.engine import DuckDBEngine, load_catalog, load_params
 
     rules = load_catalog("conduct")
     used = load_params(params, rules) if isinstance(params, Path) else check_params(params or {}, rules)

@@ -12,6 +12,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from kansa.contract.schema import arrow_schema, tables_of
+from kansa.engine.duckdb_engine import DuckDBEngine
+from kansa.engine.loader import load_catalog
 from kansa.i18n import Lang
 
 Rows = Sequence[Mapping[str, Any]]
@@ -101,8 +103,6 @@ def trade(trade_id: str, trade_date: str, customer_id: str, product_id: str, **k
 def run_rule(rule_id: str, tables: Mapping[str, Rows], as_of: str, params: Mapping[str, Any] | None = None,
              lang: Lang = "ja", domain: str = "conduct") -> pa.Table:
     """Run one catalog rule on DuckDB over a small world, with optional parameter overrides."""
-    from kansa.engine.duckdb_engine import DuckDBEngine
-    from kansa.engine.loader import load_catalog
 
     spec = next(s for s in load_catalog(domain) if s.id == rule_id)
     engine = DuckDBEngine(duckdb_world(tables, domain))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from kansa.conduct.complaints import write_summary_csv
 from kansa.conduct.kpis import write_kpis
+from kansa.conduct.report import write_reports
 from kansa.conduct.scan import EngineName, ScanResult, compute_complaints, compute_conduct_kpis, run_rules, timed
 from kansa.engine import RuleParams, RuleSpec
 from kansa.engine.flags import write_flags
@@ -70,7 +71,6 @@ def write_conduct_outputs(
     run: ConductRun, out: Path, *, formats: Sequence[str] = FORMATS, lang: Lang = "ja", top_n: int = 20
 ) -> dict[str, Path]:
     """Write flags, kpis.json and complaints_summary.csv (always) and the chosen formats into `out`."""
-    from kansa.conduct.report import write_reports
 
     chosen = check_formats(formats)
     out.mkdir(parents=True, exist_ok=True)

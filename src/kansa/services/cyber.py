@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kansa.cyber.report import write_reports
 from kansa.cyber.scan import CyberScan, scan_connection
 from kansa.engine import RuleParams, load_params
 from kansa.engine.flags import write_flags
@@ -39,7 +40,6 @@ def run_cyber(
 
 def write_cyber_outputs(scan: CyberScan, out: Path, *, formats: Sequence[str] = FORMATS) -> dict[str, Path]:
     """Write flags (csv, parquet) and the reports (html, pdf, xlsx) named in `formats` into `out`."""
-    from kansa.cyber.report import write_reports
 
     chosen = check_formats(formats)
     out.mkdir(parents=True, exist_ok=True)

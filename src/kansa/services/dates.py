@@ -6,6 +6,7 @@ from datetime import date
 
 import duckdb
 
+from kansa.cyber.scan import infer_as_of
 from kansa.messages import InputError
 
 
@@ -33,7 +34,6 @@ def cyber_as_of(con: duckdb.DuckDBPyConnection, given: date | None = None) -> tu
     """
     if given is not None:
         return given, False
-    from kansa.cyber.scan import infer_as_of
 
     found = infer_as_of(con)
     if found is None:

@@ -8,8 +8,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kansa.assessment.registry import resolve_framework
+from kansa.assessment.synth import synth_assessments
 from kansa.i18n import Lang
 from kansa.progress import NULL_REPORTER, Reporter
+from kansa.reports.pdf import write_pdf
+from kansa.services.assessment import benchmark_round
+from kansa.services.conduct import run_conduct_scan
+from kansa.services.cyber import run_cyber_scan
+from kansa.services.load import load_into_workspace
+from kansa.synth.conduct import generate_conduct
+from kansa.synth.cyber import generate_cyber
 
 
 @dataclass(frozen=True)
@@ -42,15 +51,6 @@ class _Step:
 
 
 def _steps(s: DemoSettings, reporter: Reporter) -> list[_Step]:
-    from kansa.assessment.registry import resolve_framework
-    from kansa.assessment.synth import synth_assessments
-    from kansa.reports.pdf import write_pdf
-    from kansa.services.assessment import benchmark_round
-    from kansa.services.conduct import run_conduct_scan
-    from kansa.services.cyber import run_cyber_scan
-    from kansa.services.load import load_into_workspace
-    from kansa.synth.conduct import generate_conduct
-    from kansa.synth.cyber import generate_cyber
 
     data, ws, res = s.out / "data", s.out / "workspace", s.out / "results"
     conduct, cyber, assess = data / "conduct", data / "cyber", data / "assessments"
