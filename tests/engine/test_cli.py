@@ -45,3 +45,10 @@ def test_lint_passes_the_catalog_and_fails_a_bad_file(tmp_path: Path) -> None:
     result = RUNNER.invoke(app, ["lint", str(bad)])
     assert result.exit_code == 1
     assert "bad_rule.yaml" in result.output and "age_years" in result.output
+
+
+def test_show_an_unknown_rule_speaks_the_readers_language() -> None:
+    english = RUNNER.invoke(app, ["show", "no_such_rule", "--lang", "en"])
+    japanese = RUNNER.invoke(app, ["show", "no_such_rule", "--lang", "ja"])
+    assert english.exit_code == japanese.exit_code == 2
+    assert "no rule no_such_rule" in english.output and "ルール no_such_rule はありません" in japanese.output

@@ -11,10 +11,12 @@ from rich.syntax import Syntax
 from rich.table import Table
 
 from kansa.cli.handler import new_app
+from kansa.cli.options import LANG
 from kansa.engine.catalog import domains
 from kansa.engine.loader import catalog_dir, lint_file, load_catalog
-from kansa.engine.spec import RuleSpec, SpecError
-from kansa.i18n import check_lang, pick
+from kansa.engine.spec import RuleSpec
+from kansa.i18n import Lang, pick
+from kansa.messages import UsageError
 
 app = new_app(
     no_args_is_help=True,
@@ -22,7 +24,6 @@ app = new_app(
           "(title, rationale, references, parameters, SQL), and lint rule files."),
 )
 
-_LANG = typer.Option("ja", "--lang", help="表示言語 ja|en / language of the output")
 _SEVERITY = {
     "high": {"ja": "高", "en": "high"}, "medium": {"ja": "中", "en": "medium"}, "low": {"ja": "低", "en": "low"},
 }
@@ -37,20 +38,17 @@ def _domains(domain: str | None) -> tuple[str, ...]:
 
 
 def _catalog(domains: tuple[str, ...]) -> list[RuleSpec]:
-    try:
-        return [s for d in domains for s in load_catalog(d)]
-    except SpecError as exc:
-        typer.echo(f"ルール定義の誤り / bad rule spec: {exc}", err=True)
-        raise typer.Exit(2) from exc
+    """Every rule of these domains; a wrong spec is a SpecError (ConfigError, exit 3) the handler prints."""
+    return [s for d in domains for s in load_catalog(d)]
 
 
 @app.command("list")
 def list_command(
     domain: str | None = typer.Option(None, "--domain", help="conduct または cyber / only this domain"),
-    lang: str = _LANG,
+    lang: str = LANG,
 ) -> None:
     """ルールの一覧（ID・領域・対象・重要度・名称）。List every rule: id, domain, entity, severity, title."""
-    lg = check_lang(lang)
+    lg: Lang = lang  # type: ignore[assignment]  # options.LANG validated it
     table = Table(title="ルール一覧" if lg == "ja" else "Rules")
     for head in (("ID", "ID"), ("領域", "domain"), ("対象", "entity"), ("重要度", "severity"), ("名称", "title")):
         table.add_column(head[0] if lg == "ja" else head[1])
@@ -60,13 +58,12 @@ def list_command(
 
 
 @app.command("show")
-def show_command(rule_id: str = typer.Argument(..., help="ルールID / rule id"), lang: str = _LANG) -> None:
+def show_command(rule_id: str = typer.Argument(..., help="ルールID / rule id"), lang: str = LANG) -> None:
     """ルールを調書形式で表示（趣旨・根拠・パラメータ・SQL）。Show one rule as a working paper."""
-    lg = check_lang(lang)
+    lg: Lang = lang  # type: ignore[assignment]  # options.LANG validated it
     spec = next((s for s in _catalog(domains()) if s.id == rule_id), None)
     if spec is None:
-        typer.echo(f"ルール {rule_id!r} はありません / no rule {rule_id!r}; see `kansa rules list`", err=True)
-        raise typer.Exit(2)
+        raise UsageError("rule_unknown", rule_id=rule_id)
     ja = lg == "ja"
     console = Console()
     console.rule(f"[bold]{escape(pick(spec.title, lg))}[/bold]")
