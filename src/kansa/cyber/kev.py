@@ -20,14 +20,22 @@ from __future__ import annotations
 import csv
 import json
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from typing import TYPE_CHECKING
+
 import pyarrow as pa
+
+from kansa.cyber.kev_aliases import AliasData, key, load_aliases, normalise, translate_ja, vendor_core
+
+_ALIASES = load_aliases()
+
+if TYPE_CHECKING:
+    from kansa.cyber.kev_match import InventoryMatches, RowMatch
 
 # Trailing (or leading) words that name the legal form or the kind of company, not the company.
 _VENDOR_NOISE = frozenset({
@@ -35,16 +43,6 @@ _VENDOR_NOISE = frozenset({
     "gmbh", "ag", "sa", "bv", "nv", "kk", "holdings", "group", "software", "systems", "technologies",
     "technology", "networks", "communications", "foundation", "labs", "project", "株式会社", "有限会社", "合同会社",
 })
-# Normalised vendor key -> canonical key (renamed companies, local names, acquisitions KEV files apart).
-VENDOR_ALIASES: dict[str, str] = {
-    "ms": "microsoft", "msft": "microsoft", "マイクロソフト": "microsoft", "日本マイクロソフト": "microsoft",
-    "pulsesecure": "ivanti", "cloudsoftwaregroup": "citrix", "netscaler": "citrix",
-    "vmwarebybroadcom": "vmware", "internationalbusinessmachines": "ibm", "hp": "hewlettpackard",
-    "oracleamerica": "oracle", "日本オラクル": "oracle", "オラクル": "oracle", "シスコ": "cisco",
-    "シスコシステムズ": "cisco", "フォーティネット": "fortinet", "トレンドマイクロ": "trendmicro",
-    "ヴイエムウェア": "vmware", "apachesoftwarefoundation": "apache", "asf": "apache", "paloalto": "paloaltonetworks",
-    "linuxkernel": "linux", "kernelorg": "linux", "igorpavlov": "7zip", "winrargmbh": "rarlab", "winrar": "rarlab",
-}
 # Old brand words a vendor dropped from its product names (Pulse Connect Secure is now Ivanti Connect Secure,
 # Citrix ADC is NetScaler ADC again): left out on both sides so either name matches.
 _LEGACY_BRANDS: dict[str, frozenset[str]] = {"ivanti": frozenset({"pulse"}), "citrix": frozenset({"netscaler"})}
@@ -134,7 +132,7 @@ class KevFileError(ValueError):
 
 
 def _nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "").lower().strip()
+    return translate_ja(normalise(text), _ALIASES)
 
 
 def _tokens(text: str) -> list[str]:
@@ -146,13 +144,18 @@ def _brands(keys: frozenset[str]) -> frozenset[str]:
     return frozenset(w for k in keys for w in _LEGACY_BRANDS.get(k, ()))
 
 
-def vendor_keys(vendor: str) -> frozenset[str]:
-    """Normalised keys for a vendor name: all tokens joined, and without corporate words; aliases applied."""
-    toks = _tokens(_PAREN.sub(" ", _nfkc(vendor)))
-    toks = [t.replace("株式会社", "").replace("有限会社", "") or t for t in toks]
+def vendor_keys(vendor: str, data: AliasData | None = None) -> frozenset[str]:
+    """Normalised keys for a vendor name: all tokens joined, and without corporate words; aliases applied
+    (kev_data/aliases.yaml: renamed and acquired companies, Japanese names and legal-entity forms)."""
+    aliases = (data or _ALIASES).vendors
+    core_name = vendor_core(vendor)
+    toks = _tokens(_PAREN.sub(" ", core_name))
     core = [t for t in toks if t not in _VENDOR_NOISE] or toks
-    keys = {"".join(toks), "".join(core)} - {""}
-    return frozenset(VENDOR_ALIASES.get(k, k) for k in keys)
+    keys = {"".join(toks), "".join(core), key(vendor), key(core_name)} - {""}
+    out: set[str] = set()
+    for k in keys:
+        out |= aliases.get(k, frozenset({k}))
+    return frozenset(out)
 
 
 def _vendor_tokens(vendor: str) -> set[str]:
@@ -172,7 +175,9 @@ def installed_names(product: str, vendor: str) -> tuple[frozenset[str], ...]:
     'Adaptive Security Appliance (ASA) Software' is also 'Adaptive Security Appliance' and 'ASA'; a product
     named like its vendor ('7-Zip' by Igor Pavlov, whose key is 7zip) is the vendor's eponymous product.
     """
-    if "".join(_tokens(product)) in vendor_keys(vendor):
+    keys = vendor_keys(vendor)
+    bare = [t for t in _tokens(product) if t not in _EDITION_WORDS and t not in _PRODUCT_NOISE and not _VERSION.match(t)]
+    if "".join(_tokens(product)) in keys or ("".join(bare) in keys and bare):
         return (frozenset(),)
     text = _nfkc(product)
     names = [product_tokens(text, vendor), product_tokens(_PAREN.sub(" ", text), vendor)]
@@ -274,6 +279,15 @@ KEV_MATCH_SCHEMA = pa.schema([
     ("version", pa.string()), ("cpe", pa.string()), ("match_method", pa.string()), ("cve_id", pa.string()),
     ("kev_vendor", pa.string()), ("kev_product", pa.string()), ("vulnerability_name", pa.string()),
     ("date_added", pa.date32()), ("due_date", pa.date32()), ("ransomware_known", pa.bool_()),
+    ("match_path", pa.string()), ("confidence", pa.float64()), ("match_rule", pa.string()),
+])
+
+
+KEV_REVIEW_SCHEMA = pa.schema([
+    ("software_id", pa.string()), ("asset_id", pa.string()), ("vendor", pa.string()), ("product", pa.string()),
+    ("version", pa.string()), ("cpe", pa.string()), ("cve_id", pa.string()), ("kev_vendor", pa.string()),
+    ("kev_product", pa.string()), ("date_added", pa.date32()), ("ransomware_known", pa.bool_()),
+    ("match_path", pa.string()), ("confidence", pa.float64()), ("reason", pa.string()),
 ])
 
 
@@ -305,44 +319,51 @@ def _names(alt: frozenset[str], installed: frozenset[str], entry: KevEntry) -> b
 
 def match_one(vendor: str, product: str, cpe: str | None, index: dict[str, list[KevEntry]]
               ) -> tuple[str, list[KevEntry]]:
-    """KEV entries matching one installed product: ('cpe' | 'vendor_product', entries)."""
-    parsed = parse_cpe(cpe)
-    method = "cpe" if parsed else "vendor_product"
-    if parsed:
-        vendor, product = parsed
-    keys = vendor_keys(vendor)
-    names = installed_names(product, vendor)
-    seen: dict[str, KevEntry] = {}
-    for key in keys:
-        for entry in index.get(key, ()):
-            if entry.cve_id not in seen and any(
-                _names(alt, installed, entry) for alt in entry.alternatives for installed in names
-            ):
-                seen[entry.cve_id] = entry
-    return method, sorted(seen.values(), key=lambda e: e.cve_id)
+    """KEV entries accepted for one installed product: ('cpe' | 'vendor_product', entries)."""
+    from kansa.cyber.kev_match import match_row  # kev_match builds on this module
+
+    row = match_row(vendor, product, cpe, index)
+    return row.method, [m.entry for m in row.accepted]
 
 
-def match_software(software: pa.Table | Iterable[dict[str, Any]], catalog: KevCatalog) -> pa.Table:
-    """The derived `kev_matches` table: one row per (installed software, matching KEV CVE)."""
+def match_software(software: pa.Table | Iterable[dict[str, Any]], catalog: KevCatalog,
+                   aliases: AliasData | None = None) -> pa.Table:
+    """The derived `kev_matches` table: one row per (installed software, accepted KEV CVE)."""
+    return match_inventory(software, catalog, aliases).matches
+
+
+def match_inventory(software: pa.Table | Iterable[dict[str, Any]], catalog: KevCatalog,
+                    aliases: AliasData | None = None) -> InventoryMatches:
+    """Accepted matches (`kev_matches`) and the uncertain ones for review (`kev_review`), every one with why."""
+    from kansa.cyber.kev_match import InventoryMatches, match_row  # kev_match builds on this module
+
     rows = software.to_pylist() if isinstance(software, pa.Table) else list(software)
     index = _index(catalog)
-    cache: dict[tuple[str, str, str], tuple[str, list[KevEntry]]] = {}
+    cache: dict[tuple[str, str, str], RowMatch] = {}
     out: dict[str, list[Any]] = {f.name: [] for f in KEV_MATCH_SCHEMA}
+    review: dict[str, list[Any]] = {f.name: [] for f in KEV_REVIEW_SCHEMA}
     for row in rows:
         vendor, product = str(row.get("vendor") or ""), str(row.get("product") or "")
-        cpe = row.get("cpe") or ""
-        key = (vendor, product, str(cpe))
-        if key not in cache:
-            cache[key] = match_one(vendor, product, str(cpe) or None, index)
-        method, entries = cache[key]
+        cpe = str(row.get("cpe") or "")
+        ck = (vendor, product, cpe)
+        if ck not in cache:
+            cache[ck] = match_row(vendor, product, cpe or None, index, aliases)
+        found = cache[ck]
         sid = software_id(str(row.get("asset_id")), vendor, product, str(row.get("version") or ""))
-        for e in entries:
-            values = (sid, row.get("asset_id"), vendor, product, row.get("version"), cpe or None, method,
-                      e.cve_id, e.vendor_project, e.product, e.vulnerability_name, e.date_added, e.due_date,
-                      e.ransomware_known)
+        base = (sid, row.get("asset_id"), vendor, product, row.get("version"), cpe or None)
+        for m in found.accepted:
+            e = m.entry
+            values = (*base, found.method, e.cve_id, e.vendor_project, e.product, e.vulnerability_name,
+                      e.date_added, e.due_date, e.ransomware_known, m.path, m.confidence, m.rule)
             for name, value in zip(out, values, strict=True):
                 out[name].append(value)
-    return pa.table(out, schema=KEV_MATCH_SCHEMA)
+        for m in found.review:
+            e = m.entry
+            values = (*base, e.cve_id, e.vendor_project, e.product, e.date_added, e.ransomware_known,
+                      m.path, m.confidence, m.rule)
+            for name, value in zip(review, values, strict=True):
+                review[name].append(value)
+    return InventoryMatches(pa.table(out, schema=KEV_MATCH_SCHEMA), pa.table(review, schema=KEV_REVIEW_SCHEMA))
 
 
 def empty_matches() -> pa.Table:
