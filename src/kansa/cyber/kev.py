@@ -18,21 +18,22 @@ checked against the vendor advisory. tests/cyber/test_kev_inventory.py measures 
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from kansa.cyber.kev_aliases import AliasData, key, load_aliases, normalise, translate_ja, vendor_core
+from kansa.cyber.kev_aliases import AliasData, load_aliases, normalise, translate_ja, vendor_core
+from kansa.cyber.kev_aliases import key as name_key
 
 _ALIASES = load_aliases()
+BUNDLED_KEV = Path(__file__).with_name("kev_data") / "kev_snapshot.json.gz"  # kev_snapshot.py
 
 if TYPE_CHECKING:
     from kansa.cyber.kev_match import InventoryMatches, RowMatch
@@ -96,6 +97,7 @@ _PRODUCT_NOISE = frozenset({
 })
 _PRODUCT_ALIASES: dict[str, str] = {"log4j2": "log4j", "msexchange": "exchange", "iis": "iis", "app": "application",
                                     "ウイルスバスター": "officescan"}  # Trend Micro's Japanese name for it
+_DOTTED_OR_PAREN = re.compile(r"\d+(?:\.\d+)+|\([^)]*\)")
 _TOKEN = re.compile(r"[a-z0-9]+|[^\x00-\x7f]+")
 _PAREN = re.compile(r"\(([^)]*)\)")
 _SPLIT_ALTERNATIVES = re.compile(r",|/|\band\b|&")
@@ -151,7 +153,7 @@ def vendor_keys(vendor: str, data: AliasData | None = None) -> frozenset[str]:
     core_name = vendor_core(vendor)
     toks = _tokens(_PAREN.sub(" ", core_name))
     core = [t for t in toks if t not in _VENDOR_NOISE] or toks
-    keys = {"".join(toks), "".join(core), key(vendor), key(core_name)} - {""}
+    keys = {"".join(toks), "".join(core), name_key(vendor), name_key(core_name)} - {""}
     out: set[str] = set()
     for k in keys:
         out |= aliases.get(k, frozenset({k}))
@@ -176,8 +178,8 @@ def installed_names(product: str, vendor: str) -> tuple[frozenset[str], ...]:
     named like its vendor ('7-Zip' by Igor Pavlov, whose key is 7zip) is the vendor's eponymous product.
     """
     keys = vendor_keys(vendor)
-    bare = [t for t in _tokens(product) if t not in _EDITION_WORDS and t not in _PRODUCT_NOISE and not _VERSION.match(t)]
-    if "".join(_tokens(product)) in keys or ("".join(bare) in keys and bare):
+    bare = name_key(_DOTTED_OR_PAREN.sub(" ", product))  # '7-Zip 19.00 (x64)' -> '7zip', Igor Pavlov's key
+    if "".join(_tokens(product)) in keys or bare in keys:
         return (frozenset(),)
     text = _nfkc(product)
     names = [product_tokens(text, vendor), product_tokens(_PAREN.sub(" ", text), vendor)]
@@ -255,19 +257,26 @@ def _entry(raw: dict[str, Any]) -> KevEntry:
 def load_kev(path: Path) -> KevCatalog:
     """Load the KEV catalog from CISA's JSON feed (or its CSV twin); errors name the file (ja/en)."""
     path = Path(path)
+    if str(path) == "bundled" and not path.exists():  # `--kev bundled`: the snapshot shipped with kansa
+        path = BUNDLED_KEV
     if not path.is_file():
         raise KevFileError(f"KEVファイルが見つかりません / KEV file not found: {path}")
     try:
+        rows: list[dict[str, Any]]
         if path.suffix.lower() == ".csv":
             with path.open(encoding="utf-8-sig", newline="") as fh:
-                rows: list[dict[str, Any]] = list(csv.DictReader(fh))
+                rows = list(csv.DictReader(fh))
             version, released = "", ""
         else:
-            doc = json.loads(path.read_text(encoding="utf-8-sig"))
+            if path.name.lower().endswith(".gz"):  # the shipped snapshot (kev_snapshot.py)
+                with gzip.open(path, "rt", encoding="utf-8") as fh:
+                    doc = json.load(fh)
+            else:
+                doc = json.loads(path.read_text(encoding="utf-8-sig"))
             rows = doc["vulnerabilities"]
             version, released = str(doc.get("catalogVersion", "")), str(doc.get("dateReleased", ""))
         entries = tuple(_entry(r) for r in rows)
-    except (KeyError, TypeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (KeyError, TypeError, OSError, EOFError, json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise KevFileError(
             f"KEVファイルの形式が不正です / KEV file is not CISA's KEV format: {path} ({type(exc).__name__}: {exc})"
         ) from exc
@@ -359,9 +368,9 @@ def match_inventory(software: pa.Table | Iterable[dict[str, Any]], catalog: KevC
                 out[name].append(value)
         for m in found.review:
             e = m.entry
-            values = (*base, e.cve_id, e.vendor_project, e.product, e.date_added, e.ransomware_known,
+            values2 = (*base, e.cve_id, e.vendor_project, e.product, e.date_added, e.ransomware_known,
                       m.path, m.confidence, m.rule)
-            for name, value in zip(review, values, strict=True):
+            for name, value in zip(review, values2, strict=True):
                 review[name].append(value)
     return InventoryMatches(pa.table(out, schema=KEV_MATCH_SCHEMA), pa.table(review, schema=KEV_REVIEW_SCHEMA))
 

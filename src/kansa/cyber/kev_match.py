@@ -151,10 +151,8 @@ def match_row(vendor: str, product: str, cpe: str | None, index: dict[str, list[
             result.review += [Match(e, "cpe", 0.5, "cpe disagrees with the name") for e in extra]
         else:
             add(extra, "cpe", cpe or "")
-        if cpe_found and not speaks:
-            result.method = "cpe"
-        elif found and any(e.cve_id in found for e in cpe_found):
-            result.method = "cpe"
+        if any(e.cve_id in found for e in cpe_found):
+            result.method = "cpe"  # the CPE is (also) the evidence for accepted matches
     for cve, m in list(found.items()):
         if normalise(f"{m.entry.vendor_project}|{m.entry.product}") in blocked:
             del found[cve]  # a reviewed near-miss: this installed name is not that KEV product

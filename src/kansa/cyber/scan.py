@@ -16,7 +16,8 @@ from rich.progress import Progress
 from kansa.contract.readers import file_digest
 from kansa.contract.schema import arrow_schema
 from kansa.cyber.assets import HostResolution, resolve_events
-from kansa.cyber.kev import KevCatalog, empty_matches, load_kev, match_software
+from kansa.cyber.kev import KEV_REVIEW_SCHEMA, KevCatalog, empty_matches, load_kev, match_inventory
+from kansa.cyber.kev_aliases import load_aliases
 from kansa.engine import DuckDBEngine, RuleSpec, load_catalog
 from kansa.engine.flags import write_flags
 from kansa.i18n import Lang
@@ -65,6 +66,7 @@ class CyberScan:
     params: dict[str, dict[str, Any]]
     out_dir: Path | None = None
     files: dict[str, Path] = field(default_factory=dict)
+    kev_review: pa.Table = field(default_factory=KEV_REVIEW_SCHEMA.empty_table)  # uncertain: a person decides
 
 
 @functools.lru_cache(maxsize=1)
@@ -194,6 +196,7 @@ def scan_connection(
     tz: str = "Asia/Tokyo",
     progress: Progress | None = None,
     only: Sequence[str] | None = None,
+    kev_aliases: Sequence[Path] = (),
 ) -> CyberScan:
     """Run the cyber catalog (or the rules named in `only`) over a connection holding the cyber tables.
 
@@ -218,11 +221,13 @@ def scan_connection(
     skipped: dict[str, str] = {}
     catalog: KevCatalog | None = None
     matches = empty_matches()
+    review = KEV_REVIEW_SCHEMA.empty_table()
     if kev is not None:
         catalog = load_kev(kev)
         software = _table(con, "software")
         if software is not None:
-            matches = match_software(software, catalog)
+            found = match_inventory(software, catalog, load_aliases(kev_aliases))
+            matches, review = found.matches, found.review
     else:
         skipped[KEV_RULE] = "no_kev"
     engine.register("kev_matches", matches)
@@ -233,7 +238,7 @@ def scan_connection(
     return CyberScan(
         flags=flags, as_of=as_of, as_of_inferred=inferred, lang=lang, rules=rules, skipped=skipped,
         kev=catalog, kev_matches=matches, logs=log_info, hosts=hosts, counts=_counts(con, events),
-        backup_matrix=backup_matrix(con, as_of, min_crit), params=all_params,
+        backup_matrix=backup_matrix(con, as_of, min_crit), params=all_params, kev_review=review,
     )
 
 
@@ -251,8 +256,12 @@ def run_cyber_scan(
     tz: str = "Asia/Tokyo",
     progress: Progress | None = None,
     pdf: bool = True,
+    kev_aliases: Sequence[Path] = (),
 ) -> CyberScan:
-    """`kansa cyber scan` as a function (also for `kansa demo`): writes flags and the three reports to `out`."""
+    """`kansa cyber scan` as a function (also for `kansa demo`): writes flags and the three reports to `out`.
+
+    KEV alias files: `kev_aliases` plus a `kev_aliases.yaml` found in the workspace or data folder.
+    """
     from kansa.cyber.report import write_reports
     from kansa.engine import load_params
     from kansa.workspace import open_source
@@ -261,12 +270,32 @@ def run_cyber_scan(
         params = load_params(params)
     con = open_source(data_dir, workspace, lang=lang)
     try:
+        local = [d / "kev_aliases.yaml" for d in (workspace, data_dir) if d is not None
+                 and (d / "kev_aliases.yaml").is_file()]
         scan = scan_connection(con, logs=logs, kev=kev, params=params, as_of=as_of, lang=lang, year=year, tz=tz,
-                               progress=progress)
+                               progress=progress, kev_aliases=[*local, *kev_aliases])
         scan.out_dir = out
         csv_path, parquet_path = write_flags(scan.flags, out)
         scan.files.update({"flags.csv": csv_path, "flags.parquet": parquet_path})
+        if scan.kev is not None:
+            scan.files["kev_review.csv"] = write_kev_review(scan.kev_review, out)
         scan.files.update(write_reports(scan, out, pdf=pdf))
     finally:
         con.close()
     return scan
+
+
+def write_kev_review(review: pa.Table, out: Path) -> Path:
+    """kev_review.csv: uncertain KEV matches for a person to accept or reject (formulas escaped, UTF-8 BOM)."""
+    import csv
+
+    from kansa.spreadsheet import escape_formula
+
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "kev_review.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow([*review.column_names, "decision"])
+        for row in review.to_pylist():
+            writer.writerow([escape_formula("" if v is None else str(v)) for v in row.values()] + [""])
+    return path
