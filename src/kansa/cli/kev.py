@@ -24,6 +24,7 @@ def info_command() -> None:
 @app.command("update")
 def update_command(
     file: Path = typer.Argument(..., help="CISA's known_exploited_vulnerabilities.json (downloaded by you)."),
+    to: Path | None = typer.Option(None, "--to", help="Write the snapshot here instead of the shipped one."),
 ) -> None:
     """Refresh the shipped KEV snapshot from CISA's JSON feed (keeps ids, names, dates, ransomware use).
 
@@ -38,11 +39,11 @@ def update_command(
     except KevFileError:
         old_text = "-"
     try:
-        new = write_snapshot(file)
+        new = write_snapshot(file, to or BUNDLED_KEV)
     except KevFileError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from exc
-    typer.echo(f"KEV {old_text} -> {new.version} ({new.released}): {len(new.entries)} CVE  [{BUNDLED_KEV}]")
+    typer.echo(f"KEV {old_text} -> {new.version} ({new.released}): {len(new.entries)} CVE  [{to or BUNDLED_KEV}]")
 
 
 @app.command("match")
