@@ -27,7 +27,8 @@ def _found(catalog: KevCatalog, vendor: str, product: str, cpe: str = "", aliase
 
 
 def test_an_appliance_model_matches_its_operating_system_by_alias(catalog: KevCatalog) -> None:
-    accepted, _ = _found(catalog, "ﾌｫｰﾃｨﾈｯﾄ", "ＦｏｒｔｉＧａｔｅ－２００Ｆ")       # half-width vendor, full-width model
+    # half-width vendor, full-width model
+    accepted, _ = _found(catalog, "ﾌｫｰﾃｨﾈｯﾄ", "ＦｏｒｔｉＧａｔｅ－２００Ｆ")
     assert accepted["Fortinet|FortiOS"][0] == "alias" and accepted["Fortinet|FortiOS"][1] >= 0.95
     accepted, _ = _found(catalog, "Palo Alto Networks", "PA-3220")
     assert set(accepted) == {"Palo Alto Networks|PAN-OS"}

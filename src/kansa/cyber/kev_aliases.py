@@ -28,6 +28,9 @@ _SPACES = re.compile(r"\s+")
 _JA_LEGAL = re.compile(r"株式会社|有限会社|合同会社|合資会社|合名会社|一般社団法人|\(株\)|\(有\)|\(同\)")
 _JA_SUBSIDIARY = re.compile(r"(?:^|\s)(?:japan|ジャパン)(?:\s|$)|ジャパン$|^日本(?=[ァ-ヿ])")
 _JA_DOT = re.compile(r"[・･]")
+# Dotted legal forms of other countries, which word tokens would split into letters ('JetBrains s.r.o.').
+_DOTTED_LEGAL = re.compile(
+    r"(?:^|[\s,])(?:s\.r\.o|a\.s|s\.a|s\.p\.a|s\.r\.l|b\.v|n\.v|k\.k|s\.a\.s|pty\.? ltd|co\.,? ltd)\.?(?=$|[\s,])")
 _KEY_CHARS = re.compile(r"[^0-9a-z\u3040-\u30ff\u3400-\u9fff]+")
 
 
@@ -49,7 +52,7 @@ def key(text: str) -> str:
 def vendor_core(vendor: str) -> str:
     """A vendor name without Japanese legal-entity forms and the Japan-subsidiary marker, normalised."""
     text = normalise(vendor).replace("㈱", " ")
-    text = _JA_LEGAL.sub(" ", text)
+    text = _DOTTED_LEGAL.sub(" ", _JA_LEGAL.sub(" ", text))
     text = _JA_SUBSIDIARY.sub(" ", _SPACES.sub(" ", text).strip())
     return _SPACES.sub(" ", text).strip() or normalise(vendor)
 

@@ -27,8 +27,10 @@ from kansa.cyber.kev_aliases import AliasData, load_aliases, normalise, package_
 
 CONFIDENCE = {"alias": 0.97, "package": 0.95, "name": 0.9, "cpe": 0.9}
 FUZZY_FLOOR = 88.0  # rapidfuzz token_set_ratio at or above which a same-vendor name is proposed for review
-_NOISE_SUFFIX = re.compile(r"\((?:remove only|x64|x86|64-bit|32-bit|64 bit|32 bit)\)|\b(?:x64|x86|amd64|i386|"
-                           r"arm64|aarch64|noarch|64-bit|32-bit)\b|\s-\s(?:japanese|english|ja-jp|en-us)\b")
+_NOISE_SUFFIX = re.compile(
+    r"\((?:remove only|x64|x86|64-bit|32-bit|64 bit|32 bit)\)|\b(?:x64|x86|amd64|i386|arm64|aarch64|noarch|64-bit|"
+    r"32-bit)\b|\s-\s(?:japanese|english)\b|\b(?:ja|en|zh|ko|fr|de|es|it|pt)-(?:jp|us|gb|cn|tw|kr|fr|de|es|it|br)\b"
+    r"|\bcumulative update\s*\d*\b|\bsecurity update\b|\bservice pack\s*\d*\b|\bkb\d{6,8}\b|\bbuild\s+\d[\w.]*")
 _GLUED_VERSION = re.compile(r"\b([a-z]{3,})(\d+)\b")
 
 
@@ -134,6 +136,8 @@ def match_row(vendor: str, product: str, cpe: str | None, index: dict[str, list[
     for rule in data.products:
         if rule.applies(keys, clean):
             blocked.update(normalise(b) for b in rule.block)
+            if "*" in rule.block:
+                return result  # a reviewed 'not a product' name (an updater): nothing, not even review
             for name in rule.names:
                 kv, kp = _split(name)
                 add(_entries(kv or vendor, kp, index, data, exact=True), "alias", rule.source)
