@@ -73,6 +73,8 @@ PART_OF: dict[tuple[str, str], tuple[str, ...]] = {
     **{("microsoft", part): ("Office",) for part in ("excel", "word", "powerpoint", "outlook", "publisher")},
     ("microsoft", "office outlook"): ("Office", "Outlook"),
     ("microsoft", "internet explorer scripting engine"): ("Internet Explorer",),
+    ("microsoft", "mshtml"): ("Windows", "Internet Explorer"),
+    ("apache", "airflow's experimental api"): ("Airflow",),
     ("microsoft", "malware protection engine"): ("Defender",),
     **{("microsoft", part): ("Active Directory Domain Services",) for part in (
         "active directory", "netlogon", "kerberos key distribution center (kdc)")},
@@ -97,7 +99,7 @@ _PRODUCT_NOISE = frozenset({
 })
 _PRODUCT_ALIASES: dict[str, str] = {"log4j2": "log4j", "msexchange": "exchange", "iis": "iis", "app": "application",
                                     "ウイルスバスター": "officescan"}  # Trend Micro's Japanese name for it
-_DOTTED_OR_PAREN = re.compile(r"\d+(?:\.\d+)+|\([^)]*\)")
+_DOTTED_OR_PAREN = re.compile(r"(?<=\s)\d+(?:\.\d+)*|\d+(?:\.\d+)+|\([^)]*\)")
 _TOKEN = re.compile(r"[a-z0-9]+|[^\x00-\x7f]+")
 _PAREN = re.compile(r"\(([^)]*)\)")
 _SPLIT_ALTERNATIVES = re.compile(r",|/|\band\b|&")
@@ -209,6 +211,8 @@ def kev_alternatives(product: str, vendor: str) -> tuple[frozenset[str], ...]:
             alts.append(product_tokens(bigger, vendor))
     if "google" in keys and whole.startswith(_CHROMIUM_PREFIXES) and "android" not in whole:
         alts.append(frozenset({"chrome"}))
+        if whole.startswith("chromium"):
+            alts.append(frozenset({"chromium"}))  # the `chromium` package gets every Chromium part (README R2)
     return tuple(dict.fromkeys(alts))
 
 

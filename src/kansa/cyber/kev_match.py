@@ -31,6 +31,7 @@ _NOISE_SUFFIX = re.compile(
     r"\((?:remove only|x64|x86|64-bit|32-bit|64 bit|32 bit)\)|\b(?:x64|x86|amd64|i386|arm64|aarch64|noarch|64-bit|"
     r"32-bit)\b|\s-\s(?:japanese|english)\b|\b(?:ja|en|zh|ko|fr|de|es|it|pt)-(?:jp|us|gb|cn|tw|kr|fr|de|es|it|br)\b"
     r"|\bcumulative update\s*\d*\b|\bsecurity update\b|\bservice pack\s*\d*\b|\bkb\d{6,8}\b|\bbuild\s+\d[\w.]*")
+_DOTTED_VERSION = re.compile(r"(?<![\w.])(\d+)(?:\.\d+)+(?![\w.])")
 _GLUED_VERSION = re.compile(r"\b([a-z]{3,})(\d+)\b")
 
 
@@ -66,6 +67,7 @@ def clean_product(product: str, data: AliasData) -> str:
     '(remove only)' suffixes out, 'Tomcat9' next to 'Tomcat' split."""
     text = translate_ja(normalise(product), data)
     text = _NOISE_SUFFIX.sub(" ", text)
+    text = _DOTTED_VERSION.sub(r"\1", text)  # 2.3.1 -> 2: the major line only ('Struts 2.3.1' is not Struts 1)
     words = set(re.findall(r"[a-z]+", text))
     text = _GLUED_VERSION.sub(lambda m: f"{m.group(1)} {m.group(2)}" if m.group(1) in words - {m.group(0)}
                               else m.group(0), text)
