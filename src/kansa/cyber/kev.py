@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from kansa.cyber.kev_aliases import AliasData, load_aliases, normalise, translate_ja, vendor_core
+from kansa.cyber.kev_aliases import AliasData, load_aliases, normalise, translate_ja, vendor_core, vendor_variants
 from kansa.cyber.kev_aliases import key as name_key
 
 _ALIASES = load_aliases()
@@ -155,7 +155,7 @@ def vendor_keys(vendor: str, data: AliasData | None = None) -> frozenset[str]:
     core_name = vendor_core(vendor)
     toks = _tokens(_PAREN.sub(" ", core_name))
     core = [t for t in toks if t not in _VENDOR_NOISE] or toks
-    keys = {"".join(toks), "".join(core), name_key(vendor), name_key(core_name)} - {""}
+    keys = {"".join(toks), "".join(core), name_key(vendor), *(name_key(v) for v in vendor_variants(vendor))} - {""}
     out: set[str] = set()
     for k in keys:
         out |= aliases.get(k, frozenset({k}))

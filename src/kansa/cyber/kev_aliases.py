@@ -49,6 +49,18 @@ def key(text: str) -> str:
     return _KEY_CHARS.sub("", _JA_DOT.sub("", normalise(text)))
 
 
+# Katakana corporate words ('...ネットワークス', '...ソフトウェア・テクノロジーズ') that name no company on their own.
+_JA_CORPORATE = re.compile(r"ネットワークス|システムズ|ソフトウェア|テクノロジーズ|テクノロジー|コーポレーション|"
+                           r"インターナショナル|ホールディングス|グループ|ジャパン")
+
+
+def vendor_variants(vendor: str) -> tuple[str, ...]:
+    """The vendor's core name, and without katakana corporate words (F5ネットワークスジャパン -> f5)."""
+    core = vendor_core(vendor)
+    bare = _JA_CORPORATE.sub("", _JA_DOT.sub("", core)).strip()
+    return tuple(dict.fromkeys(v for v in (core, bare) if v))
+
+
 def vendor_core(vendor: str) -> str:
     """A vendor name without Japanese legal-entity forms and the Japan-subsidiary marker, normalised."""
     text = normalise(vendor).replace("㈱", " ")
