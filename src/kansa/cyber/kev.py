@@ -44,6 +44,11 @@ _VENDOR_NOISE = frozenset({
     "gmbh", "ag", "sa", "bv", "nv", "kk", "holdings", "group", "software", "systems", "technologies",
     "technology", "networks", "communications", "foundation", "labs", "project", "株式会社", "有限会社", "合同会社",
 })
+# Legal forms only (a vendor key without them keeps 'Software', 'Group' ... that an alias may need).
+_LEGAL_FORMS = frozenset({
+    "the", "inc", "incorporated", "corp", "corporation", "co", "company", "ltd", "limited", "llc", "plc", "gmbh",
+    "ag", "sa", "bv", "nv", "kk", "株式会社", "有限会社", "合同会社",
+})
 # Old brand words a vendor dropped from its product names (Pulse Connect Secure is now Ivanti Connect Secure,
 # Citrix ADC is NetScaler ADC again): left out on both sides so either name matches.
 _LEGACY_BRANDS: dict[str, frozenset[str]] = {"ivanti": frozenset({"pulse"}), "citrix": frozenset({"netscaler"})}
@@ -155,7 +160,9 @@ def vendor_keys(vendor: str, data: AliasData | None = None) -> frozenset[str]:
     core_name = vendor_core(vendor)
     toks = _tokens(_PAREN.sub(" ", core_name))
     core = [t for t in toks if t not in _VENDOR_NOISE] or toks
-    keys = {"".join(toks), "".join(core), name_key(vendor), *(name_key(v) for v in vendor_variants(vendor))} - {""}
+    legal = [t for t in toks if t not in _LEGAL_FORMS] or toks  # 'Cloud Software Group, Inc.' -> cloudsoftwaregroup
+    keys = {"".join(toks), "".join(core), "".join(legal), name_key(vendor)}
+    keys = (keys | {name_key(v) for v in vendor_variants(vendor)}) - {""}
     out: set[str] = set()
     for k in keys:
         out |= aliases.get(k, frozenset({k}))
