@@ -95,7 +95,8 @@ def load_inventory(path: Path = INVENTORY, split: str | None = None) -> list[Inv
 
 def kansa_matcher(kev_path: Path | None = None) -> Matcher:
     """kansa's current matcher: `match_software` over `load_kev` of the real catalogue."""
-    from kansa.cyber.kev import load_kev, match_software
+    from kansa.cyber.kev import load_kev
+    from kansa.cyber.kev_match import match_software
 
     catalog = load_kev(kev_path or kev_file())
     return lambda rows: match_software(rows, catalog)

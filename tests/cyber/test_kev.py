@@ -11,11 +11,11 @@ from kansa.cyber.kev import (
     KevFileError,
     kev_alternatives,
     load_kev,
-    match_software,
     parse_cpe,
     product_tokens,
     vendor_keys,
 )
+from kansa.cyber.kev_match import match_software
 
 
 def test_it_normalises_vendor_names_and_corporate_suffixes() -> None:
@@ -63,7 +63,7 @@ PLANTED = [
     ("A6", "Palo Alto Networks", "PAN-OS", "10.2.3", None, "PAN-OS"),
     ("A7", "Progress Software Corporation", "MOVEit Transfer", "2023.0.1", None, "MOVEit"),
     # near-misses: same vendor other product, similar vendor name, product not in KEV
-    ("N1", "Microsoft Corporation", "Microsoft 365 Apps", "2408", None, None),
+    ("N1", "Microsoft Corporation", "Microsoft Teams", "24193", None, None),
     ("N2", "Micro Focus", "Windows Connector", "1.0", None, None),
     ("N3", "Apache Friends", "XAMPP", "8.2", None, None),
     ("N4", "Fortinet", "FortiGate Cloud", "1.0", None, None),

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kansa.cyber.kev import load_kev, match_software
+from kansa.cyber.kev import load_kev
+from kansa.cyber.kev_match import match_software
 
 # Windows and the parts of it that KEV lists as products of their own.
 WINDOWS = {
@@ -151,11 +152,13 @@ INVENTORY: list[tuple[str, str, str, str, set[str]]] = [
     ("SV-BK01", "Veeam Software", "Veeam Backup & Replication", "12.1", {"Backup & Replication"}),
     ("SV-BK02", "Arcserve", "Arcserve Unified Data Protection", "9.2", {"Unified Data Protection (UDP)"}),
     ("SV-MON01", "Zabbix", "Zabbix Server", "6.0", NONE),
-    ("SV-LX01", "Red Hat", "Red Hat Enterprise Linux", "8.8", NONE),
+    # a distribution row gets the Linux kernel (tests/data/kev_inventory/README.md rule R2)
+    ("SV-LX01", "Red Hat", "Red Hat Enterprise Linux", "8.8", {"Kernel"}),
     ("SV-LX01", "Linux", "Kernel", "4.18", {"Kernel"}),
     ("SV-LX01", "Sudo", "sudo", "1.8.29", {"Sudo"}),
     ("SV-LX01", "OpenBSD", "OpenSSH", "8.0p1", NONE),
-    ("SV-AV01", "Trend Micro Incorporated", "Apex One", "2019", APEX_ONE),
+    # OfficeScan = Apex One = ウイルスバスター Corp. (renamed; README rule R1)
+    ("SV-AV01", "Trend Micro Incorporated", "Apex One", "2019", APEX_ONE | {"OfficeScan"}),
     ("SV-AV01", "Trend Micro Incorporated", "Apex Central", "2019", {"Apex Central"}),
     ("SV-FT01", "Progress Software Corporation", "MOVEit Transfer", "2023.0.1", {"MOVEit Transfer"}),
     (
@@ -213,7 +216,8 @@ INVENTORY: list[tuple[str, str, str, str, set[str]]] = [
         "Ivanti",
         "Ivanti Endpoint Manager Mobile",
         "11.10",
-        {"Endpoint Manager Mobile (EPMM)", "Endpoint Manager Mobile (EPMM) and MobileIron Core"},
+        {"Endpoint Manager Mobile (EPMM)", "Endpoint Manager Mobile (EPMM) and MobileIron Core",
+         "MobileIron Multiple Products"},  # README rule B
     ),
     ("NW-FW02", "Palo Alto Networks", "PAN-OS", "10.2.3", {"PAN-OS"}),
     (
@@ -246,6 +250,7 @@ INVENTORY: list[tuple[str, str, str, str, set[str]]] = [
             "Internet Explorer Scripting Engine",
             "Internet Explorer and Edge",
             "Edge and Internet Explorer",
+            "MSHTML",  # IE's engine (README rule R2)
         },
     ),
     (
@@ -297,12 +302,7 @@ INVENTORY: list[tuple[str, str, str, str, set[str]]] = [
         "トレンドマイクロ株式会社",
         "ウイルスバスター Corp.",
         "XG",
-        {
-            "Apex One and OfficeScan",
-            "Apex One, OfficeScan and Worry-Free Business Security Agents",
-            "Apex One, OfficeScan, and Worry-Free Business Security",
-            "OfficeScan",
-        },
+        APEX_ONE | {"OfficeScan"},
     ),
     ("SV-ADM01", "Microsoft Corporation", "Windows Admin Center", "2311", NONE),
     ("PC-STD", "Microsoft Corporation", "Microsoft Remote Desktop", "10.2", NONE),

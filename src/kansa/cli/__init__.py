@@ -12,6 +12,7 @@ from kansa.cli.cyber import app as cyber_app
 from kansa.cli.demo import demo_command
 from kansa.cli.fd import app as fd_app
 from kansa.cli.handler import new_app
+from kansa.cli.kev import app as kev_app
 from kansa.cli.load import load_command
 from kansa.cli.logs import parse_logs_command
 from kansa.cli.rules import app as rules_app
@@ -39,6 +40,7 @@ cyber_app.command("parse-logs")(parse_logs_command)
 app.add_typer(synth_app, name="synth", help="Write deterministic synthetic data with planted cases.")
 app.add_typer(conduct_app, name="conduct", help="Customer-oriented conduct (顧客本位): red flags, KPIs, report.")
 app.add_typer(cyber_app, name="cyber", help="Cybersecurity audit analytics: logs, assets, accounts, backups.")
+app.add_typer(kev_app, name="kev", help="CISA KEV: the shipped snapshot (info, update FILE), matching a list.")
 app.add_typer(assess_app, name="assess", help="Cybersecurity self-assessment: templates, answers, benchmark.")
 app.add_typer(rules_app, name="rules", help="List, show and lint the rule catalog (working papers).")
 app.add_typer(fd_app, name="fd", help="顧客本位の見える化: policies against the principles, say-do gap, "

@@ -12,7 +12,7 @@ from kansa.cli.handler import new_app
 from kansa.cli.options import AS_OF, FORMAT, LANG, OUT, PARAMS, WORKSPACE, check_file, check_source, formats, parse_date
 from kansa.cli.terminal import RichReporter, progress_bar
 from kansa.i18n import Lang
-from kansa.messages import InputError, UsageError
+from kansa.messages import UsageError
 
 app = new_app()
 console = Console(stderr=True)
@@ -24,9 +24,10 @@ SCAN_HELP = """Run the 16 cyber rules on an institution's registers and real log
 
 Writes to --out: flags.csv, flags.parquet, report.html, report.pdf, report.xlsx (one sheet per rule).
 access_events come from --logs (Windows .evtx / JSON lines / zip, Linux auth.log; parsed here) and/or an
-access_events table in the data. Without --kev (CISA's known_exploited_vulnerabilities.json) the KEV rule is
-skipped and the report says so. Without --as-of the evaluation date is the latest date found in the
-registers (never today's date).
+access_events table in the data. Software is matched to the CISA KEV snapshot shipped with kansa (`kansa kev
+info` shows its date; --kev FILE for a newer known_exploited_vulnerabilities.json, --kev none to skip the KEV
+rule, which the report then says); uncertain matches go to kev_review.csv for a person to decide.
+Without --as-of the evaluation date is the latest date found in the registers (never today's date).
 
 Example: kansa cyber scan data/cyber --out out/cyber --logs data/cyber/logs/auth.log
 --logs data/cyber/logs/security.jsonl --kev known_exploited_vulnerabilities.json --lang ja
@@ -39,8 +40,10 @@ def scan_command(
     workspace: Path | None = WORKSPACE,
     out: Path = OUT,
     logs: list[Path] = typer.Option([], "--logs", help="Log file to parse into access_events (repeatable)."),
-    kev: Path | None = typer.Option(None, "--kev", help="CISA KEV catalog (JSON or CSV); without it the KEV rule "
-                                                        "is skipped."),
+    kev: str = typer.Option("bundled", "--kev", help="CISA KEV catalog: 'bundled' (the shipped snapshot, default), "
+                                                      "a JSON/CSV file, or 'none' to skip the KEV rule."),
+    kev_aliases: list[Path] = typer.Option([], "--kev-aliases", help="The institution's KEV alias file(s) "
+                                                                     "(see docs/kev.md; repeatable)."),
     params: Path | None = PARAMS,
     as_of: str | None = AS_OF,
     year: int | None = typer.Option(None, "--year", help="Year of the first syslog line (auth.log has none)."),
@@ -50,24 +53,24 @@ def scan_command(
     lang: str = LANG,
 ) -> None:
     """Run the cyber audit scan."""
-    from kansa.cyber.kev import KevFileError
     from kansa.services import run_cyber_scan
 
     language: Lang = lang  # type: ignore[assignment]
     check_source(data_dir, workspace)
     check_file(params)
-    check_file(kev)
+    kev_file = None if kev.lower() == "none" else Path(kev)
+    if kev_file is not None and kev != "bundled":
+        check_file(kev_file)
+    for path in kev_aliases:
+        check_file(path)
     for path in logs:
         if not path.exists():
             raise UsageError("file_missing", path=str(path))
     chosen = [f for f in formats(output_format) if not (no_pdf and f == "pdf")]
-    try:
-        with progress_bar() as bar:
-            scan = run_cyber_scan(data_dir, workspace, out=out, logs=logs, kev=kev, params=params,
-                                  as_of=parse_date(as_of), lang=language, year=year, tz=tz,
-                                  reporter=RichReporter(bar, language), formats=chosen)
-    except KevFileError as exc:
-        raise InputError("kev_file_bad", detail=str(exc)) from exc
+    with progress_bar() as bar:
+        scan = run_cyber_scan(data_dir, workspace, out=out, logs=logs, kev=kev_file, params=params,
+                              as_of=parse_date(as_of), lang=language, year=year, tz=tz,
+                              reporter=RichReporter(bar, language), formats=chosen, kev_aliases=kev_aliases)
     _print_summary(scan, language == "en")
 
 

@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from kansa.cli.options import LANG
+from kansa.cli.options import LANG, check_file
 from kansa.cli.terminal import RichReporter, progress_bar
 from kansa.i18n import Lang
 from kansa.messages import render
@@ -23,8 +23,8 @@ def demo_command(
     institutions: int = typer.Option(200, help="Institutions in the synthetic self-assessment population."),
     seed: int = typer.Option(2026, help="Seed: the same seed gives the same data."),
     lang: str = LANG,
-    kev: Path | None = typer.Option(None, "--kev", exists=True, dir_okay=False,
-                                    help="CISA KEV catalog (JSON) for the known-exploited check."),
+    kev: str = typer.Option("bundled", "--kev", help="CISA KEV catalog: 'bundled' (the shipped snapshot, "
+                                                      "default), a JSON file, or 'none'."),
 ) -> None:
     """Run synth -> load -> conduct scan -> cyber scan -> self-assessment benchmark, and list the results.
 
@@ -34,7 +34,10 @@ def demo_command(
     from kansa.services.demo import DemoSettings, run_demo
 
     language: Lang = lang  # type: ignore[assignment]
-    settings = DemoSettings(out, customers, assets, institutions, seed, language, kev)
+    kev_file = None if kev.lower() == "none" else Path(kev)
+    if kev_file is not None and kev != "bundled":
+        check_file(kev_file)
+    settings = DemoSettings(out, customers, assets, institutions, seed, language, kev_file)
     rows: list[tuple[str, float, list[Path]]] = []
     with progress_bar(transient=True) as bar:
         for step in run_demo(settings, RichReporter(bar, language)):

@@ -18,10 +18,9 @@ checked against the vendor advisory. tests/cyber/test_kev_inventory.py measures 
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 import re
-import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -29,22 +28,24 @@ from typing import Any
 
 import pyarrow as pa
 
+from kansa.cyber.kev_aliases import AliasData, load_aliases, normalise, translate_ja, vendor_core, vendor_variants
+from kansa.cyber.kev_aliases import key as name_key
+from kansa.messages import InputError
+
+_ALIASES = load_aliases()
+BUNDLED_KEV = Path(__file__).with_name("kev_data") / "kev_snapshot.json.gz"  # kev_snapshot.py
+
 # Trailing (or leading) words that name the legal form or the kind of company, not the company.
 _VENDOR_NOISE = frozenset({
     "the", "inc", "incorporated", "corp", "corporation", "co", "company", "ltd", "limited", "llc", "plc",
     "gmbh", "ag", "sa", "bv", "nv", "kk", "holdings", "group", "software", "systems", "technologies",
     "technology", "networks", "communications", "foundation", "labs", "project", "株式会社", "有限会社", "合同会社",
 })
-# Normalised vendor key -> canonical key (renamed companies, local names, acquisitions KEV files apart).
-VENDOR_ALIASES: dict[str, str] = {
-    "ms": "microsoft", "msft": "microsoft", "マイクロソフト": "microsoft", "日本マイクロソフト": "microsoft",
-    "pulsesecure": "ivanti", "cloudsoftwaregroup": "citrix", "netscaler": "citrix",
-    "vmwarebybroadcom": "vmware", "internationalbusinessmachines": "ibm", "hp": "hewlettpackard",
-    "oracleamerica": "oracle", "日本オラクル": "oracle", "オラクル": "oracle", "シスコ": "cisco",
-    "シスコシステムズ": "cisco", "フォーティネット": "fortinet", "トレンドマイクロ": "trendmicro",
-    "ヴイエムウェア": "vmware", "apachesoftwarefoundation": "apache", "asf": "apache", "paloalto": "paloaltonetworks",
-    "linuxkernel": "linux", "kernelorg": "linux", "igorpavlov": "7zip", "winrargmbh": "rarlab", "winrar": "rarlab",
-}
+# Legal forms only (a vendor key without them keeps 'Software', 'Group' ... that an alias may need).
+_LEGAL_FORMS = frozenset({
+    "the", "inc", "incorporated", "corp", "corporation", "co", "company", "ltd", "limited", "llc", "plc", "gmbh",
+    "ag", "sa", "bv", "nv", "kk", "株式会社", "有限会社", "合同会社",
+})
 # Old brand words a vendor dropped from its product names (Pulse Connect Secure is now Ivanti Connect Secure,
 # Citrix ADC is NetScaler ADC again): left out on both sides so either name matches.
 _LEGACY_BRANDS: dict[str, frozenset[str]] = {"ivanti": frozenset({"pulse"}), "citrix": frozenset({"netscaler"})}
@@ -74,6 +75,8 @@ PART_OF: dict[tuple[str, str], tuple[str, ...]] = {
     **{("microsoft", part): ("Office",) for part in ("excel", "word", "powerpoint", "outlook", "publisher")},
     ("microsoft", "office outlook"): ("Office", "Outlook"),
     ("microsoft", "internet explorer scripting engine"): ("Internet Explorer",),
+    ("microsoft", "mshtml"): ("Windows", "Internet Explorer"),
+    ("apache", "airflow's experimental api"): ("Airflow",),
     ("microsoft", "malware protection engine"): ("Defender",),
     **{("microsoft", part): ("Active Directory Domain Services",) for part in (
         "active directory", "netlogon", "kerberos key distribution center (kdc)")},
@@ -98,6 +101,7 @@ _PRODUCT_NOISE = frozenset({
 })
 _PRODUCT_ALIASES: dict[str, str] = {"log4j2": "log4j", "msexchange": "exchange", "iis": "iis", "app": "application",
                                     "ウイルスバスター": "officescan"}  # Trend Micro's Japanese name for it
+_DOTTED_OR_PAREN = re.compile(r"(?<=\s)\d+(?:\.\d+)*|\d+(?:\.\d+)+|\([^)]*\)")
 _TOKEN = re.compile(r"[a-z0-9]+|[^\x00-\x7f]+")
 _PAREN = re.compile(r"\(([^)]*)\)")
 _SPLIT_ALTERNATIVES = re.compile(r",|/|\band\b|&")
@@ -129,12 +133,12 @@ class KevCatalog:
     entries: tuple[KevEntry, ...]
 
 
-class KevFileError(ValueError):
+class KevFileError(InputError):
     """The KEV file cannot be read (bilingual message naming the file)."""
 
 
 def _nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "").lower().strip()
+    return translate_ja(normalise(text), _ALIASES)
 
 
 def _tokens(text: str) -> list[str]:
@@ -146,13 +150,20 @@ def _brands(keys: frozenset[str]) -> frozenset[str]:
     return frozenset(w for k in keys for w in _LEGACY_BRANDS.get(k, ()))
 
 
-def vendor_keys(vendor: str) -> frozenset[str]:
-    """Normalised keys for a vendor name: all tokens joined, and without corporate words; aliases applied."""
-    toks = _tokens(_PAREN.sub(" ", _nfkc(vendor)))
-    toks = [t.replace("株式会社", "").replace("有限会社", "") or t for t in toks]
+def vendor_keys(vendor: str, data: AliasData | None = None) -> frozenset[str]:
+    """Normalised keys for a vendor name: all tokens joined, and without corporate words; aliases applied
+    (kev_data/aliases.yaml: renamed and acquired companies, Japanese names and legal-entity forms)."""
+    aliases = (data or _ALIASES).vendors
+    core_name = vendor_core(vendor)
+    toks = _tokens(_PAREN.sub(" ", core_name))
     core = [t for t in toks if t not in _VENDOR_NOISE] or toks
-    keys = {"".join(toks), "".join(core)} - {""}
-    return frozenset(VENDOR_ALIASES.get(k, k) for k in keys)
+    legal = [t for t in toks if t not in _LEGAL_FORMS] or toks  # 'Cloud Software Group, Inc.' -> cloudsoftwaregroup
+    keys = {"".join(toks), "".join(core), "".join(legal), name_key(vendor)}
+    keys = (keys | {name_key(v) for v in vendor_variants(vendor)}) - {""}
+    out: set[str] = set()
+    for k in keys:
+        out |= aliases.get(k, frozenset({k}))
+    return frozenset(out)
 
 
 def _vendor_tokens(vendor: str) -> set[str]:
@@ -172,7 +183,9 @@ def installed_names(product: str, vendor: str) -> tuple[frozenset[str], ...]:
     'Adaptive Security Appliance (ASA) Software' is also 'Adaptive Security Appliance' and 'ASA'; a product
     named like its vendor ('7-Zip' by Igor Pavlov, whose key is 7zip) is the vendor's eponymous product.
     """
-    if "".join(_tokens(product)) in vendor_keys(vendor):
+    keys = vendor_keys(vendor)
+    bare = name_key(_DOTTED_OR_PAREN.sub(" ", product))  # '7-Zip 19.00 (x64)' -> '7zip', Igor Pavlov's key
+    if "".join(_tokens(product)) in keys or bare in keys:
         return (frozenset(),)
     text = _nfkc(product)
     names = [product_tokens(text, vendor), product_tokens(_PAREN.sub(" ", text), vendor)]
@@ -202,6 +215,8 @@ def kev_alternatives(product: str, vendor: str) -> tuple[frozenset[str], ...]:
             alts.append(product_tokens(bigger, vendor))
     if "google" in keys and whole.startswith(_CHROMIUM_PREFIXES) and "android" not in whole:
         alts.append(frozenset({"chrome"}))
+        if whole.startswith("chromium"):
+            alts.append(frozenset({"chromium"}))  # the `chromium` package gets every Chromium part (README R2)
     return tuple(dict.fromkeys(alts))
 
 
@@ -250,22 +265,27 @@ def _entry(raw: dict[str, Any]) -> KevEntry:
 def load_kev(path: Path) -> KevCatalog:
     """Load the KEV catalog from CISA's JSON feed (or its CSV twin); errors name the file (ja/en)."""
     path = Path(path)
+    if str(path) == "bundled" and not path.exists():  # `--kev bundled`: the snapshot shipped with kansa
+        path = BUNDLED_KEV
     if not path.is_file():
-        raise KevFileError(f"KEVファイルが見つかりません / KEV file not found: {path}")
+        raise KevFileError("kev_file_missing", path=str(path))
     try:
+        rows: list[dict[str, Any]]
         if path.suffix.lower() == ".csv":
             with path.open(encoding="utf-8-sig", newline="") as fh:
-                rows: list[dict[str, Any]] = list(csv.DictReader(fh))
+                rows = list(csv.DictReader(fh))
             version, released = "", ""
         else:
-            doc = json.loads(path.read_text(encoding="utf-8-sig"))
+            if path.name.lower().endswith(".gz"):  # the shipped snapshot (kev_snapshot.py)
+                with gzip.open(path, "rt", encoding="utf-8") as fh:
+                    doc = json.load(fh)
+            else:
+                doc = json.loads(path.read_text(encoding="utf-8-sig"))
             rows = doc["vulnerabilities"]
             version, released = str(doc.get("catalogVersion", "")), str(doc.get("dateReleased", ""))
         entries = tuple(_entry(r) for r in rows)
-    except (KeyError, TypeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise KevFileError(
-            f"KEVファイルの形式が不正です / KEV file is not CISA's KEV format: {path} ({type(exc).__name__}: {exc})"
-        ) from exc
+    except (KeyError, TypeError, OSError, EOFError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise KevFileError("kev_file_format", path=str(path), error=f"{type(exc).__name__}: {exc}") from exc
     return KevCatalog(path=path, version=version, released=released, entries=entries)
 
 
@@ -274,6 +294,15 @@ KEV_MATCH_SCHEMA = pa.schema([
     ("version", pa.string()), ("cpe", pa.string()), ("match_method", pa.string()), ("cve_id", pa.string()),
     ("kev_vendor", pa.string()), ("kev_product", pa.string()), ("vulnerability_name", pa.string()),
     ("date_added", pa.date32()), ("due_date", pa.date32()), ("ransomware_known", pa.bool_()),
+    ("match_path", pa.string()), ("confidence", pa.float64()), ("match_rule", pa.string()),
+])
+
+
+KEV_REVIEW_SCHEMA = pa.schema([
+    ("software_id", pa.string()), ("asset_id", pa.string()), ("vendor", pa.string()), ("product", pa.string()),
+    ("version", pa.string()), ("cpe", pa.string()), ("cve_id", pa.string()), ("kev_vendor", pa.string()),
+    ("kev_product", pa.string()), ("date_added", pa.date32()), ("ransomware_known", pa.bool_()),
+    ("match_path", pa.string()), ("confidence", pa.float64()), ("reason", pa.string()),
 ])
 
 
@@ -282,7 +311,7 @@ def software_id(asset_id: str, vendor: str, product: str, version: str) -> str:
     return f"{asset_id}:{vendor}:{product}:{version}"
 
 
-def _index(catalog: KevCatalog) -> dict[str, list[KevEntry]]:
+def kev_index(catalog: KevCatalog) -> dict[str, list[KevEntry]]:
     index: dict[str, list[KevEntry]] = {}
     for entry in catalog.entries:
         for key in entry.vendor_keys:
@@ -294,55 +323,13 @@ def _index(catalog: KevCatalog) -> dict[str, list[KevEntry]]:
     return index
 
 
-def _names(alt: frozenset[str], installed: frozenset[str], entry: KevEntry) -> bool:
+def names_product(alt: frozenset[str], installed: frozenset[str], entry: KevEntry) -> bool:
     """True when `alt` names the installed product: all its words there, and nothing else but editions,
     versions or the entry's other alternatives ('Acrobat' and 'Reader' of 'Acrobat and Reader')."""
     if not alt <= installed:
         return False
     present = frozenset().union(*(a for a in entry.alternatives if a and a <= installed))
     return all(t in _EDITION_WORDS or t in present or _VERSION.match(t) for t in installed - alt)
-
-
-def match_one(vendor: str, product: str, cpe: str | None, index: dict[str, list[KevEntry]]
-              ) -> tuple[str, list[KevEntry]]:
-    """KEV entries matching one installed product: ('cpe' | 'vendor_product', entries)."""
-    parsed = parse_cpe(cpe)
-    method = "cpe" if parsed else "vendor_product"
-    if parsed:
-        vendor, product = parsed
-    keys = vendor_keys(vendor)
-    names = installed_names(product, vendor)
-    seen: dict[str, KevEntry] = {}
-    for key in keys:
-        for entry in index.get(key, ()):
-            if entry.cve_id not in seen and any(
-                _names(alt, installed, entry) for alt in entry.alternatives for installed in names
-            ):
-                seen[entry.cve_id] = entry
-    return method, sorted(seen.values(), key=lambda e: e.cve_id)
-
-
-def match_software(software: pa.Table | Iterable[dict[str, Any]], catalog: KevCatalog) -> pa.Table:
-    """The derived `kev_matches` table: one row per (installed software, matching KEV CVE)."""
-    rows = software.to_pylist() if isinstance(software, pa.Table) else list(software)
-    index = _index(catalog)
-    cache: dict[tuple[str, str, str], tuple[str, list[KevEntry]]] = {}
-    out: dict[str, list[Any]] = {f.name: [] for f in KEV_MATCH_SCHEMA}
-    for row in rows:
-        vendor, product = str(row.get("vendor") or ""), str(row.get("product") or "")
-        cpe = row.get("cpe") or ""
-        key = (vendor, product, str(cpe))
-        if key not in cache:
-            cache[key] = match_one(vendor, product, str(cpe) or None, index)
-        method, entries = cache[key]
-        sid = software_id(str(row.get("asset_id")), vendor, product, str(row.get("version") or ""))
-        for e in entries:
-            values = (sid, row.get("asset_id"), vendor, product, row.get("version"), cpe or None, method,
-                      e.cve_id, e.vendor_project, e.product, e.vulnerability_name, e.date_added, e.due_date,
-                      e.ransomware_known)
-            for name, value in zip(out, values, strict=True):
-                out[name].append(value)
-    return pa.table(out, schema=KEV_MATCH_SCHEMA)
 
 
 def empty_matches() -> pa.Table:

@@ -29,8 +29,11 @@ KEV_METHOD: dict[str, str] = {
         "エディション・更新番号（2019、Enterprise、CU23 等）だけのとき一致とした（Visual Studio Code は Visual Studio "
         "に、IOS XE は IOS に一致しない）。KEVが構成要素名で掲載するもの（Win32k・SMBv1→Windows、Excel→Office、"
         "Chromium V8→Chrome・Edge 等）は対応表で親製品に結び付けた。"
-        "地方銀行を想定した手作業の正解付き台帳（80行超、テスト tests/cyber/test_kev_inventory.py）で"
-        "精度・再現率を測定している。"
+        "型番で登録された機器（FortiGate→FortiOS 等）、買収・改称した会社、和文の法人名・製品名、Linuxパッケージと"
+        "ライブラリ名は、レビュー済みの別名データ（kev_data/aliases.yaml、機関ごとに kev_aliases.yaml で"
+        "追加可）で結び付け、"
+        "一致ごとに経路（別名・パッケージ・名称・CPE）と確からしさを記録した。不確かな一致は kev_review.csv に出力し、"
+        "自動では採用していない。853行の正解付き台帳（tests/data/kev_inventory）で精度・再現率を測定している。"
     ),
     "en": (
         "Installed software was compared with CISA's Known Exploited Vulnerabilities (KEV) catalog. KEV has no "
@@ -42,8 +45,11 @@ KEV_METHOD: dict[str, str] = {
         "name and nothing else there but versions, editions and update numbers (2019, Enterprise, CU23), so Visual "
         "Studio Code does not match Visual Studio, nor IOS XE classic IOS. Entries KEV files under a component "
         "(Win32k, SMBv1 -> Windows; Excel -> Office; Chromium V8 -> Chrome and Edge) are tied to the product through "
-        "a table. Precision and recall are measured on a hand-labelled regional-bank inventory of 80+ rows "
-        "(tests/cyber/test_kev_inventory.py)."
+        "a table. Appliance models (FortiGate -> FortiOS), renamed or acquired vendors, Japanese company and product "
+        "names, Linux packages and library names are tied to KEV through reviewed alias data (kev_data/aliases.yaml, "
+        "extended per institution with kev_aliases.yaml); every match records its path (alias, package, name, CPE) "
+        "and a confidence. Uncertain matches go to kev_review.csv and are not accepted automatically. Precision and "
+        "recall are measured on a labelled inventory of 853 rows (tests/data/kev_inventory)."
     ),
 }
 KEV_LIMITS: dict[str, str] = {

@@ -15,7 +15,9 @@ import pyarrow as pa
 from kansa.contract.readers import file_digest
 from kansa.contract.schema import arrow_schema
 from kansa.cyber.assets import HostResolution, resolve_events
-from kansa.cyber.kev import KevCatalog, empty_matches, load_kev, match_software
+from kansa.cyber.kev import KEV_REVIEW_SCHEMA, KevCatalog, empty_matches, load_kev
+from kansa.cyber.kev_aliases import load_aliases
+from kansa.cyber.kev_match import match_inventory
 from kansa.engine import DuckDBEngine, RuleSpec, load_catalog
 from kansa.i18n import Lang
 from kansa.messages import InputError
@@ -65,6 +67,7 @@ class CyberScan:
     params: dict[str, dict[str, Any]]
     out_dir: Path | None = None
     files: dict[str, Path] = field(default_factory=dict)
+    kev_review: pa.Table = field(default_factory=KEV_REVIEW_SCHEMA.empty_table)  # uncertain: a person decides
 
 
 @functools.lru_cache(maxsize=1)
@@ -190,6 +193,7 @@ def scan_connection(
     reporter: Reporter = NULL_REPORTER,
     only: Sequence[str] | None = None,
     as_of_inferred: bool = False,
+    kev_aliases: Sequence[Path] = (),
 ) -> CyberScan:
     """Run the cyber catalog (or the rules named in `only`) over a connection holding the cyber tables.
 
@@ -217,11 +221,13 @@ def scan_connection(
     skipped: dict[str, str] = {}
     catalog: KevCatalog | None = None
     matches = empty_matches()
+    review = KEV_REVIEW_SCHEMA.empty_table()
     if kev is not None:
         catalog = load_kev(kev)
         software = _table(con, "software")
         if software is not None:
-            matches = match_software(software, catalog)
+            matched = match_inventory(software, catalog, load_aliases(kev_aliases))
+            matches, review = matched.matches, matched.review
     else:
         skipped[KEV_RULE] = "no_kev"
     engine.register("kev_matches", matches)
@@ -232,5 +238,5 @@ def scan_connection(
     return CyberScan(
         flags=flags, as_of=as_of, as_of_inferred=inferred, lang=lang, rules=rules, skipped=skipped,
         kev=catalog, kev_matches=matches, logs=log_info, hosts=hosts, counts=_counts(con, events),
-        backup_matrix=backup_matrix(con, as_of, min_crit), params=all_params,
+        backup_matrix=backup_matrix(con, as_of, min_crit), params=all_params, kev_review=review,
     )

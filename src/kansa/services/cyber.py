@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kansa.cyber.kev_review import write_kev_review
 from kansa.cyber.report import write_reports
 from kansa.cyber.scan import CyberScan, scan_connection
 from kansa.engine import RuleParams, load_params
@@ -29,13 +30,25 @@ def run_cyber(
     year: int | None = None,
     tz: str = "Asia/Tokyo",
     reporter: Reporter = NULL_REPORTER,
+    kev_aliases: Sequence[Path] = (),
 ) -> CyberScan:
-    """Evaluate the cyber catalog at the evaluation date (given, else the registers' latest date)."""
+    """Evaluate the cyber catalog at the evaluation date (given, else the registers' latest date).
+
+    `kev` is a KEV file, "bundled" for the snapshot shipped with kansa, or None (the KEV rule is then skipped
+    and says so). KEV aliases: the source's own `kev_aliases.yaml` if it has one, then `kev_aliases`.
+    """
     when, inferred = cyber_as_of(source.con, as_of)
     if isinstance(params, Path):
         params = load_params(params)
     return scan_connection(source.con, logs=logs, kev=kev, params=params, as_of=when, as_of_inferred=inferred,
-                           lang=lang, year=year, tz=tz, reporter=reporter)
+                           lang=lang, year=year, tz=tz, reporter=reporter,
+                           kev_aliases=[*local_kev_aliases(source), *kev_aliases])
+
+
+def local_kev_aliases(source: Source) -> list[Path]:
+    """The institution's alias file kept beside its data (`kev_aliases.yaml` in the folder or workspace)."""
+    path = source.origin / "kev_aliases.yaml"
+    return [path] if path.is_file() else []
 
 
 def write_cyber_outputs(scan: CyberScan, out: Path, *, formats: Sequence[str] = FORMATS) -> dict[str, Path]:
@@ -50,6 +63,8 @@ def write_cyber_outputs(scan: CyberScan, out: Path, *, formats: Sequence[str] = 
             scan.files[name] = path
         else:
             path.unlink(missing_ok=True)
+    if scan.kev is not None and "csv" in chosen:
+        scan.files["kev_review.csv"] = write_kev_review(scan.kev_review, out)
     scan.files.update(write_reports(scan, out, formats=[f for f in chosen if f in ("html", "pdf", "xlsx")]))
     return scan.files
 
@@ -69,12 +84,13 @@ def run_cyber_scan(
     reporter: Reporter = NULL_REPORTER,
     pdf: bool = True,
     formats: Sequence[str] | None = None,
+    kev_aliases: Sequence[Path] = (),
 ) -> CyberScan:
     """`kansa cyber scan` in one call (also for `kansa demo`): open, evaluate, write flags and reports."""
     source = open_source(data_dir, workspace, lang=lang, reporter=reporter)
     try:
         scan = run_cyber(source, logs=logs, kev=kev, params=params, as_of=as_of, lang=lang, year=year, tz=tz,
-                         reporter=reporter)
+                         reporter=reporter, kev_aliases=kev_aliases)
         chosen = formats if formats is not None else [f for f in FORMATS if pdf or f != "pdf"]
         write_cyber_outputs(scan, out, formats=chosen)
         return scan

@@ -31,7 +31,7 @@ class DemoSettings:
     institutions: int = 200
     seed: int = 2026
     lang: Lang = "ja"
-    kev: Path | None = None
+    kev: Path | None = Path("bundled")  # the KEV snapshot shipped with kansa
 
 
 @dataclass
