@@ -1,0 +1,30 @@
+"""Making trail events: every state change in kansa.audit returns one."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, is_dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from kansa.audit.model import Book, Event
+
+
+def now() -> datetime:
+    """The current time in UTC (one place, so tests and the web app agree)."""
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def snapshot(value: Any) -> Any:
+    """A plain copy of a record for an event's before/after (dataclasses become dicts)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    return value
+
+
+def record(book: Book, who: str, what: str, record_id: str, before: Any, after: Any,
+           when: datetime | None = None) -> Event:
+    """Append an event to the book's own log and return it for the caller's trail."""
+    event = Event(who=who, when=when or now(), what=what, record=record_id,
+                  before=snapshot(before), after=snapshot(after))
+    book.events.append(event)
+    return event
