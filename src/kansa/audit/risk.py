@@ -252,3 +252,25 @@ def override_risk(book: Book, entity_id: str, inherent: float, control: float, r
     before = entity.override
     entity.override = Override(_clamp(inherent), _clamp(control), reason.strip(), who, now())
     return record(book, who, "entity.risk_override", entity_id, before, entity.override)
+
+
+def collect_signals(workspace: Path | None = None, conduct_scan: Path | None = None, cyber_scan: Path | None = None,
+                    assessment: Path | None = None, institution_id: str | None = None) -> list[Signal]:
+    """Every signal the given scan outputs yield (conduct needs the workspace too, to map flags to branches)."""
+    from kansa.workspace import Workspace
+
+    signals: list[Signal] = []
+    if conduct_scan is not None:
+        if workspace is None or not Workspace(workspace).exists():
+            raise AuditUsageError("audit_no_workspace", path=str(workspace))
+        con = Workspace(workspace).connect(read_only=True)
+        try:
+            signals += conduct_signals(conduct_scan, con)
+        finally:
+            con.close()
+    if cyber_scan is not None:
+        signals += cyber_signals(cyber_scan)
+    if assessment is not None and institution_id:
+        signals += assessment_signals(assessment_gaps(assessment, institution_id),
+                                      str(assessment / "institution_scores.csv"))
+    return signals
