@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, is_dataclass
-from datetime import datetime, timezone
+import dataclasses
+from datetime import date, datetime, timezone
 from typing import Any
 
 from kansa.audit.model import Book, Event
@@ -15,9 +15,15 @@ def now() -> datetime:
 
 
 def snapshot(value: Any) -> Any:
-    """A plain copy of a record for an event's before/after (dataclasses become dicts)."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return asdict(value)
+    """A JSON-plain copy of a record for an event's before/after (dataclasses become dicts, dates ISO text)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: snapshot(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): snapshot(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [snapshot(v) for v in value]
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
     return value
 
 

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from kansa.audit import model
 from kansa.audit.errors import BookError, BookWriteError
+from kansa.audit.events import snapshot
 from kansa.audit.model import Book
 
 FORMAT = "kansa-audit-book/1"
@@ -66,21 +67,9 @@ class JsonBookStore:
         write_book(book, self.path(book.institution))
 
 
-def _plain(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    return value
-
-
 def book_to_dict(book: Book) -> dict[str, Any]:
     """The book as JSON-ready data, with the format marker."""
-    return {"format": FORMAT, **_plain(book)}
+    return {"format": FORMAT, **snapshot(book)}
 
 
 def write_book(book: Book, path: Path) -> Path:
