@@ -56,12 +56,12 @@ def test_a_missing_required_field_and_an_unknown_one_are_named(tmp_path: Path) -
     del data["findings"]["F-03"]["true_cause"]
     file = write_book(demo_book("bank"), tmp_path / "x.json")
     file.write_text(json.dumps(data), encoding="utf-8")
-    with pytest.raises(BookError, match="findings.F-03.true_cause"):
+    with pytest.raises(BookError, match=r"findings\.F-03\.true_cause"):
         read_book(file)
     data["findings"]["F-03"]["true_cause"] = "x"
     data["findings"]["F-03"]["colour"] = "red"
     file.write_text(json.dumps(data), encoding="utf-8")
-    with pytest.raises(BookError, match="findings.F-03.colour"):
+    with pytest.raises(BookError, match=r"findings\.F-03\.colour"):
         read_book(file)
 
 

@@ -50,7 +50,7 @@ def test_the_same_seed_draws_the_same_sample_and_another_seed_does_not() -> None
 
 
 def test_stratified_sampling_covers_every_rule_and_branch_in_proportion() -> None:
-    rows = _rows(600) + [{"key": "rare", "rule_id": "rare_rule", "branch": "B9"}]
+    rows = [*_rows(600), {"key": "rare", "rule_id": "rare_rule", "branch": "B9"}]
     sample = make_sample("S1", "t", rows, "key", seed=1, strata=("rule_id", "branch"))
     strata = Counter(i.stratum for i in sample.items)
     assert strata["rare_rule / B9"] == 1 and len(strata) == 7

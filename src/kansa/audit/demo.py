@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from kansa.audit import engagement as eng
@@ -30,7 +30,7 @@ def _synthetic_entities(book: Book) -> None:
 
 
 def _at(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, 10, 0, tzinfo=timezone.utc)
+    return datetime(day.year, day.month, day.day, 10, 0, tzinfo=UTC)
 
 
 def demo_book(institution: str = "demo", workspace: Path | None = None, cyber_data: Path | None = None,

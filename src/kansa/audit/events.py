@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from kansa.audit.model import Book, Event
@@ -11,7 +11,7 @@ from kansa.audit.model import Book, Event
 
 def now() -> datetime:
     """The current time in UTC (one place, so tests and the web app agree)."""
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def snapshot(value: Any) -> Any:

@@ -106,7 +106,7 @@ def _fail(path: str, where: str, detail: str) -> BookError:
     return BookError("audit_book_field", path=path, field=where or "(root)", detail=detail)
 
 
-def _decode(tp: Any, value: Any, path: str, where: str) -> Any:  # noqa: C901 - one branch per JSON shape
+def _decode(tp: Any, value: Any, path: str, where: str) -> Any:
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(tp) if a is not type(None)]

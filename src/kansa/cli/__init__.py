@@ -6,8 +6,8 @@ import typer
 
 from kansa import __version__
 from kansa.cli.assess import app as assess_app
-from kansa.cli.audit import app as audit_app
 from kansa.cli.assess import synth_assessments_command
+from kansa.cli.audit import app as audit_app
 from kansa.cli.conduct import app as conduct_app
 from kansa.cli.cyber import app as cyber_app
 from kansa.cli.demo import demo_command

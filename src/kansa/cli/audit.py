@@ -163,7 +163,8 @@ def plan_check_command(
     for c in checks:
         out.print(f"[yellow]![/yellow] {c.render(lg)}", highlight=False)
     if not checks:
-        out.print("[green]✓[/green] " + ("計画チェックはすべて満たしています" if lg == "ja" else "the plan passes every check"))
+        passed = "計画チェックはすべて満たしています" if lg == "ja" else "the plan passes every check"
+        out.print(f"[green]✓[/green] {passed}")
     raise typer.Exit(1 if checks else 0)
 
 
