@@ -72,3 +72,16 @@ def test_cli_demo_plan_check_and_board_report(tmp_path: Path) -> None:
     bad.write_text('{"institution": 3}', encoding="utf-8")
     res = runner.invoke(app, ["audit", "plan-check", "--book", str(bad), "--fiscal-year", "2025", "--lang", "en"])
     assert res.exit_code == 1 and "institution" in res.output and "Traceback" not in res.output
+
+
+def test_the_demo_book_has_every_status_overdue_items_and_one_recurrence(workspace: Path, tmp_path: Path) -> None:
+    from kansa.audit.demo import write_demo_book
+    from kansa.audit.findings import overdue, recurrences
+    from kansa.audit.model import FINDING_STATUSES
+
+    book = read_book(write_demo_book(tmp_path, "bank", workspace=workspace))
+    assert {f.status for f in book.findings.values()} == set(FINDING_STATUSES)
+    assert "branch:B1" in book.entities and book.plans["2025"].status == "approved"
+    assert len(overdue(book, date(2026, 1, 15))) == 3
+    [r] = recurrences(book.findings.values())
+    assert r.root_cause == "culture_incentives" and PLANTED_TRUE_CAUSE in r.true_causes

@@ -107,3 +107,13 @@ def _findings(book: Book, b: list[str], systems: list[str], as_of: date) -> None
             else:
                 fnd.move_finding(book, fid, status, "佐藤" if status == "closed" else "営業統括部長", on=due)
     del as_of
+
+
+def write_demo_book(folder: Path, institution: str = "demo", workspace: Path | None = None,
+                    cyber_data: Path | None = None) -> Path:
+    """`kansa demo`'s audit step in one call: the demo book saved as <folder>/<institution>.json."""
+    from kansa.audit.store import JsonBookStore
+
+    store = JsonBookStore(folder)
+    store.save(demo_book(institution, workspace=workspace, cyber_data=cyber_data))
+    return store.path(institution)
