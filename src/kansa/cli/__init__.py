@@ -7,6 +7,7 @@ import typer
 from kansa import __version__
 from kansa.cli.assess import app as assess_app
 from kansa.cli.assess import synth_assessments_command
+from kansa.cli.audit import app as audit_app
 from kansa.cli.conduct import app as conduct_app
 from kansa.cli.cyber import app as cyber_app
 from kansa.cli.demo import demo_command
@@ -43,6 +44,7 @@ app.add_typer(cyber_app, name="cyber", help="Cybersecurity audit analytics: logs
 app.add_typer(kev_app, name="kev", help="CISA KEV: the shipped snapshot (info, update FILE), matching a list.")
 app.add_typer(assess_app, name="assess", help="Cybersecurity self-assessment: templates, answers, benchmark.")
 app.add_typer(rules_app, name="rules", help="List, show and lint the rule catalog (working papers).")
+app.add_typer(audit_app, name="audit", help="内部監査の運営: universe, explained risk, plan checks, board report.")
 app.add_typer(fd_app, name="fd", help="顧客本位の見える化: policies against the principles, say-do gap, "
               "KPI comparison.")
 
