@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pyarrow.parquet as pq
+from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from kansa.cli import app
@@ -30,3 +31,18 @@ def test_the_demo_runs_every_analysis_and_writes_the_reports(tmp_path: Path) -> 
     assert list((res / "assessment" / "feedback").glob("*.pdf")), "no feedback report as PDF"
     # the workspace carries the provenance of what was loaded
     assert (out / "workspace" / "kansa.duckdb").is_file()
+    # the KEV rule ran on the shipped snapshot (a rule that did not run must not look like one that found nothing)
+    assert "software_known_exploited" in cyber_rules
+    assert (res / "cyber" / "kev_review.csv").is_file()
+    # the audit year: a book and a board report whose posture section reads the scans above
+    assert json.loads((res / "audit" / "demo.json").read_text(encoding="utf-8"))["findings"]
+    board = pdf_text(res / "audit" / "board_report_FY2025Q3.pdf")
+    assert "Overdue findings" in board and "True cause" in board
+    severities = pq.read_table(res / "conduct" / "flags.parquet").column("severity").to_pylist()
+    posture = board[board.index("Conduct flags"):board.index("Cyber flags")].split()
+    assert posture[2:4] == [str(severities.count("high")), str(severities.count("medium"))], posture
+
+
+def pdf_text(path: Path) -> str:
+    """The text of every page of a PDF, as a reader would copy it."""
+    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)

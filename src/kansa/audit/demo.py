@@ -9,6 +9,7 @@ from kansa.audit import engagement as eng
 from kansa.audit import findings as fnd
 from kansa.audit import plan as pln
 from kansa.audit.model import Book, Engagement, Entity, Finding, TeamMember
+from kansa.audit.store import JsonBookStore
 from kansa.audit.universe import THEME_NAMES, build_universe, entity_id
 
 PLANTED_TRUE_CAUSE = "支店の業績評価が手数料収入に偏り、顧客の損益や苦情が評価に反映されていない"
@@ -112,8 +113,6 @@ def _findings(book: Book, b: list[str], systems: list[str], as_of: date) -> None
 def write_demo_book(folder: Path, institution: str = "demo", workspace: Path | None = None,
                     cyber_data: Path | None = None) -> Path:
     """`kansa demo`'s audit step in one call: the demo book saved as <folder>/<institution>.json."""
-    from kansa.audit.store import JsonBookStore
-
     store = JsonBookStore(folder)
     store.save(demo_book(institution, workspace=workspace, cyber_data=cyber_data))
     return store.path(institution)

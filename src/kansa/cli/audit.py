@@ -5,20 +5,19 @@ The only audit module that imports Typer or Rich; the work is done in kansa.audi
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from kansa.i18n import Lang, check_lang
-from kansa.messages import KansaError
+from kansa.cli.handler import new_app
+from kansa.cli.options import LANG, parse_date
+from kansa.i18n import Lang
 
-app = typer.Typer(
-    no_args_is_help=True,
+app = new_app(
     rich_markup_mode="markdown",
     help=(
         "内部監査の運営: 監査対象（ユニバース）、データに基づくリスク評価、年度計画のチェック、監査委員会報告。\n\n"
@@ -32,33 +31,17 @@ app = typer.Typer(
 )
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
-T = TypeVar("T")
 
 BOOK_OPT = typer.Option(..., "--book", help="監査ブック（JSON、機関ごとに1ファイル） / the audit book file.")
-LANG_OPT = typer.Option("ja", "--lang", help="表示言語 ja|en / language of messages and reports.")
+LANG_OPT = LANG
 WS_OPT = typer.Option(None, "--workspace", help="kansa load のワークスペース / a workspace from kansa load.")
 CONDUCT_OPT = typer.Option(None, "--conduct-scan", help="kansa conduct scan の出力フォルダ / conduct scan output.")
 CYBER_OPT = typer.Option(None, "--cyber-scan", help="kansa cyber scan の出力フォルダ / cyber scan output.")
 ASSESS_OPT = typer.Option(None, "--assessment", help="kansa assess benchmark の出力フォルダ / benchmark output.")
 INST_OPT = typer.Option(None, "--institution-id", help="自己評価での自機関のID / own id in the self-assessment.")
 WEIGHTS_OPT = typer.Option(None, "--weights", help="リスク重みのYAML（既定値に上書き） / YAML overriding weights.")
-ASOF_OPT = typer.Option(None, "--as-of", help="基準日 YYYY-MM-DD（既定: 今日） / evaluation date (default today).")
-
-
-def _lang(value: str) -> Lang:
-    try:
-        return check_lang(value)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from exc
-
-
-def _guard(lang: Lang, work: Callable[[], T]) -> T:
-    """Run the work; a KansaError prints in the user's language and exits with its status."""
-    try:
-        return work()
-    except KansaError as exc:
-        err.print(f"[red]✗[/red] {exc.render(lang)}", highlight=False)
-        raise typer.Exit(exc.exit_code) from None
+ASOF_OPT = typer.Option(None, "--as-of", help="基準日 2026-01-15 または 令和8年1月15日（既定: 今日） / "
+                                             "evaluation date, ISO or era (default today).")
 
 
 def _store(book: Path) -> Any:
@@ -72,12 +55,7 @@ def _load(book: Path) -> Any:
 
 
 def _as_of(value: str | None) -> date:
-    if not value:
-        return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise typer.BadParameter(f"--as-of: YYYY-MM-DD, not {value!r}") from exc
+    return parse_date(value) or date.today()  # a plan or follow-up is judged as of today unless told
 
 
 @app.command("universe")
@@ -97,10 +75,9 @@ def universe_command(
     """
     from kansa.audit.universe import build_universe
 
-    lg = _lang(lang)
-    b = _guard(lg, lambda: _load(book))
-    events = _guard(lg, lambda: build_universe(workspace, b, who=who, cyber_data=cyber_data))
-    _guard(lg, lambda: _store(book).save(b))
+    b = _load(book)
+    events = build_universe(workspace, b, who=who, cyber_data=cyber_data)
+    _store(book).save(b)
     kinds: dict[str, int] = {}
     for e in b.entities.values():
         kinds[e.kind] = kinds.get(e.kind, 0) + 1
@@ -123,10 +100,9 @@ def risk_command(
     """
     from kansa.audit.risk import assess, collect_signals, load_weights
 
-    lg = _lang(lang)
-    b = _guard(lg, lambda: _load(book))
-    signals = _guard(lg, lambda: collect_signals(workspace, conduct_scan, cyber_scan, assessment, institution_id))
-    scores = assess(b, signals, _guard(lg, lambda: load_weights(weights)), _as_of(as_of))
+    b = _load(book)
+    signals = collect_signals(workspace, conduct_scan, cyber_scan, assessment, institution_id)
+    scores = assess(b, signals, (load_weights(weights)), _as_of(as_of))
     table = Table("entity", "inh.", "ctl.", "score", "rating", "signals (value → part, source)")
     for s in sorted(scores.values(), key=lambda s: (-s.overall, s.entity_id))[:top]:
         why = "\n".join(f"{x.name}={x.value:g} → +{x.contribution:g} ({x.detail}; {x.source})"
@@ -154,12 +130,12 @@ def plan_check_command(
     from kansa.audit.plan import check_plan, get_plan
     from kansa.audit.risk import assess, collect_signals, load_weights
 
-    lg = _lang(lang)
-    b = _guard(lg, lambda: _load(book))
-    plan = _guard(lg, lambda: get_plan(b, fiscal_year))
-    signals = _guard(lg, lambda: collect_signals(workspace, conduct_scan, cyber_scan, assessment, institution_id))
-    scores = assess(b, signals, _guard(lg, lambda: load_weights(weights)), _as_of(as_of))
-    checks = _guard(lg, lambda: check_plan(b, plan, scores))
+    lg: Lang = lang  # type: ignore[assignment]
+    b = _load(book)
+    plan = get_plan(b, fiscal_year)
+    signals = collect_signals(workspace, conduct_scan, cyber_scan, assessment, institution_id)
+    scores = assess(b, signals, (load_weights(weights)), _as_of(as_of))
+    checks = check_plan(b, plan, scores)
     for c in checks:
         out.print(f"[yellow]![/yellow] {c.render(lg)}", highlight=False)
     if not checks:
@@ -187,12 +163,10 @@ def board_report_command(
     from kansa.audit.report import posture, write_board_report
     from kansa.audit.risk import assessment_gaps
 
-    lg = _lang(lang)
-    b = _guard(lg, lambda: _load(book))
-    gaps = (_guard(lg, lambda: assessment_gaps(assessment, institution_id))
-            if assessment is not None and institution_id else {})
-    files = _guard(lg, lambda: write_board_report(b, out_dir, fiscal_year, quarter, lg,
-                                                  posture(conduct_scan, cyber_scan, gaps)))
+    lg: Lang = lang  # type: ignore[assignment]
+    b = _load(book)
+    gaps = assessment_gaps(assessment, institution_id) if assessment is not None and institution_id else {}
+    files = write_board_report(b, out_dir, fiscal_year, quarter, lg, posture(conduct_scan, cyber_scan, gaps))
     for path in files.values():
         out.print(f"[green]✓[/green] {path}")
 
@@ -206,7 +180,6 @@ def demo_command(book: Path = BOOK_OPT, lang: str = LANG_OPT) -> None:
     """
     from kansa.audit.demo import demo_book
 
-    lg = _lang(lang)
     b = demo_book(institution=book.stem)
-    _guard(lg, lambda: _store(book).save(b))
+    _store(book).save(b)
     out.print(f"[green]✓[/green] {book}: {len(b.engagements)} engagements, {len(b.findings)} findings")

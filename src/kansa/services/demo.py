@@ -1,4 +1,4 @@
-"""`kansa demo` as a library call: a synthetic institution through every analysis, step by step, timed."""
+"""`kansa demo` as a library call: a synthetic institution through every analysis and its audit year, timed."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from kansa.i18n import Lang
 from kansa.progress import NULL_REPORTER, Reporter
 from kansa.reports.pdf import write_pdf
 from kansa.services.assessment import benchmark_round
+from kansa.services.audit import audit_demo
 from kansa.services.conduct import run_conduct_scan
 from kansa.services.cyber import run_cyber_scan
 from kansa.services.load import load_into_workspace
@@ -80,6 +81,10 @@ def _steps(s: DemoSettings, reporter: Reporter) -> list[_Step]:
                                                         lang=s.lang, reporter=reporter),
               [res / "assessment"]),
         _Step("demo_feedback_pdf", pdfs, [res / "assessment" / "overview.pdf"]),
+        _Step("demo_audit", lambda: audit_demo(res / "audit", workspace=ws, cyber_data=cyber,
+                                               conduct_scan=res / "conduct", cyber_scan=res / "cyber", lang=s.lang),
+              [res / "audit" / "demo.json",
+               *(res / "audit" / f"board_report_FY2025Q3.{x}" for x in ("pdf", "html", "xlsx"))]),
     ]
 
 

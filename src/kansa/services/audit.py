@@ -1,0 +1,26 @@
+"""The third line's own work through the one door: the audit book and the board report from the latest scans."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kansa.audit.demo import write_demo_book
+from kansa.audit.report import posture, write_board_report
+from kansa.audit.store import JsonBookStore
+from kansa.i18n import Lang
+
+
+def board_report(book_file: Path, out: Path, fiscal_year: int, quarter: int | None = None, *,
+                 conduct_scan: Path | None = None, cyber_scan: Path | None = None, lang: Lang = "ja",
+                 pdf: bool = True) -> dict[str, Path]:
+    """The audit-committee report of a fiscal quarter (or year) from a book and the scans' output folders."""
+    book = JsonBookStore(book_file.parent).load(book_file.stem)
+    return write_board_report(book, out, fiscal_year, quarter, lang, posture(conduct_scan, cyber_scan), pdf=pdf)
+
+
+def audit_demo(folder: Path, *, workspace: Path | None, cyber_data: Path | None, conduct_scan: Path | None,
+               cyber_scan: Path | None, lang: Lang = "ja") -> dict[str, Path]:
+    """The demo's audit year (fiscal 2025 as of Q3) and its board report beside the scans it summarises."""
+    book_file = write_demo_book(folder, "demo", workspace=workspace, cyber_data=cyber_data)
+    files = board_report(book_file, folder, 2025, 3, conduct_scan=conduct_scan, cyber_scan=cyber_scan, lang=lang)
+    return {"book": book_file, **files}
