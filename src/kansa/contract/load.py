@@ -17,7 +17,7 @@ from kansa.contract.headers import Mapping, MappingError, MappingProblem, read_m
 from kansa.contract.issues import Issue, make_issue, sort_key, with_file
 from kansa.contract.readers import NOT_TEXT, RawTable, file_digest, read_csv, read_parquet, sniff_not_text
 from kansa.contract.schema import TABLES, Domain, empty_table, tables_of
-from kansa.contract.validate import check_types, check_values, stage, typed_table
+from kansa.contract.validate import check_types, check_values, create_typed_table, stage, typed_table
 from kansa.contract.values import JST
 from kansa.contract.xlsx import read_sheet, serials_to_dates, sheet_names
 from kansa.i18n import Lang
@@ -247,8 +247,13 @@ def load_directory(
     domain: Domain | None = None,
     reporter: Reporter = NULL_REPORTER,
     today: datetime | None = None,
+    into: duckdb.DuckDBPyConnection | None = None,
 ) -> LoadResult:
-    """Read and check every contract table in `data_dir`; `.tables` is filled only when `.ok`."""
+    """Read and check every contract table in `data_dir`; `.tables` is filled only when `.ok`.
+
+    With `into`, the checking happens on that connection and the typed tables are created in it instead
+    (`.tables` stays empty): a scan of a folder then reads them where they are.
+    """
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise FileNotFoundError(f"{data_dir} is not a folder / フォルダがありません")
@@ -261,8 +266,9 @@ def load_directory(
         return result
     sources, issues = discover(data_dir, domain, lang)
     result.issues += issues
-    con = duckdb.connect()
-    con.execute("SET threads = 2")
+    con = into if into is not None else duckdb.connect()
+    if into is None:
+        con.execute("SET threads = 2")
     con.execute("SET enable_progress_bar = false")
     staged: dict[str, dict[str, int]] = {}
     try:
@@ -320,15 +326,29 @@ def load_directory(
             domains = {TABLES[s.table].domain for s in sources}
             for name in tables_of(None):
                 if name in staged:
-                    result.tables[name] = typed_table(con, TABLES[name])
+                    if into is not None:
+                        create_typed_table(con, TABLES[name])
+                    else:
+                        result.tables[name] = typed_table(con, TABLES[name])
                 elif TABLES[name].domain in domains:
-                    result.tables[name] = empty_table(name)
+                    if into is not None:
+                        _create_empty(con, name)
+                    else:
+                        result.tables[name] = empty_table(name)
                     result.issues.append(make_issue("absent_table", lang, name))
     finally:
-        con.close()
+        if into is None:
+            con.close()
     label = {s.table: s.label for s in sources}
     result.issues = sorted((with_file(i, label.get(i.table)) for i in result.issues), key=sort_key)
     return result
+
+
+def _create_empty(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """An empty typed table for a contract table absent from the folder."""
+    con.register("_empty_in", empty_table(name))
+    con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _empty_in')
+    con.unregister("_empty_in")
 
 
 def _cross_table(

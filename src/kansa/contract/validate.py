@@ -168,11 +168,23 @@ def typed_table(con: duckdb.DuckDBPyConnection, spec: TableSchema) -> pa.Table:
 
     Rows keep file order: the work table was created in scan order (DuckDB preserves insertion order).
     """
+    return con.sql(_typed_select(spec)).to_arrow_table().cast(arrow_schema(spec.name))
+
+
+def create_typed_table(con: duckdb.DuckDBPyConnection, spec: TableSchema) -> None:
+    """The checked table as a DuckDB table named after it (same types and order as typed_table), work table dropped.
+
+    A scan of a data folder reads this in place: no round trip through Arrow and a second connection.
+    """
+    con.execute(f"CREATE TABLE {q(spec.name)} AS {_typed_select(spec)}")
+    con.execute(f"DROP TABLE {work_table(spec.name)}")
+
+
+def _typed_select(spec: TableSchema) -> str:
     select = []
     for col in spec.columns:
         expr = q(col.name)
         if col.default_sql:
             expr = f"COALESCE({expr}, {col.default_sql})"
         select.append(f"CAST({expr} AS {_TYPE_SQL[col.type]}) AS {q(col.name)}")
-    rel = con.sql(f"SELECT {', '.join(select)} FROM {work_table(spec.name)}")
-    return rel.to_arrow_table().cast(arrow_schema(spec.name))
+    return f"SELECT {', '.join(select)} FROM {work_table(spec.name)}"

@@ -105,7 +105,11 @@ def item_refs(text: str) -> list[str]:
 def _heading_parts(text: str) -> tuple[str, str, str, str]:
     """(label class, label, heading text, tag) of a heading line."""
     text = text.strip()
-    if text[:1] in _CIRCLED:   # NFKC would turn ① into 1
+    first = text[:1]
+    while text[:1] in _CIRCLED and text[1:].strip()[:1] in _CIRCLED and text[:1]:
+        text = text[1:].strip()  # a run of ①②③ (only the last one's text matters): no deep recursion
+    if first and text[:1] in _CIRCLED:   # NFKC would turn ① into 1
+        text = first + text[1:] if first != text[:1] else text
         _cls, _label, rest, tag = _heading_parts(text[1:])
         return "circled", text[0], (_label + " " + rest).strip() if _cls == "plain" else rest, tag
     text = nfkc(text)

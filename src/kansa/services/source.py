@@ -14,7 +14,7 @@ from kansa.contract.schema import Domain
 from kansa.i18n import Lang
 from kansa.messages import UsageError
 from kansa.progress import NULL_REPORTER, Reporter
-from kansa.workspace import MANIFEST, Workspace, memory_connection
+from kansa.workspace import MANIFEST, Workspace
 
 
 @dataclass
@@ -50,11 +50,16 @@ def open_source(
     if workspace is not None:
         return Source(Workspace(workspace).connect(read_only=True), Path(workspace), "workspace")
     assert data_dir is not None
-    result = load_directory(Path(data_dir), mapping=mapping, lang=lang, domain=domain, reporter=reporter)
-    if not result.ok:
-        raise LoadFailed(result.issues)
-    con = memory_connection(result)
-    _register_manifest(con, result)
+    con = duckdb.connect()  # the tables are checked and typed in the very connection the scan reads
+    try:
+        result = load_directory(Path(data_dir), mapping=mapping, lang=lang, domain=domain, reporter=reporter,
+                                into=con)
+        if not result.ok:
+            raise LoadFailed(result.issues)
+        _register_manifest(con, result)
+    except BaseException:
+        con.close()
+        raise
     return Source(con, Path(data_dir), "folder")
 
 
