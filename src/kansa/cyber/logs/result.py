@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyarrow as pa
 
@@ -28,6 +29,12 @@ REASONS: dict[str, dict[str, str]] = {
     "missing_field": {"ja": "必須列が空です", "en": "required column is empty"},
     "unreadable_file": {"ja": "ファイルを読めません", "en": "cannot read the file"},
     "unknown_format": {"ja": "対応していないログ形式です", "en": "not a supported log format"},
+    "nothing_read": {
+        "ja": "ファイル全体を読めませんでした（イベント0件。破損しているか別の形式です）",
+        "en": "nothing in the file could be read (0 events: damaged, or another format)",
+    },
+    "limit_exceeded": {"ja": "上限を超えたため読みません", "en": "not read: above a size limit"},
+    "line_too_long": {"ja": "行が長すぎるため、以降を読みません", "en": "line too long: the rest is not read"},
     # notes (not corrupt records): choices made while reading that the auditor should know
     "leap_day_year": {
         "ja": "2月29日の行があるため、更新日時の年ではなく直近の閏年に合う年を付けました（違う場合は --year を指定）",
@@ -82,6 +89,7 @@ class FileSummary:
     size: int
     events: int
     errors: int
+    unreadable: bool = False  # nothing (or not all) of it could be read: the run must say so
 
 
 @dataclass
@@ -100,6 +108,11 @@ class ParseResult:
 
         found = {row["values"]: row["counts"] for row in self.events.column("event_type").value_counts().to_pylist()}
         return {t: int(found.get(t, 0)) for t in EVENT_TYPES}
+
+    @property
+    def unreadable(self) -> list[str]:
+        """Names of the files kansa could not read (wholly or from some point on): never "0 corrupt records"."""
+        return [Path(f.path).name for f in self.files if f.unreadable]
 
     def errors_table(self) -> pa.Table:
         """The corrupt records as a table (for errors.csv)."""
