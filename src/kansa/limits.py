@@ -25,7 +25,7 @@ _ENV = "KANSA_"
 class Limits:
     """The limits in force: sizes in MB/KB, ratios and counts."""
 
-    max_inflated_mb: int = 2048      # all members of one xlsx or zip together, once inflated
+    max_inflated_mb: int = 1024      # all members of one xlsx or zip together, once inflated
     max_ratio: int = 200             # inflated / compressed size of one member (real sheets and logs: 5-30)
     max_line_kb: int = 1024          # one line of a log (a syslog line is < 1 KB; JSON events a few KB)
     max_cells: int = 100_000_000     # cells of one workbook sheet, from its declared dimension

@@ -21,6 +21,7 @@ from kansa.contract.validate import check_types, check_values, stage, typed_tabl
 from kansa.contract.values import JST
 from kansa.contract.xlsx import read_sheet, serials_to_dates, sheet_names
 from kansa.i18n import Lang
+from kansa.limits import check_archive
 from kansa.messages import InputError
 from kansa.progress import NULL_REPORTER, Reporter
 
@@ -107,6 +108,11 @@ def _not_a_workbook(path: Path, table: str, lang: Lang) -> Issue | None:
     if not head:
         issue = make_issue("empty_file", lang, table, None, None, None, detail=path.name)
     elif head.startswith(b"PK"):
+        try:
+            check_archive(path)  # a zip bomb is refused from the zip directory, before anything is inflated
+        except InputError as exc:
+            issue = make_issue("unreadable_file", lang, table, None, None, None, detail=exc.render(lang))
+            return replace(issue, file=path.name)
         return None
     else:
         kind = sniff_not_text(head) or "not_xlsx"
