@@ -78,7 +78,7 @@ class Workspace:
                         [
                             load_id,
                             f.table,
-                            str(f.path.resolve()),
+                            f.path.name,  # relative to the data folder (files sit directly in it): no home paths
                             f.sheet,
                             f.sha256,
                             f.size,
