@@ -22,7 +22,7 @@ from kansa.contract.values import JST
 from kansa.contract.xlsx import read_sheet, serials_to_dates, sheet_names
 from kansa.i18n import Lang
 from kansa.limits import check_archive
-from kansa.messages import InputError
+from kansa.messages import InputError, render
 from kansa.progress import NULL_REPORTER, Reporter
 
 _CSV = (".csv", ".tsv", ".txt")
@@ -125,8 +125,15 @@ def discover(data_dir: Path, domain: Domain | None, lang: Lang) -> tuple[list[So
     wanted = set(tables_of(domain))
     found: dict[str, list[Source]] = {}
     issues: list[Issue] = []
+    inside = data_dir.resolve()
     for path in sorted(data_dir.iterdir()):
         if not path.is_file() or path.name.startswith(("~$", ".")):
+            continue
+        if path.is_symlink() and inside not in path.resolve().parents:
+            # A link out of the data folder is refused by name; what it points to is never read nor echoed.
+            issue = make_issue("unreadable_file", lang, table_for_name(path.stem) or path.stem, None, None, None,
+                               detail=render("symlink_outside", lang, {"file": path.name}))
+            issues.append(replace(issue, file=path.name))
             continue
         suffix = path.suffix.lower()
         table = table_for_name(path.stem)

@@ -262,7 +262,7 @@ def load_kev(path: Path) -> KevCatalog:
             rows = doc["vulnerabilities"]
             version, released = str(doc.get("catalogVersion", "")), str(doc.get("dateReleased", ""))
         entries = tuple(_entry(r) for r in rows)
-    except (KeyError, TypeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:  # JSON and Unicode errors are ValueErrors
         raise KevFileError(
             f"KEVファイルの形式が不正です / KEV file is not CISA's KEV format: {path} ({type(exc).__name__}: {exc})"
         ) from exc

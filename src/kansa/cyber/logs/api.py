@@ -109,6 +109,8 @@ def _parse_logs(
             parts[i] = _parse_file(path, fmt, year, source_zone, sids, progress)
         except OSError as exc:
             parts[i] = _Part([], [ParseError(path.name, "unreadable_file", detail=str(exc)[:300])], fmt)
+        except detect.UnknownFormat as exc:  # what a .gz holds is none of the formats
+            parts[i] = _Part([], [ParseError(path.name, "unknown_format", detail=str(exc)[:300])], fmt)
         except InputError as exc:  # a size limit: named, with the setting that raises it
             parts[i] = _Part([], [ParseError(path.name, "limit_exceeded", detail=exc.render("en"))], fmt)
         except (zipfile.BadZipFile, EOFError, gzip.BadGzipFile, zlib.error) as exc:
