@@ -25,6 +25,7 @@ from kansa.cyber.logs.result import FileSummary, ParseError, ParseResult
 from kansa.cyber.logs.syslog import AuthLogParser
 from kansa.cyber.logs.times import TOKYO, zone
 from kansa.cyber.logs.windows import resolve_sid
+from kansa.cyber.logs.year_notes import year_notes
 from kansa.limits import LIMITS, BoundedReader, check_archive, setting
 from kansa.messages import InputError
 
@@ -261,7 +262,8 @@ def _parse_syslog(
         if progress:
             progress(len(tail))
     parser.finish()
-    return parser.table(), parser.errors, parser.notes
+    table = parser.table()
+    return table, parser.errors, parser.notes + year_notes(table, name, year, mtime)
 
 
 def _line_too_long(name: str, line: int) -> ParseError:

@@ -41,6 +41,17 @@ REASONS: dict[str, dict[str, str]] = {
         "en": "a 29 February line needs a leap year: years were set to the nearest fitting one, not the mtime's "
         "(give --year if wrong)",
     },
+    "year_inferred": {
+        "ja": "年のない行に年を補いました（--year 未指定。ファイルの更新日時から推定）。行の範囲: 年",
+        "en": "lines without a year were given one (no --year: inferred from the file's modification time). "
+        "lines: year",
+    },
+    "year_rollover_unsupported": {
+        "ja": "注意: 月が前に戻ったため翌年として読みましたが、12月→1月ではありません（ローテーションされたログが"
+        "順不同で連結されている可能性。--year を指定するか分割してください）",
+        "en": "warning: the month went back and was read as the next year, but not from December to January "
+        "(rotated logs joined out of order? give --year or split them)",
+    },
     "leap_day_conflict": {
         "ja": "2月29日の行がすべて閏年に収まる年の割当てがありません（--year を指定してください）",
         "en": "no year assignment puts every 29 February line in a leap year (give --year)",
