@@ -11,6 +11,7 @@ import pyarrow as pa
 from kansa.contract.load import LoadFailed, LoadResult, load_directory
 from kansa.contract.schema import TABLES
 from kansa.i18n import Lang
+from kansa.messages import InputError
 
 DB_NAME = "kansa.duckdb"
 MANIFEST = "_load_manifest"
@@ -77,7 +78,7 @@ class Workspace:
                         [
                             load_id,
                             f.table,
-                            str(f.path.resolve()),
+                            f.path.name,  # relative to the data folder (files sit directly in it): no home paths
                             f.sheet,
                             f.sha256,
                             f.size,
@@ -101,7 +102,22 @@ class Workspace:
         """A connection to the workspace database (tables under their contract names)."""
         if not self.exists():
             raise FileNotFoundError(f"no workspace at {self.path} (run `kansa load` first) / ワークスペースなし")
-        return duckdb.connect(str(self.db_path), read_only=read_only)
+        try:
+            con = duckdb.connect(str(self.db_path), read_only=read_only)
+        except duckdb.Error as exc:  # not a DuckDB file, damaged, or from another DuckDB version
+            raise _corrupt(self.db_path, exc) from exc
+        try:
+            complete = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                                   [MANIFEST]).fetchone()
+        except duckdb.Error as exc:
+            con.close()
+            raise _corrupt(self.db_path, exc) from exc
+        if not complete or not complete[0]:
+            # The manifest is written in the load's one transaction: without it, the first load never committed
+            # (killed, power cut) and the tables there are not a load kansa finished.
+            con.close()
+            raise InputError("workspace_incomplete", path=str(self.path))
+        return con
 
     def tables(self) -> list[str]:
         """Contract tables present in the workspace."""
@@ -125,6 +141,10 @@ class Workspace:
                 con.execute(f"COPY \"{name}\" TO '{_sql_str(target)}' (FORMAT parquet)")
                 paths[name] = target
         return paths
+
+
+def _corrupt(path: Path, exc: Exception) -> InputError:
+    return InputError("workspace_corrupt", path=str(path), reason=(str(exc).splitlines() or [""])[0][:200])
 
 
 def _sql_str(path: Path) -> str:

@@ -661,7 +661,7 @@ def test_the_command_refuses_an_unknown_language_and_an_unwritable_error_file(
     out = runner.invoke(
         app, ["load", str(data), "-w", str(tmp_path / "ws"), "--errors-out", str(blocker / "e.csv"), "--lang", "en"]
     )
-    assert out.exit_code == 1 and "Cannot write the error list" in out.output
+    assert out.exit_code == 4 and "e.csv" in out.output  # OutputError: exit 4, the path named
     assert not (tmp_path / "ws").exists()
 
 

@@ -17,7 +17,9 @@ from kansa.assessment.errors import Problem
 from kansa.assessment.loader import question_set_checksum
 from kansa.assessment.model import Framework, QuestionRef
 from kansa.assessment.template import COLUMNS, META_SHEET, metadata_seal
+from kansa.assessment.workbook_guard import sheet_problems
 from kansa.i18n import Lang, pick
+from kansa.limits import check_archive
 
 FLAT_COLUMNS = ("institution_id", "question_id", "answer", "comment")
 
@@ -153,6 +155,7 @@ def _read_xlsx(path: Path, raw: bytes, framework: Framework, digest: str) -> tup
 
     file = str(path)
     try:
+        check_archive(path)  # a zip bomb is refused before openpyxl inflates it
         wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken or foreign file
         return [], [Problem(file, f"Excel ブックとして読めません: {exc}", f"not a readable Excel workbook: {exc}")]
@@ -169,6 +172,9 @@ def _read_xlsx(path: Path, raw: bytes, framework: Framework, digest: str) -> tup
         if sheet not in wb.sheetnames:
             return [], [Problem(file, f"回答シート {sheet!r} がありません", f"answers sheet {sheet!r} is missing",
                                 sheet)]
+        guard = sheet_problems(path, wb, sheet)
+        if guard:
+            return [], [Problem(file, ja, en, sheet, None, None) for ja, en, _cells in guard]
         header_row = int(meta.get("header_row", "3"))
         heading = next(wb[sheet].iter_rows(min_row=1, max_row=1, max_col=1, values_only=True), (None,))[0]
         rows = list(wb[sheet].iter_rows(min_row=header_row + 1, max_col=len(COLUMNS), values_only=True))

@@ -12,6 +12,7 @@ from kansa.assessment.registry import DEFAULT_FRAMEWORK, resolve_framework
 from kansa.assessment.store import AnswerStore
 from kansa.assessment.synth import synth_assessments
 from kansa.i18n import Lang
+from kansa.safepath import safe_name
 
 
 def run_assessment_demo(out: Path, institutions: int = 500, seed: int = 1, lang: Lang = "ja",
@@ -37,7 +38,8 @@ def run_assessment_demo(out: Path, institutions: int = 500, seed: int = 1, lang:
     if pdfs:
         main["overview.pdf"] = write_pdf(renderer.overview_html(), result / "overview.pdf")
         for iid in list(bench.scores)[:pdfs]:
-            main[f"feedback/{iid}.pdf"] = write_pdf(renderer.feedback_html(iid), result / "feedback" / f"{iid}.pdf")
-    first = next(iter(bench.scores))
+            name = safe_name(iid)
+            main[f"feedback/{name}.pdf"] = write_pdf(renderer.feedback_html(iid), result / "feedback" / f"{name}.pdf")
+    first = safe_name(next(iter(bench.scores)))
     main[f"feedback/{first}.html"] = result / "feedback" / f"{first}.html"
     return main

@@ -18,6 +18,7 @@ from kansa.assessment.scoring import question_points
 from kansa.i18n import Lang, pick
 from kansa.reports.charts import radar_svg
 from kansa.reports.html import make_env
+from kansa.safepath import safe_name
 
 TOP_IMPROVEMENTS = 15
 TOP_GAPS = 3
@@ -218,9 +219,10 @@ def write_reports(renderer: FeedbackRenderer, out: Path, *, pdf: bool = False, f
         folder.mkdir(exist_ok=True)
         for iid in renderer.b.scores:
             page = renderer.feedback_html(iid)
-            written[f"feedback/{iid}.html"] = _write(folder / f"{iid}.html", page)
+            name = safe_name(iid)  # an id is data: "../x", "a/b" or "CON" must not steer where the file goes
+            written[f"feedback/{name}.html"] = _write(folder / f"{name}.html", page)
             if pdf:
-                written[f"feedback/{iid}.pdf"] = write_pdf(page, folder / f"{iid}.pdf")
+                written[f"feedback/{name}.pdf"] = write_pdf(page, folder / f"{name}.pdf")
             if advance:
                 advance()
     return written

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 from collections.abc import Sequence
@@ -10,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from kansa.assessment.benchmark import Benchmark
+from kansa.outputs import write_csv_rows
 from kansa.reports.excel import Sheet, write_workbook
 from kansa.spreadsheet import escape_formula
 
@@ -41,12 +41,7 @@ def _columns(rows: Sequence[dict[str, Any]]) -> list[str]:
 def write_csv(rows: Sequence[dict[str, Any]], path: Path, columns: Sequence[str] | None = None) -> Path:
     """A UTF-8 CSV with BOM (Excel opens it in Japanese); None as an empty cell; floats to 4 decimals."""
     cols = list(columns or _columns(rows))
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(cols)
-        for r in rows:
-            w.writerow([_cell(r.get(c)) for c in cols])
-    return path
+    return write_csv_rows(path, cols, ([_cell(r.get(c)) for c in cols] for r in rows))
 
 
 def _cell(v: Any) -> Any:

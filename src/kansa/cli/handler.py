@@ -15,6 +15,7 @@ from typer.exceptions import TyperException
 
 from kansa.i18n import Lang
 from kansa.messages import KansaError, render
+from kansa.outputs import printable
 
 # Set by every command's --lang option (eager), so a failure anywhere is told in the language asked for.
 CURRENT_LANG: ContextVar[Lang] = ContextVar("kansa_lang", default="en" if os.environ.get("KANSA_LANG") == "en"
@@ -23,9 +24,9 @@ CURRENT_LANG: ContextVar[Lang] = ContextVar("kansa_lang", default="en" if os.env
 
 def report_error(exc: KansaError, lang: Lang) -> None:
     """Print an error and its details (one per problem) on stderr."""
-    typer.echo(exc.render(lang), err=True)
+    typer.echo(printable(exc.render(lang)), err=True)
     for line in exc.details(lang):
-        typer.echo(f"  {line}", err=True)
+        typer.echo(f"  {printable(line)}", err=True)
 
 
 def _save_traceback() -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from rich.table import Table
 from kansa.contract.issues import Issue
 from kansa.contract.load import LoadResult, load_directory
 from kansa.i18n import Lang, check_lang
-from kansa.spreadsheet import escape_formula
+from kansa.outputs import write_csv_rows
 from kansa.workspace import Workspace
 
 _FIRST_SHOWN = 20
@@ -25,14 +24,9 @@ def write_issues_csv(issues: list[Issue], path: Path) -> None:
 
     `file` (the file, or workbook[sheet], to open) comes last so readers of the six agreed columns still work.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8-sig", newline="") as f:
-        out = csv.writer(f)
-        out.writerow(["table", "row", "column", "value", "code", "message", "file"])
-        for i in issues:
-            row = "" if i.row is None else str(i.row)
-            cells = [i.table, row, i.column or "", i.value or "", i.code, i.message, i.file or ""]
-            out.writerow([escape_formula(c) for c in cells])
+    write_csv_rows(path, ["table", "row", "column", "value", "code", "message", "file"],
+                   ([i.table, "" if i.row is None else str(i.row), i.column or "", i.value or "", i.code, i.message,
+                     i.file or ""] for i in issues))
 
 
 def _examples(issues: list[Issue]) -> tuple[str, str]:

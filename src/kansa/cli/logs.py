@@ -8,7 +8,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from kansa.cli.terminal import shown
 from kansa.i18n import Lang, pick
+from kansa.messages import PartialError
 
 console = Console(stderr=True)
 
@@ -53,6 +55,7 @@ def parse_logs_command(
     from kansa.cli.terminal import progress_bar
     from kansa.cyber.logs.api import parse_logs
     from kansa.i18n import check_lang
+    from kansa.safepath import check_output
 
     try:
         language = check_lang(lang)
@@ -66,6 +69,9 @@ def parse_logs_command(
     if missing:
         console.print(f"[red]{pick(_LABELS['missing'], language)}: {', '.join(map(str, missing))}[/red]")
         raise typer.Exit(2)
+    errors_path = out.with_name(out.stem + ".errors.csv")
+    for target in (out, errors_path):
+        check_output(target, files)  # never over an input: refused before anything is read
     total = sum(f.stat().st_size for f in files)
     try:
         with progress_bar() as bar:
@@ -74,33 +80,34 @@ def parse_logs_command(
     except ValueError as exc:  # an unknown --tz
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
-    out.parent.mkdir(parents=True, exist_ok=True)
     _write(result.events, out)
     _summary(result.counts, len(result.errors), language)
     if result.errors:
-        errors_path = out.with_name(out.stem + ".errors.csv")
         _write(result.errors_table(), errors_path)
         for error in result.errors[:10]:
-            console.print(f"  [yellow]{error.source}[/yellow] {error.reason(language)} {error.value[:80]}")
-        console.print(f"{pick(_LABELS['errors'], language)}: {len(result.errors)} -> {errors_path}")
+            console.print(f"  [yellow]{shown(error.source)}[/yellow] {shown(error.reason(language))} "
+                          f"{shown(error.value[:80])}")
+        console.print(f"{pick(_LABELS['errors'], language)}: {len(result.errors)} -> {shown(str(errors_path))}")
     for note in result.notes:
-        console.print(f"  [cyan]{note.source}[/cyan] {note.reason(language)}: {note.detail}")
-    console.print(f"{pick(_LABELS['wrote'], language)}: {out} ({result.events.num_rows:,})")
+        console.print(f"  [cyan]{shown(note.source)}[/cyan] {shown(note.reason(language))}: {shown(note.detail)}")
+    console.print(f"{pick(_LABELS['wrote'], language)}: {shown(str(out))} ({result.events.num_rows:,})")
+    if result.unreadable:
+        raise PartialError("logs_unreadable", files=", ".join(result.unreadable))
 
 
 def _write(table: object, path: Path) -> None:
     """CSV in UTF-8 with BOM (Excel opens it right) or Parquet, by the extension."""
     import pyarrow as pa
-    import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
+
+    from kansa.outputs import write_csv_table
 
     assert isinstance(table, pa.Table)
     if path.suffix.lower() == ".parquet":
+        path.parent.mkdir(parents=True, exist_ok=True)
         pq.write_table(table, path)
         return
-    with path.open("wb") as handle:
-        handle.write(b"\xef\xbb\xbf")
-        pacsv.write_csv(table, handle)
+    write_csv_table(path, table)  # usernames, hosts, commands from logs: made inert for spreadsheets
 
 
 def _summary(counts: dict[str, int], errors: int, lang: Lang) -> None:
@@ -109,6 +116,6 @@ def _summary(counts: dict[str, int], errors: int, lang: Lang) -> None:
     table.add_column(pick(_LABELS["type"], lang))
     table.add_column(pick(_LABELS["count"], lang), justify="right")
     for event_type, count in counts.items():
-        table.add_row(event_type, f"{count:,}")
+        table.add_row(shown(event_type), f"{count:,}")
     table.add_row(pick(_LABELS["errors"], lang), f"{errors:,}", style="yellow" if errors else None)
     console.print(table)

@@ -46,3 +46,12 @@ class RichReporter:
     def task(self, code: str, total: float | None = None, **fields: Any) -> RichTask:
         """A new bar labelled by the message `code`."""
         return RichTask(self._progress, render(code, self._lang, fields), total)
+
+
+def shown(text: object) -> str:
+    """Text from the data, safe to print with Rich: control characters escaped, no markup interpreted."""
+    from rich.markup import escape
+
+    from kansa.outputs import printable
+
+    return escape(printable(str(text)).replace("\n", "\\n"))

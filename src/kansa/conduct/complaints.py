@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -11,6 +10,8 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+
+from kansa.outputs import write_csv_rows
 
 CATEGORIES: tuple[str, ...] = (
     "explanation", "suitability", "fees", "unauthorized_trade", "churning", "service", "other",
@@ -138,13 +139,8 @@ def complaints_summary(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, s
 
 def write_summary_csv(rows: Sequence[tuple[int, str, str | None, int]], path: Path) -> Path:
     """Write complaints_summary.csv (UTF-8 with BOM for Excel; product_type empty when unknown)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["fiscal_year", "kind", "product_type", "count"])
-        for fy, kind, ptype, n in rows:
-            w.writerow([fy, kind, ptype or "", n])
-    return path
+    return write_csv_rows(path, ["fiscal_year", "kind", "product_type", "count"],
+                          ([fy, kind, ptype or "", n] for fy, kind, ptype, n in rows))
 
 
 def by_category(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:

@@ -122,7 +122,10 @@ def _manifest(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[list[Any]
     cols = [c for c in MANIFEST_COLUMNS if c in present]
     if not cols:
         return [], []
-    rows = con.execute(f"SELECT {', '.join(cols)} FROM _load_manifest ORDER BY {cols[0]}").fetchall()
+    # Only the files behind the tables now there (the latest load of each table), not every load ever made.
+    current = (" WHERE load_id = (SELECT arg_max(m2.load_id, m2.loaded_at) FROM _load_manifest m2"
+               " WHERE m2.table_name = _load_manifest.table_name)") if "load_id" in present else ""
+    rows = con.execute(f"SELECT {', '.join(cols)} FROM _load_manifest{current} ORDER BY {cols[0]}").fetchall()
     return cols, [list(r) for r in rows]
 
 

@@ -21,7 +21,8 @@ from kansa.contract.validate import check_types, check_values, create_typed_tabl
 from kansa.contract.values import JST
 from kansa.contract.xlsx import read_sheet, serials_to_dates, sheet_names
 from kansa.i18n import Lang
-from kansa.messages import InputError
+from kansa.limits import check_archive
+from kansa.messages import InputError, render
 from kansa.progress import NULL_REPORTER, Reporter
 
 _CSV = (".csv", ".tsv", ".txt")
@@ -106,6 +107,11 @@ def _not_a_workbook(path: Path, table: str, lang: Lang) -> Issue | None:
     if not head:
         issue = make_issue("empty_file", lang, table, None, None, None, detail=path.name)
     elif head.startswith(b"PK"):
+        try:
+            check_archive(path)  # a zip bomb is refused from the zip directory, before anything is inflated
+        except InputError as exc:
+            issue = make_issue("unreadable_file", lang, table, None, None, None, detail=exc.render(lang))
+            return replace(issue, file=path.name)
         return None
     else:
         kind = sniff_not_text(head) or "not_xlsx"
@@ -118,8 +124,15 @@ def discover(data_dir: Path, domain: Domain | None, lang: Lang) -> tuple[list[So
     wanted = set(tables_of(domain))
     found: dict[str, list[Source]] = {}
     issues: list[Issue] = []
+    inside = data_dir.resolve()
     for path in sorted(data_dir.iterdir()):
         if not path.is_file() or path.name.startswith(("~$", ".")):
+            continue
+        if path.is_symlink() and inside not in path.resolve().parents:
+            # A link out of the data folder is refused by name; what it points to is never read nor echoed.
+            issue = make_issue("unreadable_file", lang, table_for_name(path.stem) or path.stem, None, None, None,
+                               detail=render("symlink_outside", lang, {"file": path.name}))
+            issues.append(replace(issue, file=path.name))
             continue
         suffix = path.suffix.lower()
         table = table_for_name(path.stem)

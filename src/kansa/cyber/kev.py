@@ -284,7 +284,7 @@ def load_kev(path: Path) -> KevCatalog:
             rows = doc["vulnerabilities"]
             version, released = str(doc.get("catalogVersion", "")), str(doc.get("dateReleased", ""))
         entries = tuple(_entry(r) for r in rows)
-    except (KeyError, TypeError, OSError, EOFError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (KeyError, TypeError, AttributeError, ValueError, OSError, EOFError) as exc:  # JSON, Unicode: ValueError
         raise KevFileError("kev_file_format", path=str(path), error=f"{type(exc).__name__}: {exc}") from exc
     return KevCatalog(path=path, version=version, released=released, entries=entries)
 

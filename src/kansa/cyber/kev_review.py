@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pyarrow as pa
 
-from kansa.spreadsheet import escape_formula
-
-
-def write_table_csv(table: pa.Table, path: Path, *, extra: tuple[str, ...] = ()) -> Path:
-    """Write `table` as CSV at `path`, every cell formula-escaped, with empty `extra` columns for the reader to fill."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow([*table.column_names, *extra])
-        for row in table.to_pylist():
-            writer.writerow([escape_formula("" if v is None else str(v)) for v in row.values()] + [""] * len(extra))
-    return path
+from kansa.outputs import write_csv_rows
 
 
 def write_kev_review(review: pa.Table, out: Path) -> Path:
     """kev_review.csv: uncertain KEV matches for a person to accept or reject (a blank `decision` column)."""
-    return write_table_csv(review, out / "kev_review.csv", extra=("decision",))
+    rows = ([*row.values(), ""] for row in review.to_pylist())
+    return write_csv_rows(out / "kev_review.csv", [*review.column_names, "decision"], rows)
 
 
 def write_kev_matches(matches: pa.Table, out: Path) -> Path:
     """kev_matches.csv: every accepted match with its path (alias, package, name, CPE) and confidence."""
-    return write_table_csv(matches, out / "kev_matches.csv")
+    return write_csv_rows(out / "kev_matches.csv", matches.column_names, (r.values() for r in matches.to_pylist()))

@@ -46,6 +46,7 @@ class LogInput:
     files: list[dict[str, Any]] = field(default_factory=list)
     sha256: dict[str, str] = field(default_factory=dict)  # input path -> SHA-256, so the evidence can be re-found
     notes: list[tuple[str, str]] = field(default_factory=list)  # (file, choice made: a leap year for 29 February)
+    unreadable: list[str] = field(default_factory=list)  # files kansa could not read: the run exits 5 and says so
 
 
 @dataclass
@@ -115,10 +116,12 @@ def parse_log_files(paths: Sequence[Path], *, year: int | None = None, tz: str =
     info.events = events.num_rows
     info.counts = dict(result.counts)
     info.errors = [(e.source, e.reason(lang)) for e in result.errors]
+    info.unreadable = list(result.unreadable)
     info.notes = [(n.source, n.reason(lang)) for n in result.notes]
     info.sha256 = {str(p): file_digest(p)[0] for p in files}
     info.files = [
-        {"path": f.path, "format": f.format, "size": f.size, "events": f.events, "errors": f.errors}
+        {"path": f.path, "format": f.format, "size": f.size, "events": f.events, "errors": f.errors,
+         "unreadable": f.unreadable}
         for f in result.files
     ]
     return events, info

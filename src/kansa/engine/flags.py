@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from kansa.spreadsheet import escape_formula
+from kansa.outputs import write_csv_table
 
 FLAG_COLUMNS: tuple[str, ...] = (
     "rule_id", "entity_type", "entity_id", "severity", "score", "event_date", "reason", "evidence",
@@ -42,16 +41,5 @@ def write_flags(flags: pa.Table, out_dir: Path) -> tuple[Path, Path]:
     flags = flags.select(list(FLAG_COLUMNS)).cast(FLAGS_SCHEMA)
     csv_path, parquet_path = out_dir / "flags.csv", out_dir / "flags.parquet"
     pq.write_table(flags, parquet_path)
-    with csv_path.open("wb") as fh:
-        fh.write("\ufeff".encode())
-        pacsv.write_csv(_inert(flags), fh)
+    write_csv_table(csv_path, flags)  # text made inert for spreadsheets; Parquet keeps it as is
     return csv_path, parquet_path
-
-
-def _inert(flags: pa.Table) -> pa.Table:
-    """The CSV copy with user text (entity ids, reasons) made inert for spreadsheets; Parquet keeps it as is."""
-    for name in ("entity_id", "reason"):
-        i = flags.schema.get_field_index(name)
-        values = [escape_formula(v) for v in flags.column(i).to_pylist()]
-        flags = flags.set_column(i, name, pa.array(values, pa.string()))
-    return flags

@@ -11,6 +11,7 @@ from typing import Any
 from kansa.fd.messages import FdError
 from kansa.fd.normalise import compact, nfkc
 from kansa.fd.sections import Section, _digits, item_refs
+from kansa.limits import check_archive
 
 _EMPTY = {"", "-", "－", "―", "—", "ー", "なし", "該当なし", "n/a", "na", "×"}
 
@@ -37,6 +38,7 @@ def read_table(path: Path) -> list[TableRow]:
     from openpyxl import load_workbook
 
     try:
+        check_archive(path)  # a zip bomb is refused before openpyxl inflates it
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:
         raise FdError("kpi_not_workbook", path=str(path), detail=f"{type(exc).__name__}: {exc}"[:200]) from exc

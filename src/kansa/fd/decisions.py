@@ -10,23 +10,16 @@ from pathlib import Path
 from kansa.fd.messages import FdError
 from kansa.fd.readers import decode
 from kansa.fd.saydo import VERDICTS, Decision, SayDoRow
-from kansa.spreadsheet import escape_formula
+from kansa.outputs import write_csv_rows
 
 COLUMNS = ("promise_id", "proposed", "verdict", "reason", "reviewer", "decided_at", "sentence")
 
 
 def write_template(rows: Sequence[SayDoRow], path: Path) -> Path:
     """decisions.csv with every promise, its proposed verdict and empty columns for the auditor (UTF-8 BOM)."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(COLUMNS)
-    for r in rows:
-        d = r.decision
-        w.writerow([escape_formula(v) for v in (r.promise.id, r.proposed, d.verdict if d else "",
-                                                d.reason if d else "", d.reviewer if d else "",
-                                                d.decided_at if d else "", r.promise.sentence)])
-    path.write_text("\ufeff" + buf.getvalue(), encoding="utf-8")
-    return path
+    return write_csv_rows(path, COLUMNS, ((r.promise.id, r.proposed, d.verdict if d else "", d.reason if d else "",
+                                           d.reviewer if d else "", d.decided_at if d else "", r.promise.sentence)
+                                          for r in rows for d in (r.decision,)))
 
 
 def read_decisions(path: Path, rows: Sequence[SayDoRow]) -> dict[str, Decision]:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from kansa.fd.messages import FdError, FdErrors
+from kansa.limits import check_archive
 
 TEMPLATE_ID = "kansa-fd-common-kpi"
 TEMPLATE_VERSION = "1"
@@ -136,6 +137,7 @@ def read_submission(path: Path) -> Submission:
 
     p = str(path)
     try:
+        check_archive(path)  # a zip bomb is refused before openpyxl inflates it
         wb = load_workbook(path, data_only=True)
     except Exception as exc:
         raise FdError("kpi_not_workbook", path=p, detail=f"{type(exc).__name__}: {exc}"[:200]) from exc

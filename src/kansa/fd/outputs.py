@@ -3,8 +3,6 @@ formulas made inert)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -13,19 +11,12 @@ from kansa.fd.analysis import FirmAnalysis
 from kansa.fd.messages import render
 from kansa.fd.principles import Principles
 from kansa.i18n import Lang
-from kansa.spreadsheet import escape_formula
+from kansa.outputs import write_csv_rows
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Path:
     """A CSV Excel opens in Japanese (UTF-8 BOM, CRLF), every text cell escaped."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(header)
-    for row in rows:
-        w.writerow(["" if v is None else escape_formula(v) for v in row])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\ufeff" + buf.getvalue(), encoding="utf-8")
-    return path
+    return write_csv_rows(path, header, rows)
 
 
 def write_outputs(firms: Sequence[FirmAnalysis], principles: Principles, out: Path, lang: Lang) -> dict[str, Path]:

@@ -16,7 +16,9 @@ from kansa.engine import RuleParams, RuleSpec
 from kansa.engine.flags import write_flags
 from kansa.i18n import Lang
 from kansa.messages import UsageError
+from kansa.outputs import relocate, staged_folder
 from kansa.progress import NULL_REPORTER, Reporter
+from kansa.safepath import check_output
 from kansa.services.dates import conduct_as_of
 from kansa.services.source import Source, open_source
 
@@ -70,6 +72,20 @@ def run_conduct(
 def write_conduct_outputs(
     run: ConductRun, out: Path, *, formats: Sequence[str] = FORMATS, lang: Lang = "ja", top_n: int = 20
 ) -> dict[str, Path]:
+    """Write the outputs into a stage beside `out`, moved into place once all are written (complete or absent)."""
+    check_formats(formats)
+    with staged_folder(out) as stage:
+        _write_conduct_outputs_into(run, stage, formats=formats, lang=lang, top_n=top_n)
+    files = relocate(run.result.files, stage, out)
+    run.result.files.clear()
+    run.result.files.update(files)
+    run.result.out_dir = out
+    return run.result.files
+
+
+def _write_conduct_outputs_into(
+    run: ConductRun, out: Path, *, formats: Sequence[str] = FORMATS, lang: Lang = "ja", top_n: int = 20
+) -> dict[str, Path]:
     """Write flags, kpis.json and complaints_summary.csv (always) and the chosen formats into `out`."""
 
     chosen = check_formats(formats)
@@ -111,6 +127,7 @@ def run_conduct_scan(
 ) -> ScanResult:
     """`kansa conduct scan` in one call: open, evaluate, write. `report=False` writes no HTML/PDF/Excel."""
     timings: dict[str, float] = {}
+    check_output(out, [p for p in (data_dir, workspace, params_file) if p is not None], folder=True)
     start = time.perf_counter()
     source = open_source(data_dir, workspace, domain="conduct", lang=lang, reporter=reporter)
     timings["open"] = time.perf_counter() - start

@@ -13,7 +13,10 @@ from kansa.cyber.scan import CyberScan, scan_connection
 from kansa.engine import RuleParams, load_params
 from kansa.engine.flags import write_flags
 from kansa.i18n import Lang
+from kansa.messages import PartialError
+from kansa.outputs import relocate, staged_folder
 from kansa.progress import NULL_REPORTER, Reporter
+from kansa.safepath import check_output
 from kansa.services.conduct import FORMATS, check_formats
 from kansa.services.dates import cyber_as_of
 from kansa.services.source import Source, open_source
@@ -52,6 +55,21 @@ def local_kev_aliases(source: Source) -> list[Path]:
 
 
 def write_cyber_outputs(scan: CyberScan, out: Path, *, formats: Sequence[str] = FORMATS) -> dict[str, Path]:
+    """Write the outputs into a stage beside `out`, moved into place once all are written; PartialError (exit 5)
+    afterwards when some logs could not be read (the report names them)."""
+    check_formats(formats)
+    with staged_folder(out) as stage:
+        _write_cyber_outputs_into(scan, stage, formats=formats)
+    files = relocate(scan.files, stage, out)
+    scan.files.clear()
+    scan.files.update(files)
+    scan.out_dir = out
+    if scan.logs.unreadable:
+        raise PartialError("logs_unreadable", files=", ".join(scan.logs.unreadable))
+    return scan.files
+
+
+def _write_cyber_outputs_into(scan: CyberScan, out: Path, *, formats: Sequence[str] = FORMATS) -> dict[str, Path]:
     """Write flags (csv, parquet) and the reports (html, pdf, xlsx) named in `formats` into `out`."""
 
     chosen = check_formats(formats)
@@ -87,6 +105,8 @@ def run_cyber_scan(
     kev_aliases: Sequence[Path] = (),
 ) -> CyberScan:
     """`kansa cyber scan` in one call (also for `kansa demo`): open, evaluate, write flags and reports."""
+    inputs = [p for p in (data_dir, workspace, kev, params if isinstance(params, Path) else None) if p is not None]
+    check_output(out, [*inputs, *logs], folder=True)
     source = open_source(data_dir, workspace, lang=lang, reporter=reporter)
     try:
         scan = run_cyber(source, logs=logs, kev=kev, params=params, as_of=as_of, lang=lang, year=year, tz=tz,

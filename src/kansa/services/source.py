@@ -66,7 +66,7 @@ def open_source(
 def _register_manifest(con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
     """The manifest a workspace keeps, built for an in-memory load so reports can name files and SHA-256."""
     manifest = pa.table({
-        "table_name": [f.table for f in result.files], "path": [str(f.path) for f in result.files],
+        "table_name": [f.table for f in result.files], "path": [f.path.name for f in result.files],
         "sha256": [f.sha256 for f in result.files], "size_bytes": [f.size for f in result.files],
         "row_count": [f.rows for f in result.files], "encoding": [f.encoding for f in result.files],
         "loaded_at": [f.loaded_at for f in result.files],

@@ -34,7 +34,7 @@ def test_a_leap_day_with_a_common_mtime_year_takes_the_nearest_earlier_leap_year
         datetime(2024, 3, 1, 0, 0, 2),
     ]
     assert result.errors == []  # nothing dropped
-    assert [n.code for n in result.notes] == ["leap_day_year"]
+    assert [n.code for n in result.notes] == ["leap_day_year", "year_inferred"]  # the inference is always stated
     assert "2024" in result.notes[0].detail and "2026" in result.notes[0].detail
     assert "閏年" in result.notes[0].reason("ja")
 
@@ -42,7 +42,7 @@ def test_a_leap_day_with_a_common_mtime_year_takes_the_nearest_earlier_leap_year
 def test_a_leap_day_in_the_mtime_year_changes_nothing_and_says_nothing(tmp_path: Path) -> None:
     result = parse_logs([_write(tmp_path, _LEAP_WEEK, datetime(2028, 3, 2, 9, 0))])
     assert result.events.column("event_time").to_pylist()[1] == datetime(2028, 2, 29, 0, 0, 1)
-    assert result.notes == [] and result.errors == []
+    assert [n.code for n in result.notes] == ["year_inferred"] and result.errors == []  # no leap-day note
 
 
 def test_a_leap_day_after_a_december_turn_keeps_the_file_order(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import gzip
 import io
 import os
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, tzinfo
@@ -24,9 +25,15 @@ from kansa.cyber.logs.result import FileSummary, ParseError, ParseResult
 from kansa.cyber.logs.syslog import AuthLogParser
 from kansa.cyber.logs.times import TOKYO, zone
 from kansa.cyber.logs.windows import resolve_sid
+from kansa.cyber.logs.year_notes import year_notes
+from kansa.limits import LIMITS, BoundedReader, check_archive, setting
+from kansa.messages import InputError
 
 Progress = Callable[[int], None]
+# Errors that stop a whole file (or the rest of it): the file counts as unreadable, the run exits 5.
+FILE_LEVEL = frozenset({"unreadable_file", "unknown_format", "limit_exceeded", "line_too_long", "nothing_read"})
 _BLOCK = 4 << 20
+_EVTX_EMPTY = 4096 + 65536  # a file header and one empty chunk: a cleared log; anything bigger holds records
 PARALLEL_MIN_BYTES = 8 << 20  # below this, starting worker processes costs more than it saves
 SPLIT_MIN_BYTES = 32 << 20  # an .evtx at least this big is cut into chunk ranges, one per worker
 
@@ -41,6 +48,12 @@ class _Part:
         self.errors = errors
         self.format = fmt
         self.notes = notes or []
+
+    def unreadable(self) -> bool:
+        """Nothing could be read from a file that holds something, or a limit stopped the reading."""
+        if any(e.code in FILE_LEVEL for e in self.errors):
+            return True
+        return self.table.num_rows == 0 and bool(self.errors)
 
 
 def parse_logs(
@@ -97,12 +110,18 @@ def _parse_logs(
             parts[i] = _parse_file(path, fmt, year, source_zone, sids, progress)
         except OSError as exc:
             parts[i] = _Part([], [ParseError(path.name, "unreadable_file", detail=str(exc)[:300])], fmt)
+        except detect.UnknownFormat as exc:  # what a .gz holds is none of the formats
+            parts[i] = _Part([], [ParseError(path.name, "unknown_format", detail=str(exc)[:300])], fmt)
+        except InputError as exc:  # a size limit: named, with the setting that raises it
+            parts[i] = _Part([], [ParseError(path.name, "limit_exceeded", detail=exc.render("en"))], fmt)
+        except (zipfile.BadZipFile, EOFError, gzip.BadGzipFile, zlib.error) as exc:
+            parts[i] = _Part([], [ParseError(path.name, "unreadable_file", detail=str(exc)[:300])], fmt)
 
     done = [p for p in parts if p is not None]
     events = pa.concat_tables([p.table for p in done]) if done else EVENTS_SCHEMA.empty_table()
     events = _name_members_by_sid(events, sids)
     files = [
-        FileSummary(str(path), p.format, _size(path), p.table.num_rows, len(p.errors))
+        FileSummary(str(path), p.format, _size(path), p.table.num_rows, len(p.errors), p.unreadable())
         for path, p in zip(files_in, done, strict=True)
     ]
     return ParseResult(
@@ -163,14 +182,18 @@ def _parse_file(
     if fmt == detect.EVTX:
         size = path.stat().st_size
         rows, errors = parse_evtx(path, path.name, sids, size=size, expected=expected_records(path), progress=progress)
+        if not rows and not errors and size > _EVTX_EMPTY:
+            errors.append(ParseError(path.name, "nothing_read", detail=f"{size:,} bytes"))
         return _Part(rows, errors, fmt)
     if fmt == detect.ZIP:
+        check_archive(path)
         return _parse_zip(path, year, source_zone, sids, progress)
     mtime = datetime.fromtimestamp(path.stat().st_mtime, source_zone or TOKYO).replace(tzinfo=None)
     if fmt == detect.GZIP:
         with gzip.open(path, "rb") as unzipped:
             inner = detect.detect_bytes(unzipped.peek(65536)[:65536])
-            return _parse_stream(cast(IO[bytes], unzipped), inner, path.name, year, mtime, source_zone, sids, progress)
+            bounded = cast(IO[bytes], BoundedReader(unzipped, path.name))
+            return _parse_stream(bounded, inner, path.name, year, mtime, source_zone, sids, progress)
     with open(path, "rb") as stream:
         return _parse_stream(stream, fmt, path.name, year, mtime, source_zone, sids, progress)
 
@@ -214,11 +237,16 @@ def _parse_syslog(
     lineno = 1
     tail = b""
     first = True
+    max_line = LIMITS.get().max_line_kb << 10
     while block := stream.read(_BLOCK):
         block = tail + block
         cut = block.rfind(b"\n")
         if cut < 0:
             tail = block
+            if len(tail) > max_line:  # an endless line (a sparse file, a binary): stop here, say where
+                parser.finish()
+                parser.errors.append(_line_too_long(name, lineno))
+                return parser.table(), parser.errors, parser.notes
             continue
         tail = block[cut + 1 :]
         text = block[:cut].decode("utf-8", errors="backslashreplace")
@@ -234,7 +262,14 @@ def _parse_syslog(
         if progress:
             progress(len(tail))
     parser.finish()
-    return parser.table(), parser.errors, parser.notes
+    table = parser.table()
+    return table, parser.errors, parser.notes + year_notes(table, name, year, mtime)
+
+
+def _line_too_long(name: str, line: int) -> ParseError:
+    bounds = LIMITS.get()
+    detail = f"> {bounds.max_line_kb:,} KB ({setting('max_line_kb')})"
+    return ParseError(f"{name}:{line}", "line_too_long", detail=detail)
 
 
 def _parse_zip(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyarrow as pa
 
@@ -53,6 +54,7 @@ class FileSummary:
     size: int
     events: int
     errors: int
+    unreadable: bool = False  # nothing (or not all) of it could be read: the run must say so
 
 
 @dataclass
@@ -71,6 +73,11 @@ class ParseResult:
 
         found = {row["values"]: row["counts"] for row in self.events.column("event_type").value_counts().to_pylist()}
         return {t: int(found.get(t, 0)) for t in EVENT_TYPES}
+
+    @property
+    def unreadable(self) -> list[str]:
+        """Names of the files kansa could not read (wholly or from some point on): never "0 corrupt records"."""
+        return [Path(f.path).name for f in self.files if f.unreadable]
 
     def errors_table(self) -> pa.Table:
         """The corrupt records as a table (for errors.csv)."""
