@@ -21,9 +21,8 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from typing import Any
-
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -109,7 +108,7 @@ def assign_subjects(con: duckdb.DuckDBPyConnection, flags: pa.Table) -> pa.Table
         customers = "customers" if _exists(con, "customers") else _empty_customers()
         trades = ("trades" if _exists(con, "trades")
                   else "(SELECT CAST(NULL AS VARCHAR) AS trade_id, CAST(NULL AS VARCHAR) AS customer_id WHERE false)")
-        return con.execute(_ASSIGN.format(customers=customers, trades=trades) + " ORDER BY w._i").to_arrow_table()
+        return con.sql(_ASSIGN.format(customers=customers, trades=trades) + " ORDER BY w._i").to_arrow_table()
     finally:
         con.unregister("_case_flags")
 

@@ -43,8 +43,9 @@ MEANING: dict[str, dict[str, str]] = {
         "ja": "80歳以上のお客さまへの販売後、販売担当者以外による約定後の確認連絡がないか遅れています。",
         "en": "After selling to customers aged 80+, no timely follow-up call by someone other than the seller."},
     "elderly_long_maturity": {
-        "ja": "80歳以上のお客さまに満期まで10年以上の商品を販売しています。",
-        "en": "Customers aged 80+ bought products maturing ten or more years later."},
+        "ja": "80歳以上のお客さまに、満期まで10年以上あり途中で損失なく解約・売却できない商品を販売しています。",
+        "en": "Customers aged 80+ bought products maturing ten or more years later that they cannot leave early "
+              "without loss."},
     "suitability_mismatch": {
         "ja": "お客さまのリスク許容度・投資経験・投資目的に合わない商品を勧誘して販売しています。",
         "en": "Products beyond the customer's risk tolerance, experience or purpose were solicited and sold."},

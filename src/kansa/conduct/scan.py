@@ -29,7 +29,8 @@ EngineName = Literal["duckdb", "spark"]
 # the tables whose date decides what a rule's scope and period are
 DATE_COLUMNS = {"trades": "trade_date", "complaints": "received_date", "positions": "as_of_date"}
 OUTPUTS: tuple[str, ...] = (
-    "cases.csv", "coverage.csv", "flags.csv", "flags.parquet", "kpis.json", "complaints_summary.csv", "report.html", "report.pdf", "report.xlsx",
+    "cases.csv", "coverage.csv",
+    "flags.csv", "flags.parquet", "kpis.json", "complaints_summary.csv", "report.html", "report.pdf", "report.xlsx",
 )
 
 

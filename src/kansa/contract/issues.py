@@ -114,6 +114,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ja": "{column} と {detail} の前後関係が逆です",
         "en": "{column} and {detail} are in the wrong order",
     },
+    "ids_normalised": {
+        "ja": "{column}: 全角の英数字などを含む {detail} 件の値を半角に揃えました（NFKC）",
+        "en": "{column}: {detail} values with full-width letters or digits normalised (NFKC)",
+    },
     "fee_exceeds_amount": {"ja": "手数料が約定金額を超えています", "en": "Fee larger than the trade amount"},
 }
 
@@ -129,6 +133,7 @@ WARNING_CODES = frozenset(
         "trade_on_holiday",
         "inverted_period",
         "fee_exceeds_amount",
+        "ids_normalised",
     }
 )
 

@@ -42,13 +42,28 @@ def raw_col(column: Column) -> str:
     return q(column.name) if column.type == "string" else q(column.name + "$raw")
 
 
-def stage(con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSchema, present: dict[str, int]) -> None:
-    """Put the table into DuckDB: trimmed text of every present column and its fast-path typed value."""
+def is_key(column: Column) -> bool:
+    """Ids and codes compared across tables: primary and foreign keys and household_id."""
+    return column.type == "string" and (column.pk or column.fk is not None or column.name == "household_id")
+
+
+def stage(con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSchema, present: dict[str, int]) -> dict[str, int]:
+    """Put the table into DuckDB: trimmed text of every present column and its fast-path typed value.
+
+    Keys are NFKC-normalised first (Ｃ００１ is C001, as people type it); returns how many values changed per column.
+    """
     arrays: list[pa.Array] = [raw.rows]
     names = ["_row"]
+    normalised: dict[str, int] = {}
     for name, index in present.items():
         # Arrow trims Unicode whitespace (the ideographic space too) far faster than SQL trim(x, chars).
-        arrays.append(pc.utf8_trim_whitespace(raw.columns[index]))
+        values = pc.utf8_trim_whitespace(raw.columns[index])
+        if is_key(spec.column(name)):
+            nfkc = pc.utf8_normalize(values, form="NFKC")
+            changed = pc.sum(pc.cast(pc.fill_null(pc.not_equal(values, nfkc), False), pa.int64())).as_py() or 0
+            if changed:
+                normalised[name], values = changed, nfkc
+        arrays.append(values)
         names.append(name)
     src = pa.Table.from_arrays(arrays, names=names)
     view = f"src_{spec.name}"
@@ -74,6 +89,7 @@ def stage(con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSchema, pres
         f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {q(view)})"
     )
     con.unregister(view)
+    return normalised
 
 
 def check_types(con: duckdb.DuckDBPyConnection, spec: TableSchema, present: dict[str, int], lang: Lang) -> list[Issue]:

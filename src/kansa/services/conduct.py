@@ -13,7 +13,15 @@ import duckdb
 from kansa.conduct.cases import build_cases, write_cases
 from kansa.conduct.complaints import write_summary_csv
 from kansa.conduct.kpis import write_kpis
-from kansa.conduct.scan import DATE_COLUMNS, EngineName, ScanResult, compute_complaints, compute_conduct_kpis, run_rules, timed
+from kansa.conduct.scan import (
+    DATE_COLUMNS,
+    EngineName,
+    ScanResult,
+    compute_complaints,
+    compute_conduct_kpis,
+    run_rules,
+    timed,
+)
 from kansa.engine import RuleParams, RuleSpec
 from kansa.engine.coverage import coverage_table, write_coverage
 from kansa.engine.flags import write_flags
