@@ -115,7 +115,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{column} and {detail} are in the wrong order",
     },
     "ids_normalised": {
-        "ja": "{column}: 全角の英数字などを含む {detail} 件の値を半角に揃えました（NFKC）",
+        "ja": "{column}: 全角の英数字を含む {detail} 件の値を半角に揃えました（NFKC）",
         "en": "{column}: {detail} values with full-width letters or digits normalised (NFKC)",
     },
     "fee_exceeds_amount": {"ja": "手数料が約定金額を超えています", "en": "Fee larger than the trade amount"},
