@@ -53,3 +53,21 @@ def test_holding_is_counted_from_the_first_buy_not_the_latest() -> None:
         trade("B2", "2025-06-11", "C1", "F2", fee_jpy=100.0),
     )
     assert flagged(run_rule(RULE, world, "2026-03-31")) == set()
+
+
+def test_a_redemption_at_the_funds_maturity_is_no_switch_but_a_sale_eight_days_before_is() -> None:
+    world = {
+        "customers": [customer("C1", "1970-01-01"), customer("C2", "1970-01-01")],
+        "products": [product("FM", maturity_date="2025-06-30"), product("F2")],
+        "trades": [
+            trade("B1", "2025-03-01", "C1", "FM"),
+            trade("RED", "2025-06-30", "C1", "FM", side="sell"),           # the fund's wind-up: a redemption
+            trade("RB", "2025-07-02", "C1", "F2", fee_jpy=30_000.0),
+            trade("B2", "2025-03-01", "C2", "FM"),
+            trade("EARLY", "2025-06-22", "C2", "FM", side="sell"),         # 8 days before maturity: a switch
+            trade("EB", "2025-06-25", "C2", "F2", fee_jpy=30_000.0),
+        ],
+    }
+    assert flagged(run_rule(RULE, world, "2026-03-31")) == {"EARLY"}
+    # an institution that treats the last month as redemption too
+    assert flagged(run_rule(RULE, world, "2026-03-31", {"redemption_days": 30})) == set()

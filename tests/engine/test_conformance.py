@@ -78,7 +78,9 @@ def _edge_world() -> dict[str, list[dict[str, Any]]]:
     # a branch spike with a long history, so the robust z-score path runs on both engines
     for m in range(1, 13):
         trades.append(trade(f"H{m:02d}", f"2025-{m:02d}-28", "C20", "BD", branch_id="B9", amount_jpy=1e6 + m * 1e4))
-    trades.append(trade("SPIKE", "2026-01-30", "C20", "BD", branch_id="B9", amount_jpy=9e6))
+    # the spike is a campaign: twelve sales where a month had one (the count statistic and minimum count run too)
+    trades += [trade(f"SPIKE{k:02d}", f"2026-01-{10 + k:02d}", "C20", "BD", branch_id="B9", amount_jpy=750_000.0)
+               for k in range(12)]
     # a salesperson selling only the in-house, high-fee fund, so the staff medians are compared
     trades += [trade(f"P{k:02d}", f"2025-{4 + k % 9:02d}-{1 + k % 28:02d}", "C21", "F1", staff_id="S7",
                      branch_id="B2", fee_jpy=33_000.0) for k in range(36)]

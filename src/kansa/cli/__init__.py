@@ -18,6 +18,7 @@ from kansa.cli.load import load_command
 from kansa.cli.logs import parse_logs_command
 from kansa.cli.rules import app as rules_app
 from kansa.cli.synth import app as synth_app
+from kansa.cli.tune import tune_command  # noqa: F401  (registers `kansa conduct tune`)
 
 app = new_app(
     name="kansa",

@@ -17,6 +17,7 @@ from kansa.conduct.complaints import CATEGORY_LABELS, KIND_LABELS
 from kansa.conduct.kpis import BAND_LABELS, BANDS, KPI_PRODUCT_TYPES
 from kansa.contract.labels import PRODUCT_TYPE_LABELS
 from kansa.engine import resolve_params
+from kansa.engine.coverage import reason_text
 from kansa.engine.flags import SEVERITY_RANK
 from kansa.i18n import Lang, pick
 from kansa.jpdate import format_era, format_fiscal_year
@@ -227,6 +228,27 @@ def _params_context(rules: Sequence[Any], params: Mapping[str, Mapping[str, Any]
     return out
 
 
+def _coverage_context(result: ScanResult, lang: Lang) -> dict[str, dict[str, Any]]:
+    """Rule id -> its coverage row with the reason in words: a rule that did not run must say so and why."""
+    if result.coverage is None:
+        return {}
+    out = {}
+    for row in result.coverage.to_pylist():
+        row["text"] = reason_text(row["reason"], row["detail"], lang) if row["reason"] else ""
+        out[row["rule_id"]] = row
+    return out
+
+
+def _cases_context(result: ScanResult, lang: Lang, top_n: int) -> list[dict[str, Any]]:
+    """The top cases of the review queue, with the reason in the reader's language."""
+    if result.cases is None:
+        return []
+    rows = result.cases.slice(0, top_n).to_pylist()
+    for r in rows:
+        r["reason"] = r["reason_ja"] if lang == "ja" else r["reason_en"]
+    return rows
+
+
 def build_context(con: duckdb.DuckDBPyConnection, result: ScanResult, *, rules: Sequence[Any],
                   params: Mapping[str, Mapping[str, Any]], lang: Lang, top_n: int, source: Path | None,
                   engine: str) -> dict[str, Any]:
@@ -257,6 +279,8 @@ def build_context(con: duckdb.DuckDBPyConnection, result: ScanResult, *, rules: 
         "manifest_cols": manifest_cols, "manifest_rows": manifest_rows,
         "timings": {k: v for k, v in result.timings.items() if ":" not in k}, "top_n": top_n,
         "date_label": lambda d: _dates(d, lang),
+        "coverage": _coverage_context(result, lang), "cases": _cases_context(result, lang, top_n),
+        "case_total": result.cases.num_rows if result.cases is not None else 0,
     }
 
 
@@ -268,6 +292,18 @@ def _excel_sheets(ctx: Mapping[str, Any], result: ScanResult, rules: Sequence[An
                     [[s["id"], s["title"], s["entity_type"], s["count"], s["counts"]["high"], s["counts"]["medium"],
                       s["counts"]["low"]] for s in ctx["sections"]],
                     widths=[30, 60, 12, 8, 8, 8, 8], note=f"as_of {result.as_of.isoformat()}")]
+    if result.cases is not None:
+        sheets.append(Sheet("cases", ["rank", "case_id", "subject_type", "subject_id", "score", "rule_ids",
+                                      "flag_count", "reason"],
+                            [[c["rank"], c["case_id"], c["subject_type"], c["subject_id"], c["score"], c["rule_ids"],
+                              c["flag_count"], c["reason_ja"] if ja else c["reason_en"]]
+                             for c in result.cases.slice(0, EXCEL_MAX_ROWS).to_pylist()],
+                            widths=[6, 24, 10, 14, 8, 40, 8, 90]))
+    sheets.append(Sheet("coverage", ["rule_id", "status", "reason", "rows_in_scope", "period_from", "period_to",
+                                     "rows_after_as_of"],
+                        [[c["rule_id"], c["status"], c["text"] or c["reason"], c["rows_in_scope"], c["period_from"],
+                          c["period_to"], c["rows_after_as_of"]] for c in ctx["coverage"].values()],
+                        widths=[30, 14, 40, 12, 12, 12, 12]))
     band_rows = [[k["as_of_date"], p, b["band"], b["customers"], b["share"]]
                  for k in result.kpis for p in KPI_PRODUCT_TYPES for b in k[p]["return_bands"]]
     sheets.append(Sheet("KPI_return_bands", ["as_of_date", "product_type", "band", "customers", "share"], band_rows,

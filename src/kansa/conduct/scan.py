@@ -27,7 +27,10 @@ from kansa.messages import UsageError
 from kansa.progress import NULL_REPORTER, Reporter
 
 EngineName = Literal["duckdb", "spark"]
+# the tables whose date decides what a rule's scope and period are
+DATE_COLUMNS = {"trades": "trade_date", "complaints": "received_date", "positions": "as_of_date"}
 OUTPUTS: tuple[str, ...] = (
+    "cases.csv", "coverage.csv",
     "flags.csv", "flags.parquet", "kpis.json", "complaints_summary.csv", "report.html", "report.pdf", "report.xlsx",
 )
 
@@ -41,6 +44,8 @@ class ScanResult:
     flags: pa.Table
     kpis: list[dict[str, Any]]
     complaints: dict[str, Any]
+    coverage: pa.Table | None = None       # one row per rule: evaluated or not, and why (kansa.engine.coverage)
+    cases: pa.Table | None = None          # the review queue (kansa.conduct.cases)
     files: dict[str, Path] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
 

@@ -24,6 +24,7 @@ WARNING_CODES = frozenset(
         "trade_on_holiday",
         "inverted_period",
         "fee_exceeds_amount",
+        "ids_normalised",
     }
 )
 

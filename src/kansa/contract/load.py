@@ -313,7 +313,9 @@ def load_directory(
                 spec = TABLES[source.table]
                 if source.kind == "xlsx":
                     serials_to_dates(raw, spec, present)
-                stage(con, raw, spec, present)
+                normalised = stage(con, raw, spec, present)
+                result.issues += [make_issue("ids_normalised", lang, source.table, None, column, detail=count)
+                                  for column, count in normalised.items()]
                 raw.columns = []  # DuckDB holds the data now
                 pa.default_memory_pool().release_unused()
                 result.issues += check_types(con, spec, present, lang)

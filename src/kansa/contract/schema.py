@@ -81,6 +81,9 @@ def _grade(name: str, **kw: Any) -> Column:
     return Column(name, "int", min=1, max=5, **kw)
 
 
+# early_exit: sell or redeem at market (liquid), only at a penalty or large loss (at_cost), or not at all (none)
+EARLY_EXIT = ("liquid", "at_cost", "none")
+
 PRODUCT_TYPES = (
     "investment_trust",
     "structured_bond",
@@ -130,6 +133,8 @@ _CONDUCT: tuple[TableSchema, ...] = (
             Column("implied_cost_rate", "rate", min=0, max=100),
             Column("inception_date", "date"),
             Column("maturity_date", "date"),
+            # can the customer leave before maturity: liquid | at_cost | none (empty: default per product type)
+            _e("early_exit", EARLY_EXIT),
             Column("knock_in_level", "rate", min=0, max=1000),
             Column("return_5y_annualized", "rate"),
             Column("risk_5y_annualized", "rate", min=0),

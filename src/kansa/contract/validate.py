@@ -42,13 +42,42 @@ def raw_col(column: Column) -> str:
     return q(column.name) if column.type == "string" else q(column.name + "$raw")
 
 
-def stage(con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSchema, present: dict[str, int]) -> None:
-    """Put the table into DuckDB: trimmed text of every present column and its fast-path typed value."""
+def is_key(column: Column) -> bool:
+    """Ids and codes compared across tables: primary and foreign keys and household_id."""
+    return column.type == "string" and (column.pk or column.fk is not None or column.name == "household_id")
+
+
+_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def _half_width(values: pa.Array) -> tuple[pa.Array, int]:
+    """Full-width ASCII letters, digits and signs as half-width (their NFKC form); other characters, such as
+    CP932 vendor characters (①, ㈱) that are part of a real key, stay as written. Returns the count changed."""
+    hit = pc.fill_null(pc.match_substring_regex(values, "[\uFF01-\uFF5E\u3000]"), False)
+    changed = pc.sum(pc.cast(hit, pa.int64())).as_py() or 0
+    if not changed:
+        return values, 0
+    fixed = [v.translate(_FULL_WIDTH) if h and v is not None else v
+             for v, h in zip(values.to_pylist(), hit.to_pylist(), strict=True)]
+    return pa.array(fixed, pa.string()), changed
+
+
+def stage(con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSchema, present: dict[str, int]) -> dict[str, int]:
+    """Put the table into DuckDB: trimmed text of every present column and its fast-path typed value.
+
+    Keys lose full-width letters and digits first (Ｃ００１ is C001, as people type it); returns the count per column.
+    """
     arrays: list[pa.Array] = [raw.rows]
     names = ["_row"]
+    normalised: dict[str, int] = {}
     for name, index in present.items():
         # Arrow trims Unicode whitespace (the ideographic space too) far faster than SQL trim(x, chars).
-        arrays.append(pc.utf8_trim_whitespace(raw.columns[index]))
+        values = pc.utf8_trim_whitespace(raw.columns[index])
+        if is_key(spec.column(name)):
+            values, changed = _half_width(values)
+            if changed:
+                normalised[name] = changed
+        arrays.append(values)
         names.append(name)
     src = pa.Table.from_arrays(arrays, names=names)
     view = f"src_{spec.name}"
@@ -74,6 +103,7 @@ def stage(con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSchema, pres
         f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {q(view)})"
     )
     con.unregister(view)
+    return normalised
 
 
 def check_types(con: duckdb.DuckDBPyConnection, spec: TableSchema, present: dict[str, int], lang: Lang) -> list[Issue]:

@@ -26,6 +26,8 @@ FLAGS_SCHEMA = pa.schema(
     ]
 )
 
+CASE_ID_FIELD = pa.field("case_id", pa.string())
+
 SEVERITIES = ("high", "medium", "low")
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 
@@ -38,7 +40,9 @@ def empty_flags() -> pa.Table:
 def write_flags(flags: pa.Table, out_dir: Path) -> tuple[Path, Path]:
     """Write flags.csv (UTF-8 with BOM, so Excel opens Japanese correctly) and flags.parquet."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    flags = flags.select(list(FLAG_COLUMNS)).cast(FLAGS_SCHEMA)
+    # the optional case_id (conduct's review queue) follows the contract's columns when the scan made cases
+    extra = [f for f in (CASE_ID_FIELD,) if f.name in flags.column_names]
+    flags = flags.select([*FLAG_COLUMNS, *(f.name for f in extra)]).cast(pa.schema([*FLAGS_SCHEMA, *extra]))
     csv_path, parquet_path = out_dir / "flags.csv", out_dir / "flags.parquet"
     pq.write_table(flags, parquet_path)
     write_csv_table(csv_path, flags)  # text made inert for spreadsheets; Parquet keeps it as is

@@ -19,7 +19,7 @@ _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _FOLD_JA = re.compile(r"(?<=[^\x00-\x7F])\s+(?=[^\x00-\x7F])")
 _REQUIRED = ("id", "domain", "entity_type", "severity", "area", "summary", "title", "rationale", "references",
              "tables", "sql", "reason")
-_OPTIONAL = ("params",)
+_OPTIONAL = ("params", "requires_columns", "lookback_param")
 _PARAM_KEYS = ("type", "default", "min", "max", "description")
 
 
@@ -105,6 +105,11 @@ def parse_spec(raw: Any, path: Path | None = None) -> RuleSpec:
         raise SpecError(path, "tables", "spec_tables")
     if not isinstance(raw["sql"], str) or not raw["sql"].strip():
         raise SpecError(path, "sql", "spec_sql_text")
+    requires = raw.get("requires_columns") or []
+    if not isinstance(requires, list) or not all(
+        isinstance(c, str) and c.count(".") == 1 and c.split(".")[0] in tables for c in requires
+    ):
+        raise SpecError(path, "requires_columns", "spec_requires_columns")
     params_raw = raw.get("params") or {}
     if not isinstance(params_raw, Mapping):
         raise SpecError(path, "params", "spec_params_mapping")
@@ -123,7 +128,19 @@ def parse_spec(raw: Any, path: Path | None = None) -> RuleSpec:
         path=path,
         area=raw["area"],
         summary=_bilingual(raw, "summary", path),
+        requires_columns=tuple(requires),
+        lookback_param=_lookback(raw, path),
     )
+
+
+def _lookback(raw: Mapping[str, Any], path: Path | None) -> str:
+    """The optional name of the look-back parameter; it must be one of the rule's int parameters."""
+    name = raw.get("lookback_param") or ""
+    params = raw.get("params") or {}
+    if name and (not isinstance(name, str) or not isinstance(params.get(name), Mapping)
+                 or params[name].get("type") != "int"):
+        raise SpecError(path, "lookback_param", "spec_lookback_param", value=repr(name))
+    return str(name)
 
 
 def _read_yaml(path: Path) -> Any:

@@ -61,6 +61,9 @@ class RuleSpec:
     path: Path | None = None
     area: str = ""                                           # the catalog area the report files it under
     summary: dict[str, str] = field(default_factory=dict)   # what a flag means, in a board member's words
+    # optional "table.column" the rule cannot evaluate without: all empty -> coverage says column_empty
+    requires_columns: tuple[str, ...] = ()
+    lookback_param: str = ""   # the parameter holding the days the rule looks back (coverage's period)
 
     def param(self, name: str) -> ParamSpec:
         """The parameter called `name`; KeyError when the rule has none."""

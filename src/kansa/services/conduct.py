@@ -8,11 +8,23 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import duckdb
+
+from kansa.conduct.cases import build_cases, write_cases
 from kansa.conduct.complaints import write_summary_csv
 from kansa.conduct.kpis import write_kpis
 from kansa.conduct.report import write_reports
-from kansa.conduct.scan import EngineName, ScanResult, compute_complaints, compute_conduct_kpis, run_rules, timed
+from kansa.conduct.scan import (
+    DATE_COLUMNS,
+    EngineName,
+    ScanResult,
+    compute_complaints,
+    compute_conduct_kpis,
+    run_rules,
+    timed,
+)
 from kansa.engine import RuleParams, RuleSpec
+from kansa.engine.coverage import coverage_table, write_coverage
 from kansa.engine.flags import write_flags
 from kansa.i18n import Lang
 from kansa.messages import UsageError
@@ -21,6 +33,7 @@ from kansa.progress import NULL_REPORTER, Reporter
 from kansa.safepath import check_output
 from kansa.services.dates import conduct_as_of
 from kansa.services.source import Source, open_source
+from kansa.workspace import MANIFEST
 
 FORMATS: tuple[str, ...] = ("csv", "parquet", "html", "pdf", "xlsx")
 
@@ -65,8 +78,22 @@ def run_conduct(
         kpis = compute_conduct_kpis(con, when)
     with timed(timings, "complaints"):
         complaints = compute_complaints(con)
-    result = ScanResult(as_of=when, out_dir=Path(), flags=flags, kpis=kpis, complaints=complaints, timings=timings)
+    with timed(timings, "coverage"):
+        coverage = coverage_table(con, rules, as_of=when, date_columns=DATE_COLUMNS, present=_supplied(source),
+                                  params=used)
+    with timed(timings, "cases"):
+        cases, flags = build_cases(con, flags, when)
+    result = ScanResult(as_of=when, out_dir=Path(), flags=flags, kpis=kpis, complaints=complaints,
+                        coverage=coverage, cases=cases, timings=timings)
     return ConductRun(result, rules, used, source, engine, timings)
+
+
+def _supplied(source: Source) -> set[str] | None:
+    """The tables that came from an input file (None when the source keeps no manifest: all count)."""
+    try:
+        return {str(r[0]) for r in source.con.execute(f"SELECT table_name FROM {MANIFEST}").fetchall()}
+    except duckdb.Error:
+        return None
 
 
 def write_conduct_outputs(
@@ -99,6 +126,10 @@ def _write_conduct_outputs_into(
             files[name] = path
         else:
             path.unlink(missing_ok=True)
+    if result.cases is not None:
+        files["cases.csv"] = write_cases(result.cases, out / "cases.csv")
+    if result.coverage is not None:
+        files["coverage.csv"] = write_coverage(result.coverage, out / "coverage.csv")
     files["kpis.json"] = write_kpis(result.kpis, out / "kpis.json")
     files["complaints_summary.csv"] = write_summary_csv(result.complaints["summary"], out / "complaints_summary.csv")
     reports = tuple(f for f in chosen if f in ("html", "pdf", "xlsx"))
