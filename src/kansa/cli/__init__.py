@@ -15,6 +15,8 @@ from kansa.cli.load import load_command
 from kansa.cli.logs import parse_logs_command
 from kansa.cli.rules import app as rules_app
 from kansa.cli.synth import app as synth_app
+from kansa.cli.web import app as web_app
+from kansa.cli.web import trail_app
 
 app = typer.Typer(
     name="kansa",
@@ -40,6 +42,8 @@ app.add_typer(conduct_app, name="conduct", help="Customer-oriented conduct (顧�
 app.add_typer(cyber_app, name="cyber", help="Cybersecurity audit analytics: logs, assets, accounts, backups.")
 app.add_typer(assess_app, name="assess", help="Cybersecurity self-assessment: templates, answers, benchmark.")
 app.add_typer(rules_app, name="rules", help="List, show and lint the rule catalog (working papers).")
+app.add_typer(web_app, name="web", help="The web application: init, serve (see docs/web.md).")
+app.add_typer(trail_app, name="trail", help="The web application's tamper-evident trail.")
 app.add_typer(fd_app, name="fd", help="顧客本位の見える化: policies against the principles, say-do gap, "
               "KPI comparison.")
 

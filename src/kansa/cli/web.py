@@ -1,0 +1,79 @@
+"""`kansa web ...` and `kansa trail verify`: set up, serve and check the web application."""
+
+from __future__ import annotations
+
+import functools
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import typer
+
+from kansa.messages import InputError, KansaError
+
+app = typer.Typer(no_args_is_help=True)
+trail_app = typer.Typer(no_args_is_help=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _friendly(fn: F) -> F:
+    """Print a KansaError in Japanese and English and exit with its status (no traceback)."""
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except KansaError as exc:
+            typer.echo(f"{exc.render('ja')}\n{exc.render('en')}", err=True)
+            raise typer.Exit(exc.exit_code) from exc
+    return wrapper  # type: ignore[return-value]
+
+
+@app.command("init")
+@_friendly
+def init_command(
+    admin: str = typer.Option("admin", help="First administrator's user name."),
+    institution_code: str = typer.Option(..., "--institution-code", help="Code of the admin's institution."),
+    institution_name: str = typer.Option(..., "--institution-name", help="Name of the admin's institution."),
+    institution_type: str = typer.Option("other", "--institution-type",
+                                         help="regional_bank|shinkin|shinkumi|securities|insurer|other"),
+) -> None:
+    """Create or upgrade the database (DATABASE_URL) and the first admin; the password is prompted."""
+    from kansa.web import bootstrap
+    bootstrap.setup()
+    bootstrap.migrate()
+    password = typer.prompt("Password / パスワード", hide_input=True, confirmation_prompt=True)
+    bootstrap.create_admin(bootstrap.NewAdmin(admin, password, institution_code, institution_name,
+                                              institution_type))
+    typer.echo(f"初期化しました / initialised: admin `{admin}` at {institution_code}. "
+               "二要素認証は初回サインイン時に登録します / TOTP is enrolled at first sign-in.")
+
+
+@app.command("serve")
+@_friendly
+def serve_command(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port."),
+    workers: int = typer.Option(2, help="gunicorn worker processes."),
+) -> None:
+    """Serve the web application with gunicorn (static files by whitenoise); migrations run first."""
+    from kansa.web import bootstrap
+    bootstrap.setup()   # fails early, in the user's language, when the secret key is missing
+    bootstrap.migrate()
+    typer.echo(f"kansa web: http://{host}:{port}/")
+    cmd = [sys.executable, "-m", "gunicorn", "kansa.web.wsgi:application", "--bind", f"{host}:{port}",
+           "--workers", str(workers), "--access-logfile", "-"]
+    raise typer.Exit(subprocess.call(cmd, env=os.environ.copy()))
+
+
+@trail_app.command("verify")
+@_friendly
+def verify_command() -> None:
+    """Recompute the trail's hash chain; name the first broken event (exit 1) or confirm it holds."""
+    from kansa.web import bootstrap
+    bootstrap.setup()
+    checked, broken, reason = bootstrap.verify_trail()
+    if broken is not None:
+        raise InputError("web_trail_broken", event_id=broken, reason=reason, checked=checked)
+    typer.echo(f"証跡は改ざんされていません / trail intact: {checked} events")
