@@ -96,7 +96,8 @@ TIME_ZONE = "Asia/Tokyo"
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(os.environ.get("KANSA_STATIC_ROOT", Path.cwd() / "kansa-web-static"))
+if os.environ.get("KANSA_STATIC_ROOT"):   # only for `collectstatic`; otherwise whitenoise reads the package
+    STATIC_ROOT = Path(os.environ["KANSA_STATIC_ROOT"])
 STATICFILES_DIRS = [HERE / "static"]
 WHITENOISE_USE_FINDERS = True   # serve straight from the package when collectstatic has not run
 
