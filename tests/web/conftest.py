@@ -15,8 +15,8 @@ os.environ["KANSA_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
 os.environ["DATABASE_URL"] = os.environ.get("KANSA_TEST_DATABASE_URL", "sqlite:///:memory:")
 os.environ["DJANGO_SETTINGS_MODULE"] = "kansa.web.settings"
 
-import django  # noqa: E402
-from django.conf import settings  # noqa: E402
+import django
+from django.conf import settings
 
 django.setup()
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")

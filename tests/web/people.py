@@ -9,7 +9,7 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from kansa.web.org.models import Institution, Membership, Role
+from kansa.web.org.models import ADMIN, ROLES, SUPERVISOR, Institution, Membership
 
 PASSWORD = "Kansa-Test-Passw0rd!"
 
@@ -28,13 +28,13 @@ def make_world() -> World:
     own = Institution.objects.create(code="0001", name="みなと銀行", type="regional_bank", size_band="medium")
     other = Institution.objects.create(code="0002", name="やまなみ信用金庫", type="shinkin", size_band="small")
     users: dict[str, object] = {}
-    for role in Role:
-        u = get_user_model().objects.create_user(f"{role.value}_user", password=PASSWORD)
-        Membership.objects.create(user=u, role=role.value,
-                                  institution=None if role == Role.SUPERVISOR else own)
-        users[role.value] = u
+    for role in ROLES:
+        u = get_user_model().objects.create_user(f"{role}_user", password=PASSWORD)
+        Membership.objects.create(user=u, role=role,
+                                  institution=None if role == SUPERVISOR else own)
+        users[role] = u
     o = get_user_model().objects.create_user("other_admin", password=PASSWORD)
-    Membership.objects.create(user=o, role=Role.ADMIN, institution=other)
+    Membership.objects.create(user=o, role=ADMIN, institution=other)
     users["other_admin"] = o
     return World(own, other, users)
 

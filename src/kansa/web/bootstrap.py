@@ -48,7 +48,7 @@ def create_admin(a: NewAdmin) -> None:
     from django.core.exceptions import ValidationError
     from django.db import transaction
 
-    from kansa.web.org.models import Institution, Membership, Role
+    from kansa.web.org.models import ADMIN, Institution, Membership
     from kansa.web.trail.chain import record
 
     User = get_user_model()
@@ -62,7 +62,7 @@ def create_admin(a: NewAdmin) -> None:
         inst, _ = Institution.objects.get_or_create(
             code=a.institution_code, defaults={"name": a.institution_name, "type": a.institution_type})
         user = User.objects.create_user(a.username, password=a.password)
-        Membership.objects.create(user=user, institution=inst, role=Role.ADMIN)
+        Membership.objects.create(user=user, institution=inst, role=ADMIN)
         record("kansa web init", "create", "user", user.pk, institution_code=inst.code,
                after={"username": a.username, "role": "admin"})
 

@@ -52,7 +52,11 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("監督当局")
 
 
-INSTITUTION_ROLES = [r for r in Role if r != Role.SUPERVISOR]
+# plain strings for code (the TextChoices above are for forms and display)
+AUDITOR, BUSINESS_LINE, RISK_COMPLIANCE, MANAGEMENT, ADMIN, SUPERVISOR = (
+    "auditor", "business_line", "risk_compliance", "management", "admin", "supervisor")
+ROLES: tuple[str, ...] = (AUDITOR, BUSINESS_LINE, RISK_COMPLIANCE, MANAGEMENT, ADMIN, SUPERVISOR)
+INSTITUTION_ROLES: tuple[str, ...] = ROLES[:-1]
 
 
 class Membership(models.Model):

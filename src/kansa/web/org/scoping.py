@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
-from kansa.web.org.models import Institution, Membership, Role
+from kansa.web.org.models import SUPERVISOR, Institution, Membership
 
 M = TypeVar("M", bound=Model)
 
@@ -18,27 +18,28 @@ def membership(user: Any) -> Membership:
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied
     try:
-        return user.membership  # type: ignore[no-any-return]
+        m: Membership = user.membership
+        return m
     except Membership.DoesNotExist as exc:
         raise PermissionDenied from exc
 
 
 def is_supervisor(user: Any) -> bool:
     """True for the supervisor role (reads across institutions, writes none)."""
-    return membership(user).role == Role.SUPERVISOR
+    return membership(user).role == SUPERVISOR
 
 
 def scoped(user: Any, queryset: QuerySet[M], field: str = "institution") -> QuerySet[M]:
     """Restrict `queryset` to what `user` may read: their institution, or everything for a supervisor."""
     m = membership(user)
-    if m.role == Role.SUPERVISOR:
+    if m.role == SUPERVISOR:
         return queryset
     if queryset.model is Institution and field == "institution":
         return queryset.filter(pk=m.institution_id)
     return queryset.filter(**{f"{field}_id": m.institution_id})
 
 
-def scoped_get(user: Any, queryset: QuerySet[M], field: str = "institution", **lookup: Any) -> M:
+def scoped_get(user: Any, queryset: QuerySet[M], field: str = "institution", **lookup: Any) -> Any:
     """One object the user may read, else 404 (another institution's object is indistinguishable from none)."""
     try:
         return scoped(user, queryset, field).get(**lookup)
@@ -57,7 +58,7 @@ def require_role(user: Any, *roles: str) -> Membership:
 def require_write(user: Any, institution: Institution, *roles: str) -> Membership:
     """Writes: only members of that institution with one of `roles`; the supervisor writes into none."""
     m = require_role(user, *roles)
-    if m.role == Role.SUPERVISOR or m.institution_id != institution.pk:
+    if m.role == SUPERVISOR or m.institution_id != institution.pk:
         raise PermissionDenied
     return m
 

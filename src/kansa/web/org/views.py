@@ -13,11 +13,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kansa.web.org.models import INSTITUTION_ROLES, Institution, Membership, Role
+from kansa.web.org.models import ADMIN, INSTITUTION_ROLES, ROLES, SUPERVISOR, Institution, Membership, Role
 from kansa.web.org.scoping import is_supervisor, membership, require_role, require_write, scoped, scoped_get
 from kansa.web.trail.chain import record
 
-READERS = [r.value for r in Role]
+READERS = ROLES
 
 
 @login_required
@@ -28,7 +28,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     institutions = scoped(request.user, Institution.objects.all())
     by_type = list(institutions.values("type").annotate(n=Count("id")).order_by("type"))
     return render(request, "org/dashboard.html", {
-        "m": m, "supervisor": m.role == Role.SUPERVISOR, "institution_count": institutions.count(),
+        "m": m, "supervisor": m.role == SUPERVISOR, "institution_count": institutions.count(),
         "by_type": by_type, "own": m.institution})
 
 
@@ -51,7 +51,7 @@ def institution_detail(request: HttpRequest, code: str) -> HttpResponse:
     """One institution and its people (404 for an institution the user may not read)."""
     inst = scoped_get(request.user, Institution.objects.all(), code=code)
     members = scoped(request.user, Membership.objects.select_related("user")).filter(institution=inst)
-    can_admin = (not is_supervisor(request.user) and membership(request.user).role == Role.ADMIN)
+    can_admin = (not is_supervisor(request.user) and membership(request.user).role == ADMIN)
     return render(request, "org/institution_detail.html",
                   {"inst": inst, "members": members, "can_admin": can_admin, "form": UserForm()})
 
@@ -60,7 +60,7 @@ class UserForm(forms.Form):
     """A new person at the admin's own institution."""
 
     username = forms.CharField(label=_("ユーザー名"), max_length=150)
-    role = forms.ChoiceField(label=_("役割"), choices=[(r.value, r.label) for r in INSTITUTION_ROLES])
+    role = forms.ChoiceField(label=_("役割"), choices=[(r, Role(r).label) for r in INSTITUTION_ROLES])
     password = forms.CharField(label=_("初期パスワード"), widget=forms.PasswordInput, strip=False)
 
     def clean_username(self) -> str:
@@ -86,7 +86,7 @@ class UserForm(forms.Form):
 def user_create(request: HttpRequest, code: str) -> HttpResponse:
     """An institution's admin adds a person with a role (recorded on the trail)."""
     inst = scoped_get(request.user, Institution.objects.all(), code=code)
-    require_write(request.user, inst, Role.ADMIN)
+    require_write(request.user, inst, ADMIN)
     form = UserForm(request.POST)
     if not form.is_valid():
         members = Membership.objects.filter(institution=inst).select_related("user")

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from kansa.web.org.models import Role
+from kansa.web.org.models import ADMIN, AUDITOR, SUPERVISOR
 from kansa.web.org.scoping import membership, require_role
 from kansa.web.trail.models import Event
 
@@ -16,8 +16,8 @@ from kansa.web.trail.models import Event
 @require_GET
 def event_list(request: HttpRequest) -> HttpResponse:
     """The latest trail events the user may read."""
-    m = require_role(request.user, Role.AUDITOR, Role.ADMIN, Role.SUPERVISOR)
+    m = require_role(request.user, AUDITOR, ADMIN, SUPERVISOR)
     qs = Event.objects.order_by("-id")
-    if m.role != Role.SUPERVISOR:
+    if m.role != SUPERVISOR:
         qs = qs.filter(institution_code=membership(request.user).institution.code)
     return render(request, "trail/event_list.html", {"events": qs[:200]})
