@@ -9,6 +9,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
@@ -115,4 +116,7 @@ def language(request: HttpRequest) -> HttpResponse:
     if m is not None and lang in {"ja", "en"}:
         m.language = lang
         m.save(update_fields=["language"])
-    return redirect(request.POST.get("next") or "org:dashboard")
+    nxt = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=False):
+        nxt = ""   # never an open redirect to another site
+    return redirect(nxt or "org:dashboard")
