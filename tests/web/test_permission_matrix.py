@@ -9,20 +9,25 @@ import pytest
 from django.test import Client, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from kansa.web.scans.models import Flag, Scan
 from tests.web.people import make_world, signed_in
 
 ROLES = ["auditor", "business_line", "risk_compliance", "management", "admin", "supervisor"]
 ALL = set(ROLES)
 DENIED = {403, 404}
 
-# url name -> (method, takes an institution code, roles allowed on own institution, roles allowed on another's,
-#              status when allowed, status for anonymous)
-MATRIX: dict[str, tuple[str, bool, set[str], set[str], set[int], set[int]]] = {
+# url name -> (method, the object it takes (False, code, scan, flag), roles allowed on own institution,
+#              roles allowed on another's, status when allowed, status for anonymous)
+MATRIX: dict[str, tuple[str, Any, set[str], set[str], set[int], set[int]]] = {
     "org:dashboard": ("GET", False, ALL, set(), {200}, {302}),
     "org:institution_list": ("GET", False, ALL, set(), {200}, {302}),
-    "org:institution_detail": ("GET", True, ALL, {"supervisor"}, {200}, {302}),
-    "org:user_create": ("POST", True, {"admin"}, set(), {400}, {302}),   # empty form: allowed -> 400
+    "org:institution_detail": ("GET", "code", ALL, {"supervisor"}, {200}, {302}),
+    "org:user_create": ("POST", "code", {"admin"}, set(), {400}, {302}),   # empty form: allowed -> 400
     "trail:event_list": ("GET", False, {"auditor", "admin", "supervisor"}, set(), {200}, {302}),
+    "scans:scan_list": ("GET", False, ALL, set(), {200}, {302}),
+    "scans:scan_detail": ("GET", "scan", ALL, {"supervisor"}, {200}, {302}),
+    "scans:flag_list": ("GET", "scan", ALL, {"supervisor"}, {200}, {302}),
+    "scans:flag_detail": ("GET", "flag", ALL, {"supervisor"}, {200}, {302}),
     "accounts:login": ("GET", False, ALL, set(), {200}, {200}),
     "accounts:logout": ("POST", False, ALL, set(), {302}, {302}),
     "accounts:mfa": ("GET", False, ALL, set(), {302}, {302}),   # verified users go on to the dashboard
@@ -45,10 +50,10 @@ def test_every_url_has_a_matrix_entry() -> None:
     assert names == set(MATRIX), f"missing: {names - set(MATRIX)}, stale: {set(MATRIX) - names}"
 
 
-def _call(client: Client, name: str, code: str | None) -> int:
+def _call(client: Client, name: str, kwargs: dict[str, object] | None) -> int:
     from django.urls import reverse
     method = MATRIX[name][0]
-    url = reverse(name, kwargs={"code": code} if code else None)
+    url = reverse(name, kwargs=kwargs)
     resp: Any = client.post(url, {}) if method == "POST" else client.get(url)
     return int(resp.status_code)
 
@@ -58,9 +63,16 @@ class PermissionMatrixTest(TestCase):
 
     def test_matrix(self) -> None:
         w = make_world()
+        objects = {}
+        for label, inst in (("own", w.own), ("other", w.other)):
+            scan = Scan.objects.create(institution=inst, source_name="x.zip", status="done")
+            flag = Flag.objects.create(scan=scan, institution=inst, rule_id="r", entity_type="customer",
+                                       entity_id="C1", severity="high", reason="-")
+            objects[label] = {"code": {"code": inst.code}, "scan": {"pk": scan.pk}, "flag": {"pk": flag.pk}}
         failures = []
-        for name, (_m, takes_code, own_ok, other_ok, ok_status, anon_status) in MATRIX.items():
-            targets = [("own", w.own.code), ("other", w.other.code)] if takes_code else [("-", None)]
+        for name, (_m, kind, own_ok, other_ok, ok_status, anon_status) in MATRIX.items():
+            targets: list[tuple[str, dict[str, object] | None]] = (
+                [("own", objects["own"][kind]), ("other", objects["other"][kind])] if kind else [("-", None)])
             for role in ROLES:
                 for label, code in targets:
                     allowed = role in (other_ok if label == "other" else own_ok)
@@ -97,5 +109,16 @@ class PermissionMatrixTest(TestCase):
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_matrix_entries_are_well_formed(name: str) -> None:
-    method, _code, own_ok, other_ok, ok_status, _anon = MATRIX[name]
+    method, _kind, own_ok, other_ok, ok_status, _anon = MATRIX[name]
     assert method in {"GET", "POST"} and own_ok <= ALL and other_ok <= own_ok and not (ok_status & DENIED)
+
+
+class UploadPermissionTest(TestCase):
+    """Only auditors, risk & compliance and admins start scans, and only for their own institution."""
+
+    def test_upload_roles(self) -> None:
+        w = make_world()
+        for role in ROLES:
+            got = signed_in(w.users[role]).post("/scans/", {}).status_code
+            want = {400} if role in {"auditor", "risk_compliance", "admin"} else {403}
+            assert got in want, (role, got)

@@ -56,6 +56,7 @@ def serve_command(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port."),
     workers: int = typer.Option(2, help="gunicorn worker processes."),
+    with_worker: bool = typer.Option(False, "--with-worker", help="Also run the background scan worker."),
 ) -> None:
     """Serve the web application with gunicorn (static files by whitenoise); migrations run first."""
     from kansa.web import bootstrap
@@ -64,7 +65,28 @@ def serve_command(
     typer.echo(f"kansa web: http://{host}:{port}/")
     cmd = [sys.executable, "-m", "gunicorn", "kansa.web.wsgi:application", "--bind", f"{host}:{port}",
            "--workers", str(workers), "--access-logfile", "-"]
-    raise typer.Exit(subprocess.call(cmd, env=os.environ.copy()))
+    worker = (subprocess.Popen([sys.executable, "-m", "kansa", "web", "worker"], env=os.environ.copy())
+              if with_worker else None)
+    try:
+        code = subprocess.call(cmd, env=os.environ.copy())
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
+    raise typer.Exit(code)
+
+
+@app.command("worker")
+@_friendly
+def worker_command(
+    batch: bool = typer.Option(False, "--batch", help="Process the queued scans, then exit."),
+) -> None:
+    """Run queued scans (the database queue; several workers may run side by side)."""
+    from kansa.web import bootstrap
+    bootstrap.setup()
+    from django.core.management import call_command
+    args = ["--no-reload", "--queue-name", "*"] + (["--batch", "--no-startup-delay"] if batch else [])
+    call_command("db_worker", *args)
 
 
 @trail_app.command("verify")

@@ -37,7 +37,17 @@ INSTALLED_APPS = [
     "kansa.web.org",
     "kansa.web.trail",
     "kansa.web.accounts",
+    "kansa.web.scans",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# scans run on the database queue (SQLite or PostgreSQL); `kansa web worker` processes it
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+KANSA_UPLOAD_DIR = Path(os.environ.get("KANSA_UPLOAD_DIR", Path.cwd() / "kansa-web-uploads"))
+KANSA_UPLOAD_MAX_BYTES = int(os.environ.get("KANSA_UPLOAD_MAX_BYTES", 200 * 1024**2))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024**2
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024**2
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

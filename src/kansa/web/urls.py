@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("kansa.web.org.urls")),
     path("accounts/", include("kansa.web.accounts.urls")),
     path("trail/", include("kansa.web.trail.urls")),
+    path("scans/", include("kansa.web.scans.urls")),
 ]

@@ -1,0 +1,15 @@
+"""Scan and flag URLs."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from kansa.web.scans import views
+
+app_name = "scans"
+urlpatterns = [
+    path("", views.scan_list, name="scan_list"),
+    path("<int:pk>/", views.scan_detail, name="scan_detail"),
+    path("<int:pk>/flags/", views.flag_list, name="flag_list"),
+    path("flags/<int:pk>/", views.flag_detail, name="flag_detail"),
+]

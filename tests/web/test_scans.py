@@ -1,0 +1,102 @@
+"""Scans in the browser: upload a zip, the worker runs it from the database queue, flags are stored whole."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import TestCase, override_settings
+
+from kansa.web.scans.models import Flag, Scan
+from kansa.web.trail.models import Event
+from tests.web.people import make_world, signed_in
+
+
+@pytest.fixture(scope="session")
+def conduct_zip(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """A small synthetic institution's conduct exports (kansa synth conduct), zipped."""
+    from kansa.synth.conduct import generate_conduct
+    folder = tmp_path_factory.mktemp("conduct")
+    generate_conduct(folder, customers=300, seed=7)
+    return _zip_folder(folder)
+
+
+def _zip_folder(folder: Path) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for p in sorted(folder.glob("*.csv")):
+            if p.name != "answer_key.csv":     # the answer key never reaches the app
+                zf.write(p, p.name)
+    return buf.getvalue()
+
+
+@pytest.mark.usefixtures("_zip_attr")
+class ScanFlowTest(TestCase):
+    """Upload -> queue -> worker -> flags, KPIs, manifest; filters; heat map; failures leave nothing."""
+
+    zip_bytes: bytes
+
+    def _upload(self, c: object, data: bytes, name: str = "conduct.zip") -> object:
+        return c.post("/scans/", {"data": SimpleUploadedFile(name, data, "application/zip")})  # type: ignore[attr-defined]
+
+    def test_upload_queues_a_scan_and_the_worker_stores_its_flags(self) -> None:
+        w = make_world()
+        c = signed_in(w.users["auditor"])
+        with self.captureOnCommitCallbacks(execute=True):
+            r = self._upload(c, self.zip_bytes)
+        assert r.status_code == 302  # type: ignore[attr-defined]
+        scan = Scan.objects.get()
+        assert scan.status == "queued"
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*")
+        scan.refresh_from_db()
+        assert scan.status == "done", scan.error
+        assert scan.as_of is not None and "customers.csv" in scan.manifest and len(scan.manifest["trades.csv"]) == 64
+        assert scan.versions["kansa"] and scan.kpis
+        n = Flag.objects.filter(scan=scan).count()
+        assert n > 0 and Flag.objects.filter(scan=scan, institution=w.own).count() == n
+        assert Event.objects.filter(object_type="scan", after__status="done").exists()
+        body = c.get(f"/scans/{scan.pk}/flags/").content.decode()  # type: ignore[attr-defined]
+        assert f"{n} 件" in body and "heatmap" in body
+        rule = Flag.objects.filter(scan=scan).values_list("rule_id", flat=True).first()
+        body = c.get(f"/scans/{scan.pk}/flags/", {"rule_id": rule}).content.decode()  # type: ignore[attr-defined]
+        assert f"{Flag.objects.filter(scan=scan, rule_id=rule).count()} 件" in body
+        # the other institution and the first line of another bank see nothing of it
+        assert signed_in(w.users["other_admin"]).get(f"/scans/{scan.pk}/flags/").status_code == 404  # type: ignore[attr-defined]
+        assert signed_in(w.users["supervisor"]).get(f"/scans/{scan.pk}/flags/").status_code == 200  # type: ignore[attr-defined]
+
+    def test_a_failed_scan_stores_no_flags_and_says_why(self) -> None:
+        w = make_world()
+        c = signed_in(w.users["auditor"])
+        broken = io.BytesIO()
+        with zipfile.ZipFile(broken, "w") as zf:
+            zf.writestr("customers.csv", "not,the,contract\n1,2,3\n")
+        with self.captureOnCommitCallbacks(execute=True):
+            self._upload(c, broken.getvalue())
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*")
+        scan = Scan.objects.get()
+        assert scan.status == "failed" and scan.error
+        assert Flag.objects.count() == 0
+
+    def test_a_bad_zip_is_refused_with_a_clear_message_and_no_scan(self) -> None:
+        w = make_world()
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as zf:
+            zf.writestr("../../etc/evil.csv", "x")
+        r = self._upload(signed_in(w.users["auditor"]), buf.getvalue())
+        assert r.status_code == 400 and "安全でないパス" in r.content.decode()  # type: ignore[attr-defined]
+        assert Scan.objects.count() == 0
+
+    @override_settings(KANSA_UPLOAD_MAX_BYTES=50)
+    def test_an_oversized_upload_is_refused(self) -> None:
+        w = make_world()
+        r = self._upload(signed_in(w.users["auditor"]), self.zip_bytes)
+        assert r.status_code == 400 and Scan.objects.count() == 0  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def _zip_attr(request: pytest.FixtureRequest, conduct_zip: bytes) -> None:
+    request.cls.zip_bytes = conduct_zip
