@@ -28,6 +28,9 @@ MATRIX: dict[str, tuple[str, Any, set[str], set[str], set[int], set[int]]] = {
     "scans:scan_detail": ("GET", "scan", ALL, {"supervisor"}, {200}, {302}),
     "scans:flag_list": ("GET", "scan", ALL, {"supervisor"}, {200}, {302}),
     "scans:flag_detail": ("GET", "flag", ALL, {"supervisor"}, {200}, {302}),
+    "scans:compare": ("GET", "compare", ALL, {"supervisor"}, {200}, {302}),
+    "scans:explain": ("POST", "flag", {"business_line"}, set(), {400}, {302}),   # empty form: allowed -> 400
+    "scans:dispose": ("POST", "flag", {"auditor"}, set(), {400}, {302}),
     "accounts:login": ("GET", False, ALL, set(), {200}, {200}),
     "accounts:logout": ("POST", False, ALL, set(), {302}, {302}),
     "accounts:mfa": ("GET", False, ALL, set(), {302}, {302}),   # verified users go on to the dashboard
@@ -68,7 +71,8 @@ class PermissionMatrixTest(TestCase):
             scan = Scan.objects.create(institution=inst, source_name="x.zip", status="done")
             flag = Flag.objects.create(scan=scan, institution=inst, rule_id="r", entity_type="customer",
                                        entity_id="C1", severity="high", reason="-")
-            objects[label] = {"code": {"code": inst.code}, "scan": {"pk": scan.pk}, "flag": {"pk": flag.pk}}
+            objects[label] = {"code": {"code": inst.code}, "scan": {"pk": scan.pk}, "flag": {"pk": flag.pk},
+                              "compare": {"pk": scan.pk, "base": scan.pk}}
         failures = []
         for name, (_m, kind, own_ok, other_ok, ok_status, anon_status) in MATRIX.items():
             targets: list[tuple[str, dict[str, object] | None]] = (

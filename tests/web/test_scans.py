@@ -100,3 +100,42 @@ class ScanFlowTest(TestCase):
 @pytest.fixture
 def _zip_attr(request: pytest.FixtureRequest, conduct_zip: bytes) -> None:
     request.cls.zip_bytes = conduct_zip
+
+
+class FlagWorkTest(TestCase):
+    """Explain (first line), disposition (auditor), compare two scans; each on the trail."""
+
+    def _scan(self, inst: object, keys: list[tuple[str, str]]) -> Scan:
+        s = Scan.objects.create(institution=inst, source_name="x.zip", status="done")
+        for rule, entity in keys:
+            Flag.objects.create(scan=s, institution=inst, rule_id=rule, entity_type="customer", entity_id=entity,
+                                severity="high", reason="理由")
+        return s
+
+    def test_first_line_explains_and_auditor_disposes_with_the_trail_recording_both(self) -> None:
+        w = make_world()
+        flag = self._scan(w.own, [("elderly_high_risk", "C1")]).flags.get()
+        r = signed_in(w.users["business_line"]).post(f"/scans/flags/{flag.pk}/explain/",
+                                                     {"text": "顧客の意向を確認済み"})
+        assert r.status_code == 302
+        auditor = signed_in(w.users["auditor"])
+        r = auditor.post(f"/scans/flags/{flag.pk}/dispose/", {"kind": "no_issue", "reason": ""})
+        assert r.status_code == 400 and "理由が必要" in r.content.decode()
+        assert auditor.post(f"/scans/flags/{flag.pk}/dispose/", {"kind": "follow_up"}).status_code == 302
+        assert auditor.post(f"/scans/flags/{flag.pk}/dispose/",
+                            {"kind": "no_issue", "reason": "説明と記録が一致"}).status_code == 302
+        body = auditor.get(f"/scans/flags/{flag.pk}/").content.decode()
+        assert "顧客の意向を確認済み" in body and "説明と記録が一致" in body
+        last = Event.objects.filter(object_type="disposition").order_by("-id").first()
+        assert last is not None and last.before == {"kind": "follow_up", "reason": ""}
+        assert last.after == {"kind": "no_issue", "reason": "説明と記録が一致"}
+        assert Event.objects.filter(object_type="explanation", actor="business_line_user").exists()
+
+    def test_compare_names_new_persisting_and_resolved(self) -> None:
+        w = make_world()
+        old = self._scan(w.own, [("r1", "C1"), ("r1", "C2")])
+        new = self._scan(w.own, [("r1", "C2"), ("r2", "C3"), ("r2", "C4")])
+        body = signed_in(w.users["management"]).get(f"/scans/{new.pk}/compare/{old.pk}/").content.decode()
+        assert 'id="n-new">2<' in body and 'id="n-persisting">1<' in body and 'id="n-resolved">1<' in body
+        other = self._scan(w.other, [("r1", "C1")])
+        assert signed_in(w.users["supervisor"]).get(f"/scans/{new.pk}/compare/{other.pk}/").status_code == 404

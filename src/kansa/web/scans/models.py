@@ -50,3 +50,31 @@ class Flag(models.Model):
     class Meta:
         ordering = ["rule_id", "entity_id"]
         indexes = [models.Index(fields=["scan", "rule_id", "branch"])]
+
+
+class Explanation(models.Model):
+    """The first line's explanation of a flag at their institution (append-only: a new one supersedes)."""
+
+    flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="explanations")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    at = models.DateTimeField(auto_now_add=True)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class Disposition(models.Model):
+    """The auditor's decision on a flag; the latest one counts, earlier ones stay as history."""
+
+    NO_ISSUE, FOLLOW_UP, FINDING = "no_issue", "follow_up", "finding"
+    KINDS = [(NO_ISSUE, "問題なし / no issue"), (FOLLOW_UP, "フォローアップ / follow up"),
+             (FINDING, "指摘事項 / finding")]
+    flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="dispositions")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(max_length=10, choices=KINDS)
+    reason = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["at", "id"]

@@ -16,11 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kansa.messages import InputError
-from kansa.web.org.models import ADMIN, AUDITOR, RISK_COMPLIANCE, Institution
+from kansa.web.org.models import ADMIN, AUDITOR, BUSINESS_LINE, RISK_COMPLIANCE, Institution
 from kansa.web.org.scoping import membership, require_write, scoped, scoped_get
 from kansa.web.scans.models import Flag, Scan
 from kansa.web.scans.tasks import run_scan, upload_dir
 from kansa.web.scans.upload import Limits, extract_zip
+from kansa.web.scans.work import DispositionForm, ExplanationForm
 from kansa.web.trail.chain import record
 
 SCANNERS = (AUDITOR, RISK_COMPLIANCE, ADMIN)
@@ -78,7 +79,9 @@ def scan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A scan: status and progress (polled by htmx while it runs), inputs and versions."""
     scan = scoped_get(request.user, Scan.objects.select_related("institution"), pk=pk)
     template = "scans/_progress.html" if request.headers.get("HX-Request") else "scans/scan_detail.html"
-    return render(request, template, {"scan": scan, "flag_count": scan.flags.count()})
+    others = scoped(request.user, Scan.objects.filter(institution=scan.institution, status=Scan.DONE)
+                    ).exclude(pk=scan.pk)[:20]
+    return render(request, template, {"scan": scan, "flag_count": scan.flags.count(), "others": others})
 
 
 @login_required
@@ -109,7 +112,13 @@ def flag_list(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def flag_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One flag: its reason and evidence."""
-    flag = scoped_get(request.user, Flag.objects.select_related("scan"), pk=pk)
-    return render(request, "scans/flag_detail.html", {"flag": flag,
+    flag = scoped_get(request.user, Flag.objects.select_related("scan", "institution"), pk=pk)
+    m = membership(request.user)
+    own = m.institution_id == flag.institution_id
+    return render(request, "scans/flag_detail.html", {
+        "flag": flag, "explanations": flag.explanations.select_related("author"),
+        "dispositions": flag.dispositions.select_related("author"),
+        "can_explain": own and m.role == BUSINESS_LINE, "can_dispose": own and m.role == AUDITOR,
+        "explain_form": ExplanationForm(), "dispose_form": DispositionForm(),
                                                       "evidence": json.dumps(flag.evidence, ensure_ascii=False,
                                                                              indent=2)})
