@@ -82,6 +82,7 @@ def demo_command(
     lang: str = typer.Option("ja", "--lang", help="Language of messages and reports: ja or en."),
     kev: Path | None = typer.Option(None, "--kev", exists=True, dir_okay=False,
                                     help="CISA KEV catalog (JSON) for the known-exploited check; skipped without it."),
+    serve: bool = typer.Option(True, "--serve/--no-serve", help="End by serving the web app on 127.0.0.1."),
 ) -> None:
     """Run synth -> load -> conduct scan -> cyber scan -> self-assessment benchmark, and list the results."""
     from kansa.cli import app  # imported here: the CLI imports this module
@@ -107,6 +108,10 @@ def demo_command(
                 raise typer.Exit(1) from exc
         timings.append((label, time.perf_counter() - started, step.outputs))
     _summary(timings, out, en)
+    from kansa.web.demo import run as web_demo  # Django itself starts only in child processes
+
+    if web_demo(out, serve=serve) != 0:
+        raise typer.Exit(1)
 
 
 def _summary(timings: list[tuple[str, float, list[Path]]], out: Path, en: bool) -> None:
