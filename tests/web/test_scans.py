@@ -59,6 +59,8 @@ class ScanFlowTest(TestCase):
         n = Flag.objects.filter(scan=scan).count()
         assert n > 0 and Flag.objects.filter(scan=scan, institution=w.own).count() == n
         assert Event.objects.filter(object_type="scan", after__status="done").exists()
+        detail = c.get(f"/scans/{scan.pk}/").content.decode()  # type: ignore[attr-defined]
+        assert 'data-chart="bands"' in detail and "investment_trust" in detail and "customers.csv" in detail
         body = c.get(f"/scans/{scan.pk}/flags/").content.decode()  # type: ignore[attr-defined]
         assert f"{n} 件" in body and "heatmap" in body
         rule = Flag.objects.filter(scan=scan).values_list("rule_id", flat=True).first()

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kansa.messages import InputError
 from kansa.web.org.models import ADMIN, AUDITOR, BUSINESS_LINE, RISK_COMPLIANCE, Institution
 from kansa.web.org.scoping import membership, require_write, scoped, scoped_get
+from kansa.web.scans import charts
 from kansa.web.scans.models import Flag, Scan
 from kansa.web.scans.tasks import run_scan, upload_dir
 from kansa.web.scans.upload import Limits, extract_zip
@@ -81,7 +82,11 @@ def scan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     template = "scans/_progress.html" if request.headers.get("HX-Request") else "scans/scan_detail.html"
     others = scoped(request.user, Scan.objects.filter(institution=scan.institution, status=Scan.DONE)
                     ).exclude(pk=scan.pk)[:20]
-    return render(request, template, {"scan": scan, "flag_count": scan.flags.count(), "others": others})
+    bands, trend = charts.return_bands(scan.kpis), charts.profit_trend(scan.kpis)
+    return render(request, template, {
+        "scan": scan, "flag_count": scan.flags.count(), "others": others,
+        "bands": json.dumps(bands, ensure_ascii=False) if bands else "",
+        "trend": json.dumps(trend, ensure_ascii=False) if trend else ""})
 
 
 @login_required
