@@ -10,9 +10,10 @@ dev=0
 
 # Debian packages: IPAex fonts for Japanese PDFs and charts, Pango for WeasyPrint,
 # HarfBuzz-subset so WeasyPrint subsets the IPAex fonts in milliseconds (fontTools takes ~1 s a font),
-# a Java runtime for the Spark engine's tests, poppler to look at PDFs.
-pkgs=(fonts-ipaexfont libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
-[ "$dev" = 1 ] && pkgs+=(openjdk-17-jre-headless poppler-utils)
+# gettext to compile the web app's Japanese messages; for tests a Java runtime for the Spark engine,
+# poppler to look at PDFs, PostgreSQL for the web app's second test run.
+pkgs=(fonts-ipaexfont libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext)
+[ "$dev" = 1 ] && pkgs+=(openjdk-17-jre-headless poppler-utils postgresql)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then
@@ -24,8 +25,12 @@ fi
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 if [ "$dev" = 1 ]; then
-  .venv/bin/python -m pip install -q -e '.[dev,spark]'
+  .venv/bin/python -m pip install -q -e '.[dev,spark,web]'
 else
-  .venv/bin/python -m pip install -q -e .
+  .venv/bin/python -m pip install -q -e '.[web]'
 fi
+# the web app's Japanese messages: .po (committed) -> .mo
+for po in src/kansa/web/locale/*/LC_MESSAGES/django.po; do
+  [ -f "$po" ] && msgfmt --check -o "${po%.po}.mo" "$po"
+done
 echo "kansa installed in .venv ($(.venv/bin/kansa --version))"

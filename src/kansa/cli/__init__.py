@@ -19,6 +19,8 @@ from kansa.cli.logs import parse_logs_command
 from kansa.cli.rules import app as rules_app
 from kansa.cli.synth import app as synth_app
 from kansa.cli.tune import tune_command  # noqa: F401  (registers `kansa conduct tune`)
+from kansa.cli.web import app as web_app
+from kansa.cli.web import trail_app
 
 app = new_app(
     name="kansa",
@@ -46,6 +48,8 @@ app.add_typer(kev_app, name="kev", help="CISA KEV: the shipped snapshot (info, u
 app.add_typer(assess_app, name="assess", help="Cybersecurity self-assessment: templates, answers, benchmark.")
 app.add_typer(rules_app, name="rules", help="List, show and lint the rule catalog (working papers).")
 app.add_typer(audit_app, name="audit", help="内部監査の運営: universe, explained risk, plan checks, board report.")
+app.add_typer(web_app, name="web", help="The web application: init, serve (see docs/web.md).")
+app.add_typer(trail_app, name="trail", help="The web application's tamper-evident trail.")
 app.add_typer(fd_app, name="fd", help="顧客本位の見える化: policies against the principles, say-do gap, "
               "KPI comparison.")
 

@@ -12,6 +12,7 @@ from kansa.cli.options import LANG, check_file
 from kansa.cli.terminal import RichReporter, progress_bar
 from kansa.i18n import Lang
 from kansa.messages import render
+from kansa.web.demo import run as web_demo
 
 console = Console(stderr=True)
 
@@ -25,6 +26,8 @@ def demo_command(
     lang: str = LANG,
     kev: str = typer.Option("bundled", "--kev", help="CISA KEV catalog: 'bundled' (the shipped snapshot, "
                                                       "default), a JSON file, or 'none'."),
+    serve: bool = typer.Option(True, "--serve/--no-serve", help="End by serving the web app on 127.0.0.1 "
+                                                                "(only from a terminal)."),
 ) -> None:
     """Run synth -> load -> conduct scan -> cyber scan -> self-assessment benchmark, and list the results.
 
@@ -45,6 +48,8 @@ def demo_command(
             bar.console.print(f"[bold]{label}[/bold]  {step.seconds:.1f} s")
             rows.append((label, step.seconds, step.outputs))
     _summary(rows, out, language == "en")
+    if web_demo(out, serve=serve) != 0:  # the web database from the same results (Django in child processes)
+        raise typer.Exit(1)
 
 
 def _summary(rows: list[tuple[str, float, list[Path]]], out: Path, en: bool) -> None:

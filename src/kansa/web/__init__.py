@@ -1,0 +1,1 @@
+"""kansa.web: the Django web application (the only package that imports Django)."""

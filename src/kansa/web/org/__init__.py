@@ -1,0 +1,1 @@
+"""Institutions, people and their roles; the one scoping helper."""

@@ -1,0 +1,1 @@
+"""The tamper-evident trail: an append-only, hash-chained event log."""
