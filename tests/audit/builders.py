@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from kansa.workspace import DB_NAME
+from kansa.workspace import _MANIFEST_DDL, DB_NAME
 
 FLAG_HEADER = ["rule_id", "entity_type", "entity_id", "severity", "score", "event_date", "reason", "evidence"]
 
@@ -51,5 +51,6 @@ def workspace(tmp_path: Path) -> Path:
                 " ('P2', '投信B', 'investment_trust', false, false))"
                 " t(product_id, name, product_type, is_complex, is_caution_product)")
     con.execute("CREATE TABLE complaints AS SELECT 'Q' || i AS complaint_id, 'B2' AS branch_id FROM range(5) r(i)")
+    con.execute(_MANIFEST_DDL)  # what a finished `kansa load` leaves (a workspace without it is incomplete)
     con.close()
     return ws
