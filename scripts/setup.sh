@@ -11,9 +11,10 @@ dev=0
 # Debian packages: IPAex fonts for Japanese PDFs and charts, Pango for WeasyPrint,
 # HarfBuzz-subset so WeasyPrint subsets the IPAex fonts in milliseconds (fontTools takes ~1 s a font),
 # gettext to compile the web app's Japanese messages; for tests a Java runtime for the Spark engine,
-# poppler to look at PDFs, PostgreSQL for the web app's second test run.
+# poppler to look at PDFs, PostgreSQL for the web app's second test run, chromium for the browser tests
+# (Playwright drives Debian's chromium; no browser is downloaded).
 pkgs=(fonts-ipaexfont libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext)
-[ "$dev" = 1 ] && pkgs+=(openjdk-17-jre-headless poppler-utils postgresql)
+[ "$dev" = 1 ] && pkgs+=(openjdk-17-jre-headless poppler-utils postgresql chromium)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then

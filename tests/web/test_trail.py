@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 
 import pytest
@@ -11,12 +10,7 @@ from django.test import TestCase
 
 from kansa.web.trail.chain import record, verify
 from kansa.web.trail.models import AppendOnlyError, Event
-
-sqlite_guard = importlib.import_module("kansa.web.trail.migrations.0003_append_only_on_sqlite")
-
-
-SQLITE_GUARD_ON = sqlite_guard.FORWARD
-SQLITE_GUARD_OFF = sqlite_guard.BACKWARD
+from tests.web.guard import guard_lifted
 
 
 def _three() -> list[Event]:
@@ -26,19 +20,8 @@ def _three() -> list[Event]:
 
 def _raw(sql: str, params: list[object]) -> None:
     """Tamper as someone with database access would: first lifting the database's own guard, then editing."""
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute("ALTER TABLE kansa_trail_event DISABLE TRIGGER USER")
-            cur.execute("GRANT UPDATE, DELETE ON kansa_trail_event TO CURRENT_USER")
-        else:
-            for drop in SQLITE_GUARD_OFF:
-                cur.execute(drop)
+    with guard_lifted(), connection.cursor() as cur:
         cur.execute(sql, params)
-        if connection.vendor == "postgresql":
-            cur.execute("ALTER TABLE kansa_trail_event ENABLE TRIGGER USER")
-        else:
-            for create in SQLITE_GUARD_ON:
-                cur.execute(create)
 
 
 class TrailTest(TestCase):
