@@ -7,6 +7,7 @@ environment variables below, or in code with `limit(...)`.
 
 from __future__ import annotations
 
+import io
 import os
 import zipfile
 from collections.abc import Iterator
@@ -94,20 +95,34 @@ def check_archive(path: Path, name: str | None = None) -> None:
                              limit=bounds.max_ratio, setting=setting("max_ratio"))
 
 
-class BoundedReader:
-    """A binary stream that stops with InputError once more than the inflated limit came out of it."""
+class BoundedReader(io.RawIOBase):
+    """A binary stream that stops with InputError once more than the inflated limit came out of it.
+
+    Raw: wrap it in io.BufferedReader for readline and line iteration (bounded_stream does).
+    """
 
     def __init__(self, stream: Any, name: str) -> None:
+        super().__init__()
         self._stream = stream
         self._name = name
         self._left = LIMITS.get().max_inflated_mb << 20
 
-    def read(self, n: int = -1) -> bytes:
-        """Up to n bytes; InputError past the limit."""
-        data = self._stream.read(n)
+    def readable(self) -> bool:
+        """Always: this is a reader."""
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        """Fill `buffer` from the stream; InputError past the limit."""
+        data = self._stream.read(len(buffer))
         self._left -= len(data)
         if self._left < 0:
             bounds = LIMITS.get()
             raise InputError("limit_inflated", file=self._name, size=bounds.max_inflated_mb,
                              limit=bounds.max_inflated_mb, setting=setting("max_inflated_mb"))
-        return bytes(data)
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def bounded_stream(stream: Any, name: str) -> io.BufferedReader:
+    """`stream` (a decompressor) read through BoundedReader, buffered: read, readline and iteration all work."""
+    return io.BufferedReader(BoundedReader(stream, name), buffer_size=1 << 20)

@@ -32,8 +32,8 @@ def _scan(args: list[str]) -> None:
 def test_conduct_format_csv_writes_flags_kpis_and_complaints_but_no_report(conduct_data: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     _scan(["conduct", "scan", str(conduct_data), "--out", str(out), "--format", "csv", "--lang", "en"])
-    written = {p.name for p in out.iterdir()}
-    assert written == {"flags.csv", "kpis.json", "complaints_summary.csv"}
+    written = {p.name for p in out.iterdir() if not p.name.startswith(".")}  # .kansa-output: outputs.py
+    assert written == {"flags.csv", "kpis.json", "complaints_summary.csv", "cases.csv", "coverage.csv"}
     kpis = json.loads((out / "kpis.json").read_text(encoding="utf-8"))
     assert kpis, "kpis.json holds the KPI snapshots"
     with (out / "complaints_summary.csv").open(encoding="utf-8-sig", newline="") as f:
@@ -46,8 +46,9 @@ def test_conduct_format_csv_writes_flags_kpis_and_complaints_but_no_report(condu
 def test_conduct_format_pdf_alone_still_writes_kpis_and_complaints(conduct_data: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     _scan(["conduct", "scan", str(conduct_data), "--out", str(out), "--format", "parquet,pdf"])
-    written = {p.name for p in out.iterdir()}
-    assert written == {"flags.parquet", "kpis.json", "complaints_summary.csv", "report.pdf"}
+    written = {p.name for p in out.iterdir() if not p.name.startswith(".")}  # .kansa-output: outputs.py
+    assert written == {"flags.parquet", "kpis.json", "complaints_summary.csv", "cases.csv", "coverage.csv",
+                       "report.pdf"}
     from pypdf import PdfReader
 
     text = "".join(page.extract_text() or "" for page in PdfReader(out / "report.pdf").pages)
@@ -67,6 +68,6 @@ def test_cyber_format_csv_writes_no_report(tmp_path: Path) -> None:
     generate_cyber(data, assets=30, seed=11)
     out = tmp_path / "out"
     _scan(["cyber", "scan", str(data), "--out", str(out), "--format", "csv", "--as-of", "2026-03-31"])
-    written = {p.name for p in out.iterdir()}
+    written = {p.name for p in out.iterdir() if not p.name.startswith(".")}  # .kansa-output: outputs.py
     assert "flags.csv" in written
     assert not written & {*REPORTS, "flags.parquet"}

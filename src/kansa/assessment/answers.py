@@ -296,11 +296,15 @@ def _flat_records(path: Path, raw: bytes) -> list[tuple[int, dict[str, Any]]]:
             continue
     else:
         raise ValueError("文字コードが UTF-8 でも CP932 でもありません / encoding is neither UTF-8 nor CP932")
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in FLAT_COLUMNS[:3] if c not in (reader.fieldnames or [])]
-    if missing:
-        raise ValueError(f"列がありません: {missing} / missing columns: {missing}")
-    return [(i + 2, r) for i, r in enumerate(reader)]
+    reader = csv.DictReader(io.StringIO(text, newline=""))  # newline="": a CR inside a quoted cell stays text
+    try:
+        missing = [c for c in FLAT_COLUMNS[:3] if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ValueError(f"列がありません: {missing} / missing columns: {missing}")
+        return [(i + 2, r) for i, r in enumerate(reader)]
+    except csv.Error as exc:  # a broken CSV (an unclosed quote, NUL bytes): a problem with the file, not a crash
+        raise ValueError(f"CSVとして読めません（{reader.line_num}行目）/ not a readable CSV (line "
+                         f"{reader.line_num}): {exc}") from exc
 
 
 def _check_flat(path: Path, records: Iterable[tuple[int, dict[str, Any]]], framework: Framework, digest: str,

@@ -50,7 +50,7 @@ def read_institutions(path: Path) -> list[Institution]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("cp932", errors="strict")
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     cols = reader.fieldnames or []
     missing = [c for c in ("institution_id", "type") if c not in cols]
     if missing:

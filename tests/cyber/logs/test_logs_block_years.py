@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kansa.cyber.logs.columns import rows_to_table
@@ -38,6 +38,8 @@ def _stamp(when: datetime) -> str:
     st.integers(min_value=1, max_value=7),
     st.sampled_from([None, 2019]),
 )
+# found by CI: the year turns on a 29 February the turned year lacks (a given year and a week's jitter back)
+@example(steps=[(425, 0, 1), (720, 0, 1), (720, 0, 1), (720, 0, 1), (-169, 0, 1)], block_lines=1, year=2019)
 def test_block_path_equals_line_by_line_over_months_and_year_turns(
     steps: list[tuple[int, int, int]], block_lines: int, year: int | None
 ) -> None:

@@ -26,7 +26,7 @@ from kansa.cyber.logs.syslog import AuthLogParser
 from kansa.cyber.logs.times import TOKYO, zone
 from kansa.cyber.logs.windows import resolve_sid
 from kansa.cyber.logs.year_notes import year_notes
-from kansa.limits import LIMITS, BoundedReader, check_archive, setting
+from kansa.limits import LIMITS, bounded_stream, check_archive, setting
 from kansa.messages import InputError
 
 Progress = Callable[[int], None]
@@ -192,7 +192,7 @@ def _parse_file(
     if fmt == detect.GZIP:
         with gzip.open(path, "rb") as unzipped:
             inner = detect.detect_bytes(unzipped.peek(65536)[:65536])
-            bounded = cast(IO[bytes], BoundedReader(unzipped, path.name))
+            bounded = cast(IO[bytes], bounded_stream(unzipped, path.name))
             return _parse_stream(bounded, inner, path.name, year, mtime, source_zone, sids, progress)
     with open(path, "rb") as stream:
         return _parse_stream(stream, fmt, path.name, year, mtime, source_zone, sids, progress)

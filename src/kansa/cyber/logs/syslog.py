@@ -211,7 +211,13 @@ class AuthLogParser:
             return end
         if turn and cut == start:  # the first line of the new year: turn it (caches cleared), then go on
             stamp = distinct[stop]
-            self._bsd_time(stamp, _MONTHS[stamp[:3]])
+            try:
+                self._bsd_time(stamp, _MONTHS[stamp[:3]])
+            except ValueError as exc:  # the turned year has no such day (29 February): the line is an error,
+                # recorded here as line by line records it (the turn itself has happened, as it does there)
+                self.errors.append(ParseError(f"{self.name}:{first_lineno + cut}", "bad_timestamp", detail=str(exc),
+                                              value=str(array[cut].as_py())[:200]))
+                return cut + 1
             return start
         if turn:
             return cut
