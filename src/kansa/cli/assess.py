@@ -13,6 +13,7 @@ from rich.table import Table
 from kansa.assessment.errors import AssessmentError, Problem
 from kansa.assessment.model import Framework
 from kansa.cli.handler import new_app
+from kansa.cli.options import LANG
 from kansa.i18n import Lang, check_lang
 
 app = new_app(
@@ -27,7 +28,7 @@ app = new_app(
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 
-LANG_OPT = typer.Option("ja", "--lang", help="表示言語 ja|en / language of messages and reports.")
+LANG_OPT = LANG
 FRAMEWORK_HELP = ("組込みフレームワークid(kansa-regional 等)か YAML ファイル / a built-in framework id "
                   "(kansa-regional, ...) or a framework YAML file.")
 

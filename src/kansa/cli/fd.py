@@ -15,10 +15,10 @@ import typer
 from rich.console import Console
 
 from kansa.cli.handler import new_app
+from kansa.cli.options import LANG
 
 app = new_app(no_args_is_help=True, rich_markup_mode="markdown")
 console = Console(stderr=True)
-_LANG_HELP = "ja (default) or en: messages and reports / 言語"
 _FORMATS_HELP = "Report formats, comma-separated: html,pdf,xlsx (a PDF of many firms takes about 0.7 s a firm)"
 
 
@@ -106,7 +106,7 @@ def read_command(
     out: Path = typer.Option(..., "--out", "-o", help="Output folder / 出力先"),
     principles: Path | None = typer.Option(None, "--principles",
                                            help="The principles' official text (text, PDF, DOCX, HTML) / 原則の本文"),
-    lang: str = typer.Option("ja", "--lang", help=_LANG_HELP),
+    lang: str = LANG,
     formats: str = typer.Option("html,pdf,xlsx", "--formats", help=_FORMATS_HELP),
 ) -> None:
     """Read policies (取組方針) and progress reports (取組状況) and judge each principle item.
@@ -162,7 +162,7 @@ def saydo_command(
                                           help="The auditor's decisions CSV (from a previous run's decisions.csv)"),
     out: Path = typer.Option(..., "--out", "-o", help="Output folder / 出力先"),
     principles: Path | None = typer.Option(None, "--principles", help="The principles' official text / 原則の本文"),
-    lang: str = typer.Option("ja", "--lang", help=_LANG_HELP),
+    lang: str = LANG,
     formats: str = typer.Option("html,pdf,xlsx", "--formats", help=_FORMATS_HELP),
 ) -> None:
     """Check what the policy promises against a conduct scan: promise -> evidence -> proposed verdict.
@@ -186,7 +186,7 @@ def audit_command(
     decisions: Path | None = typer.Option(None, "--decisions", help="The auditor's decisions CSV"),
     principles: Path | None = typer.Option(None, "--principles", help="The principles' official text / 原則の本文"),
     as_of: str | None = typer.Option(None, "--as-of", help="Evaluation date of the conduct scan (ISO or 令和)"),
-    lang: str = typer.Option("ja", "--lang", help=_LANG_HELP),
+    lang: str = LANG,
     formats: str = typer.Option("html,pdf,xlsx", "--formats", help=_FORMATS_HELP),
 ) -> None:
     """One command from a folder of documents and the conduct data to the auditor's report.
@@ -240,7 +240,7 @@ def kpi_template_command(
     firm_type: str = typer.Option("", "--type", help="major_bank, regional_bank, cooperative, securities, "
                                   "online_securities, other / 業態"),
     as_of: str | None = typer.Option(None, "--as-of", help="Base date, a 31 March / 基準日"),
-    lang: str = typer.Option("ja", "--lang", help=_LANG_HELP),
+    lang: str = LANG,
 ) -> None:
     """Write the common-KPI submission workbook a firm fills in (return bands, top-20 funds).
 
@@ -262,7 +262,7 @@ def kpi_template_command(
 @app.command("kpi-check")
 def kpi_check_command(
     files: list[Path] = typer.Argument(..., help="Submission workbooks / 報告様式"),
-    lang: str = typer.Option("ja", "--lang", help=_LANG_HELP),
+    lang: str = LANG,
 ) -> None:
     """Check submission workbooks: every problem with its sheet and cell; exit 1 if any is refused."""
     from kansa.fd.kpi_workbook import read_submission
@@ -292,7 +292,7 @@ def compare_command(
     published: Path | None = typer.Option(None, "--published", help="Published figures CSV "
                                           "(institution, institution_type, as_of_date, positive_share_pct, ...)"),
     policies: Path | None = typer.Option(None, "--policies", help="Firms' policy folders: adds the coverage heat map"),
-    lang: str = typer.Option("ja", "--lang", help=_LANG_HELP),
+    lang: str = LANG,
 ) -> None:
     """Compare firms' common KPIs by firm type and base date (supervisor), HTML / PDF / Excel.
 

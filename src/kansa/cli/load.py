@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from kansa.cli.options import LANG
 from kansa.contract.issues import Issue
 from kansa.contract.load import LoadResult, load_directory
 from kansa.i18n import Lang, check_lang
@@ -114,7 +115,7 @@ def load_command(
         help="Write every error and warning here as CSV table,row,column,value,code,message,file. Rows are as a "
         "spreadsheet shows them: header = row 1, a quoted line break stays in its row. 全件のエラー一覧（CSV）。",
     ),
-    lang: str = typer.Option("ja", "--lang", help="Message language: ja (default) or en."),
+    lang: str = LANG,
 ) -> None:
     """Validate every table in DATA_DIR and load it into the workspace, all or nothing.
 

@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from kansa.cli.options import LANG
 from kansa.cli.terminal import shown
 from kansa.i18n import Lang, pick
 from kansa.messages import PartialError
@@ -41,7 +42,7 @@ def parse_logs_command(
         "Asia/Tokyo", "--tz", help="Zone the syslog times are written in / syslogの時刻のタイムゾーン"
     ),
     workers: int | None = typer.Option(None, "--workers", min=1, help="Processes for .evtx files / EVTX並列数"),
-    lang: str = typer.Option("ja", "--lang", help="Message language: ja or en / 言語"),
+    lang: str = LANG,
 ) -> None:
     """Turn Windows Security and Linux auth logs into the access_events table.
 
