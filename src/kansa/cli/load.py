@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from kansa.cli.options import LANG
+from kansa.cli.options import LANG, check_file, check_source
 from kansa.contract.issues import Issue
 from kansa.contract.load import LoadResult, load_directory
 from kansa.i18n import Lang, check_lang
@@ -96,8 +96,6 @@ def _summary(result: LoadResult, console: Console, lang: Lang) -> None:
 def load_command(
     data_dir: Path = typer.Argument(
         ...,
-        exists=True,
-        file_okay=False,
         help="Folder of contract tables (trades.csv, customers.xlsx, ...): CSV in UTF-8 or CP932, .xlsx, Parquet. "
         "契約の表のフォルダ。",
     ),
@@ -105,8 +103,6 @@ def load_command(
     mapping: Path | None = typer.Option(
         None,
         "--mapping",
-        exists=True,
-        dir_okay=False,
         help="Column mapping for your headers: CSV `table,source_header,column` or YAML {table: {header: column}}.",
     ),
     errors_out: Path | None = typer.Option(
@@ -132,6 +128,8 @@ def load_command(
         language = check_lang(lang)
     except ValueError as exc:
         raise typer.BadParameter(f"{exc} / --lang は ja か en", param_hint="--lang") from exc
+    check_source(data_dir, None)  # the same message and exit status as every command that reads a folder
+    check_file(mapping)
     console = Console(stderr=False)
     try:
         result = load_directory(data_dir, mapping=mapping, lang=language)
