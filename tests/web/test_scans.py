@@ -13,6 +13,7 @@ from django.test import TestCase, override_settings
 
 from kansa.web.scans.models import Flag, Scan
 from kansa.web.trail.models import Event
+from tests.web.guard import CommittingTestCase
 from tests.web.people import make_world, signed_in
 
 
@@ -35,7 +36,7 @@ def _zip_folder(folder: Path) -> bytes:
 
 
 @pytest.mark.usefixtures("_zip_attr")
-class ScanFlowTest(TestCase):
+class ScanFlowTest(CommittingTestCase):
     """Upload -> queue -> worker -> flags, KPIs, manifest; filters; heat map; failures leave nothing."""
 
     zip_bytes: bytes

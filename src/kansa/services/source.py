@@ -28,7 +28,7 @@ class Source:
     @property
     def manifest(self) -> pa.Table:
         """One row per input file behind the tables (path, SHA-256, size, rows, encoding, loaded_at)."""
-        return self.con.execute(f"SELECT * FROM {MANIFEST}").to_arrow_table()
+        return self.con.sql(f"SELECT * FROM {MANIFEST}").to_arrow_table()
 
     def close(self) -> None:
         """Close the connection."""
