@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from kansa import __version__
 from kansa.engine.catalog import catalog
+from kansa.engine.coverage import reason_text
 from kansa.engine.flags import SEVERITIES
 from kansa.i18n import Lang, pick
 from kansa.reports.charts import bar_svg
@@ -95,8 +96,8 @@ LABELS: dict[str, dict[str, str]] = {
     "no_findings": {"ja": "指摘なし", "en": "No findings"},
     "shown": {"ja": "件を表示（全件はExcelを参照）", "en": "shown (all rows in the workbook)"},
     "skipped": {"ja": "未実施", "en": "Not run"},
-    "no_kev": {"ja": "KEVファイルが指定されていないため（--kev FILE）、悪用済み脆弱性の照合は実施していない。",
-               "en": "No KEV file was given (--kev FILE), so the known-exploited check did not run."},
+    "no_kev": {"ja": "KEVカタログを使わない指定（--kev none）のため、悪用済み脆弱性の照合は実施していない。",
+               "en": "The KEV catalogue was turned off (--kev none), so the known-exploited check did not run."},
     "kev_title": {"ja": "KEV照合の方法と限界", "en": "KEV matching: method and limits"},
     "kev_catalog": {"ja": "KEVカタログ", "en": "KEV catalog"},
     "kev_matched": {"ja": "KEVに一致した導入ソフトウェア", "en": "Installed software matching KEV"},
@@ -162,10 +163,20 @@ def _flag_rows(scan: CyberScan) -> list[dict[str, Any]]:
     return rows
 
 
+def not_run(scan: CyberScan) -> dict[str, str]:
+    """Rule id -> why it was not evaluated, in the report's words (coverage when the scan has it)."""
+    lang = scan.lang
+    if scan.coverage is None:
+        return {rid: _labels(lang)["no_kev"] for rid in scan.skipped}
+    return {r["rule_id"]: reason_text(r["reason"], r["detail"], lang) for r in scan.coverage.to_pylist()
+            if r["status"] == "not_evaluated"}
+
+
 def build_context(scan: CyberScan) -> dict[str, Any]:
     """Everything the HTML template shows, already in the report's language."""
     lang = scan.lang
     rows = _flag_rows(scan)
+    missing = not_run(scan)
     by_rule: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         by_rule.setdefault(row["rule_id"], []).append(row)
@@ -183,7 +194,7 @@ def build_context(scan: CyberScan) -> dict[str, Any]:
                 "references": list(spec.references), "count": len(flagged),
                 "severity": {s: sev.get(s, 0) for s in SEVERITIES},
                 "params": {p.name: scan.params.get(rid, {}).get(p.name, p.default) for p in spec.params},
-                "rows": flagged[:HTML_ROWS_PER_RULE], "skipped": scan.skipped.get(rid),
+                "rows": flagged[:HTML_ROWS_PER_RULE], "skipped": missing.get(rid),
                 # an event's entity id is already its log pointer: no second column repeating it
                 "has_pointer": any(r["pointer"] and r["pointer"] != r["entity_id"] for r in flagged),
                 "entity_label": pick(LABELS["pointer" if spec.entity_type == "event" else "entity"], lang),
@@ -212,7 +223,7 @@ def build_context(scan: CyberScan) -> dict[str, Any]:
         "table_labels": {name: pick(TABLE_LABELS.get(name, {"ja": name, "en": name}), lang) for name in scan.counts},
         "logs": scan.logs, "unresolved": list(scan.hosts.unresolved),
         "log_errors": scan.logs.errors[:20], "kansa_version": __version__,
-        "n_rules": len(scan.rules), "n_run": len([s for s in scan.rules if s.id not in scan.skipped]),
+        "n_rules": len(scan.rules), "n_run": len([s for s in scan.rules if s.id not in missing]),
     }
 
 
@@ -246,6 +257,7 @@ def workbook_sheets(scan: CyberScan) -> list[Sheet]:
     lang = scan.lang
     L = _labels(lang)
     rows = _flag_rows(scan)
+    missing = not_run(scan)
     specs = {s.id: s for s in scan.rules}
     summary_rows = []
     for area, specs_in_area in catalog("cyber").filed(scan.rules):
@@ -253,7 +265,7 @@ def workbook_sheets(scan: CyberScan) -> list[Sheet]:
         for rid in (r.id for r in specs_in_area):
             flagged = [r for r in rows if r["rule_id"] == rid]
             sev = Counter(r["severity"] for r in flagged)
-            status = L["skipped"] if rid in scan.skipped else len(flagged)
+            status = f"{L['skipped']}: {missing[rid]}" if rid in missing else len(flagged)
             summary_rows.append([pick(title, lang), rid, pick(specs[rid].title, lang), status,
                                  sev.get("high", 0), sev.get("medium", 0), sev.get("low", 0)])
     sheets = [Sheet(
@@ -270,7 +282,7 @@ def workbook_sheets(scan: CyberScan) -> list[Sheet]:
             columns = ["entity_id", "severity", "score", "event_date", "reason", *keys]
             data = [[r["entity_id"], r["severity"], r["score"], r["event_date"], r["reason"],
                      *(_cell(r["ev"].get(k)) for k in keys)] for r in flagged]
-            note = pick(specs[rid].title, lang) + (f" — {L['no_kev']}" if rid in scan.skipped else "")
+            note = pick(specs[rid].title, lang) + (f" — {missing[rid]}" if rid in missing else "")
             sheets.append(Sheet(name=rid, columns=columns, rows=data, note=note,
                                 widths=[36, 9, 9, 12, 70] + [18] * len(keys)))
     matrix_cols = ["asset_id", "name", "criticality", "copies", "media_kinds", "media", "locations",

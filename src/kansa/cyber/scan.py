@@ -69,6 +69,7 @@ class CyberScan:
     out_dir: Path | None = None
     files: dict[str, Path] = field(default_factory=dict)
     kev_review: pa.Table = field(default_factory=KEV_REVIEW_SCHEMA.empty_table)  # uncertain: a person decides
+    coverage: pa.Table | None = None  # per rule: evaluated or not and why (kansa.services.cyber fills it)
 
 
 @functools.lru_cache(maxsize=1)

@@ -30,6 +30,7 @@ REASONS: dict[str, dict[str, str]] = {
     "table_absent": {"ja": "テーブル {detail} が提供されていません", "en": "table {detail} was not supplied"},
     "table_empty": {"ja": "テーブル {detail} に行がありません", "en": "table {detail} has no rows"},
     "column_empty": {"ja": "列 {detail} が全て空です", "en": "column {detail} is empty in every row"},
+    "no_kev": {"ja": "KEVカタログを使わない指定でした（--kev none）", "en": "no KEV catalogue was used (--kev none)"},
 }
 
 
@@ -135,3 +136,13 @@ def not_evaluated(coverage: pa.Table) -> dict[str, tuple[str, str]]:
 def write_coverage(coverage: pa.Table, path: Path) -> Path:
     """coverage.csv (UTF-8 with BOM, as flags.csv)."""
     return write_csv_table(path, coverage)
+
+
+def mark_not_evaluated(coverage: pa.Table, reasons: Mapping[str, str]) -> pa.Table:
+    """Coverage with the rules a scan chose not to run (rule id -> reason code) marked as not evaluated."""
+    rows = coverage.to_pylist()
+    for row in rows:
+        if row["rule_id"] in reasons:
+            row.update(status="not_evaluated", reason=reasons[row["rule_id"]], detail="", rows_in_scope=0,
+                       period_from=None, period_to=None)
+    return pa.Table.from_pylist(rows, schema=COVERAGE_SCHEMA)

@@ -79,7 +79,7 @@ def run_conduct(
     with timed(timings, "complaints"):
         complaints = compute_complaints(con)
     with timed(timings, "coverage"):
-        coverage = coverage_table(con, rules, as_of=when, date_columns=DATE_COLUMNS, present=_supplied(source),
+        coverage = coverage_table(con, rules, as_of=when, date_columns=DATE_COLUMNS, present=supplied_tables(source),
                                   params=used)
     with timed(timings, "cases"):
         cases, flags = build_cases(con, flags, when)
@@ -88,7 +88,7 @@ def run_conduct(
     return ConductRun(result, rules, used, source, engine, timings)
 
 
-def _supplied(source: Source) -> set[str] | None:
+def supplied_tables(source: Source) -> set[str] | None:
     """The tables that came from an input file (None when the source keeps no manifest: all count)."""
     try:
         return {str(r[0]) for r in source.con.execute(f"SELECT table_name FROM {MANIFEST}").fetchall()}

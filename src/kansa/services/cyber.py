@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+import pyarrow as pa
 
 from kansa.cyber.kev_review import write_kev_review
 from kansa.cyber.report import write_reports
 from kansa.cyber.scan import CyberScan, scan_connection
 from kansa.engine import RuleParams, load_params
+from kansa.engine.coverage import coverage_table, mark_not_evaluated, write_coverage
 from kansa.engine.flags import write_flags
 from kansa.i18n import Lang
 from kansa.messages import PartialError
 from kansa.outputs import relocate, staged_folder
 from kansa.progress import NULL_REPORTER, Reporter
 from kansa.safepath import check_output
-from kansa.services.conduct import FORMATS, check_formats
+from kansa.services.conduct import FORMATS, check_formats, supplied_tables
 from kansa.services.dates import cyber_as_of
 from kansa.services.source import Source, open_source
 
@@ -43,9 +47,26 @@ def run_cyber(
     when, inferred = cyber_as_of(source.con, as_of)
     if isinstance(params, Path):
         params = load_params(params)
-    return scan_connection(source.con, logs=logs, kev=kev, params=params, as_of=when, as_of_inferred=inferred,
+    scan = scan_connection(source.con, logs=logs, kev=kev, params=params, as_of=when, as_of_inferred=inferred,
                            lang=lang, year=year, tz=tz, reporter=reporter,
                            kev_aliases=[*local_kev_aliases(source), *kev_aliases])
+    scan.coverage = cyber_coverage(source, scan)
+    return scan
+
+
+def cyber_coverage(source: Source, scan: CyberScan) -> pa.Table:
+    """Per rule: evaluated, or not and why (a table not supplied or empty, no KEV catalogue).
+
+    The KEV rule is judged on the software it matches (no match at all is a finding of nothing, not a rule
+    that did not run); access_events count as supplied when they came from the data or from parsed logs.
+    """
+    supplied = supplied_tables(source)
+    if supplied is not None and scan.logs.paths:
+        supplied = supplied | {"access_events"}
+    specs = [replace(s, tables=tuple("software" if t == "kev_matches" else t for t in s.tables)) for s in scan.rules]
+    table = coverage_table(source.con, specs, as_of=scan.as_of, date_columns={}, present=supplied,
+                           params=scan.params)
+    return mark_not_evaluated(table, scan.skipped)
 
 
 def local_kev_aliases(source: Source) -> list[Path]:
@@ -81,6 +102,8 @@ def _write_cyber_outputs_into(scan: CyberScan, out: Path, *, formats: Sequence[s
             scan.files[name] = path
         else:
             path.unlink(missing_ok=True)
+    if scan.coverage is not None:
+        scan.files["coverage.csv"] = write_coverage(scan.coverage, out / "coverage.csv")
     if scan.kev is not None and "csv" in chosen:
         scan.files["kev_review.csv"] = write_kev_review(scan.kev_review, out)
     scan.files.update(write_reports(scan, out, formats=[f for f in chosen if f in ("html", "pdf", "xlsx")]))
