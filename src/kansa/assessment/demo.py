@@ -12,6 +12,7 @@ from kansa.assessment.registry import DEFAULT_FRAMEWORK, resolve_framework
 from kansa.assessment.store import AnswerStore
 from kansa.assessment.synth import synth_assessments
 from kansa.i18n import Lang
+from kansa.reports.pdf import write_pdf
 from kansa.safepath import safe_name
 
 
@@ -22,8 +23,6 @@ def run_assessment_demo(out: Path, institutions: int = 500, seed: int = 1, lang:
     `pdfs` feedback reports (and the overview) are also written as PDF; the rest stay HTML (about a second
     per PDF). Returns the main files: overview, one feedback report, the Excel tables.
     """
-    from kansa.reports.pdf import write_pdf
-
     fw = resolve_framework(DEFAULT_FRAMEWORK)
     synth_assessments(fw, out / "synth", institutions, seed)
     current, previous = AnswerStore(out / "synth" / "answers"), AnswerStore(out / "synth" / "previous")

@@ -18,6 +18,7 @@ from kansa.assessment.scoring import question_points
 from kansa.i18n import Lang, pick
 from kansa.reports.charts import radar_svg
 from kansa.reports.html import make_env
+from kansa.reports.pdf import write_pdf
 from kansa.safepath import safe_name
 
 TOP_IMPROVEMENTS = 15
@@ -206,8 +207,6 @@ class FeedbackRenderer:
 def write_reports(renderer: FeedbackRenderer, out: Path, *, pdf: bool = False, feedback: bool = True,
                   advance: Callable[[], None] | None = None) -> dict[str, Path]:
     """Write overview.html and feedback/<institution>.html (and PDFs when asked); return what was written."""
-    from kansa.reports.pdf import write_pdf
-
     written: dict[str, Path] = {}
     out.mkdir(parents=True, exist_ok=True)
     html = renderer.overview_html()

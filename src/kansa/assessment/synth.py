@@ -15,6 +15,7 @@ from kansa.assessment.errors import AssessmentError, Problem
 from kansa.assessment.institutions import Institution, size_band_for, write_institutions
 from kansa.assessment.loader import dump_framework, question_set_checksum
 from kansa.assessment.model import AnswerOption, Domain, Framework, QuestionRef, Requirement
+from kansa.assessment.registry import builtin_frameworks
 from kansa.assessment.store import AnswerStore
 
 # The real population of the FSA/BoJ self-assessment (DOMAIN.md): 99 regional banks, 254 shinkin, 145 shinkumi.
@@ -220,8 +221,6 @@ def answer(model: QuestionModel, theta: float, rng: random.Random) -> str:
 
 def _previous_version(fw: Framework) -> Framework:
     """The built-in previous version when there is one (e.g. kansa-regional@2025.1), else one derived."""
-    from kansa.assessment.registry import builtin_frameworks
-
     if fw.previous_version:
         known = builtin_frameworks().get(f"{fw.id}@{fw.previous_version}")
         if known is not None:

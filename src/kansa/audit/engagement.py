@@ -12,10 +12,12 @@ from typing import Any
 
 import yaml
 
+from kansa.assessment.registry import builtin_frameworks
 from kansa.audit.errors import AuditConfigError, AuditUsageError, TransitionError
 from kansa.audit.events import now, record
 from kansa.audit.model import ENGAGEMENT_TYPES, PHASES, TEST_RESULTS, Book, Engagement, Event, Evidence, Sample, Step
 from kansa.audit.sampling import make_sample
+from kansa.engine import all_rules
 
 PHASE_TRANSITIONS = {"planning": ("fieldwork",), "fieldwork": ("reporting",), "reporting": ("closed",), "closed": ()}
 # evidence kept: documents, spreadsheets, images, text exports; never programs or archives that could hide them
@@ -38,9 +40,6 @@ def library() -> list[dict[str, Any]]:
 
 def check_library(steps: list[dict[str, Any]]) -> None:
     """Every rule id and framework question a library step links to must exist (a ConfigError names it)."""
-    from kansa.assessment.registry import builtin_frameworks
-    from kansa.engine import all_rules
-
     rules = {r.id for r in all_rules()}
     questions = {q for fw in builtin_frameworks().values() for q in fw.question_index()}
     for step in steps:

@@ -16,6 +16,7 @@ import yaml
 from kansa.audit.errors import AuditConfigError, AuditUsageError
 from kansa.audit.events import now, record
 from kansa.audit.model import Book, Entity, Event, Override
+from kansa.workspace import Workspace
 
 CYBER_RULES = {"software_known_exploited": "kev_exposure",
                "privileged_use_without_request": "privileged_without_approval",
@@ -257,8 +258,6 @@ def override_risk(book: Book, entity_id: str, inherent: float, control: float, r
 def collect_signals(workspace: Path | None = None, conduct_scan: Path | None = None, cyber_scan: Path | None = None,
                     assessment: Path | None = None, institution_id: str | None = None) -> list[Signal]:
     """Every signal the given scan outputs yield (conduct needs the workspace too, to map flags to branches)."""
-    from kansa.workspace import Workspace
-
     signals: list[Signal] = []
     if conduct_scan is not None:
         if workspace is None or not Workspace(workspace).exists():

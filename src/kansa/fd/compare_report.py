@@ -17,6 +17,7 @@ from kansa.i18n import Lang, pick
 from kansa.reports.charts import line_svg, scatter_svg
 from kansa.reports.excel import Sheet, write_workbook
 from kansa.reports.html import make_env
+from kansa.reports.pdf import write_pdf
 
 
 def type_label(firm_type: str, lang: Lang) -> str:
@@ -90,7 +91,6 @@ def write_compare(records: Sequence[KpiRecord], out: Path, *, lang: Lang = "ja",
         files["compare.html"] = out / "compare.html"
         files["compare.html"].write_text(html, encoding="utf-8")
     if "pdf" in formats:
-        from kansa.reports.pdf import write_pdf
 
         files["compare.pdf"] = write_pdf(html, out / "compare.pdf")
     if "xlsx" in formats:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from kansa.fd.messages import FdError
 from kansa.fd.normalise import nfkc
-from kansa.fd.readers import SUFFIXES, decode
+from kansa.fd.readers import SUFFIXES, decode, read_document
 
 MANIFEST = "documents.csv"
 KINDS = ("policy", "progress", "table")
@@ -69,8 +69,6 @@ def kind_of(path: Path) -> str | None:
 
 def _document_year(path: Path) -> int | None:
     """The year from the document's first lines (a revision date, 2024年度)."""
-    from kansa.fd.readers import read_document
-
     for block in read_document(path)[:8]:
         y = year_in(block.text)
         if y is not None:
@@ -79,8 +77,6 @@ def _document_year(path: Path) -> int | None:
 
 
 def _document_kind(path: Path) -> str:
-    from kansa.fd.readers import read_document
-
     head = " ".join(b.text for b in read_document(path)[:3])
     return "progress" if re.search(r"取組(み)?状況|取り組み状況|実績", head) else "policy"
 

@@ -15,6 +15,7 @@ from kansa.fd.normalise import compact
 from kansa.fd.policy import YearReading, read_year
 from kansa.fd.principles import Principles, default_principles
 from kansa.fd.promises import find_promises, kinds
+from kansa.fd.years import compare_years
 
 
 @dataclass
@@ -75,8 +76,6 @@ class Evaluation:
 
 def evaluate(corpus: Path, split: str | None = None, principles: Principles | None = None) -> Evaluation:
     """Read every firm of a corpus (of one split: dev or heldout) and compare with its truth.json."""
-    from kansa.fd.years import compare_years
-
     principles = principles or default_principles()
     result = Evaluation()
     for firm in collect(corpus):

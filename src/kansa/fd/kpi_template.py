@@ -13,6 +13,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from kansa.fd.kpi_workbook import (
     BAND_LABELS,
+    BANDS,
     FIRM_TYPE_LABELS,
     FIRST_BAND_ROW,
     FIRST_FUND_ROW,
@@ -155,8 +156,6 @@ def build(lang: str, firm: str = "", firm_type: str = "", as_of: date | None = N
 def fill(wb: Workbook, lang: str, bands: dict[str, float], positive: float | None,
          funds: list[tuple[str, float, float, float, float]], weighted: tuple[float, float, float] | None) -> Workbook:
     """Put a firm's figures into the template's input cells (as a firm would type them)."""
-    from kansa.fd.kpi_workbook import BANDS
-
     names = SHEETS[lang]
     bw, tw = wb[names[2]], wb[names[3]]
     for i, band in enumerate(BANDS):

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from kansa.fd.messages import FdError, FdErrors
+from kansa.jpdate import parse_era_date
 from kansa.limits import check_archive
 
 TEMPLATE_ID = "kansa-fd-common-kpi"
@@ -104,8 +105,6 @@ def _number(ws: Any, cell: str, path: str, sheet: str, errors: list[FdError], *,
 
 def _as_of(value: Any, path: str, sheet: str, cell: str, errors: list[FdError]) -> date | None:
     """The base date: a date cell, ISO text or an era date; must be a 31 March."""
-    from kansa.jpdate import parse_era_date
-
     if value is None or value == "":
         errors.append(FdError("kpi_required", path=path, sheet=sheet, cell=cell, field="基準日 / base date"))
         return None

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from kansa.fd.normalise import compact, fold
 from kansa.fd.principles import Item, Principles
+from kansa.fd.restate import overlap
 from kansa.fd.sections import Section, item_refs
 
 HEADING_WEIGHT = 1.0     # a heading's words point every sentence under it to the heading's items
@@ -123,7 +124,6 @@ def _closest(text: str, tied: tuple[str, ...], principles: Principles) -> tuple[
     """Of items tied on keywords, the one whose text shares most words with the sentence (all if still tied)."""
     if len(tied) < 2:
         return tied
-    from kansa.fd.restate import overlap
 
     shares = {i: overlap(text, (i,), principles) for i in tied}
     best = max(shares.values())

@@ -12,6 +12,7 @@ import yaml
 
 from kansa.fd.messages import FdError
 from kansa.fd.normalise import nfkc
+from kansa.fd.readers import read_text
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,6 @@ def load_principles(path: Path | None) -> Principles:
     items = load_items()
     if path is None:
         return Principles(items)
-    from kansa.fd.readers import read_text
 
     found = parse_principles_text(read_text(path))
     if not found:

@@ -19,6 +19,7 @@ from kansa.fd.saydo import VERDICT_LABELS as SAYDO_LABELS
 from kansa.i18n import Lang, pick
 from kansa.reports.excel import Sheet, write_workbook
 from kansa.reports.html import make_env
+from kansa.reports.pdf import write_pdf
 
 MAX_EVIDENCE = 3
 
@@ -94,7 +95,6 @@ def write_report(firms: Sequence[FirmAnalysis], principles: Principles, out: Pat
         files["report.html"] = out / "report.html"
         files["report.html"].write_text(html, encoding="utf-8")
     if "pdf" in formats:
-        from kansa.reports.pdf import write_pdf
 
         files["report.pdf"] = write_pdf(html, out / "report.pdf")
     if "xlsx" in formats:

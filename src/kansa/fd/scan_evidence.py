@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from kansa.fd.messages import FdError
+from kansa.workspace import Workspace
 
 REQUIRED = ("flags.parquet", "kpis.json")
 
@@ -112,8 +113,6 @@ def _complaints(path: Path) -> tuple[dict[int, int], dict[tuple[int, str], int]]
 
 def structured_bond_buys_since(workspace: Path, since: date) -> tuple[int, list[str]]:
     """Structured-bond buys on or after `since` in a workspace, with up to five trade ids."""
-    from kansa.workspace import Workspace
-
     con = Workspace(workspace).connect(read_only=True)
     try:
         rows = con.execute(

@@ -6,9 +6,11 @@ import random
 from html import escape
 from pathlib import Path
 
+from kansa.fd.principles import load_items
 from kansa.fd.synth_layout import Block, PolicyYear, Section, policy_blocks, progress_blocks, ref_of
 from kansa.fd.synth_model import Firm
 from kansa.fd.synth_style import era_years
+from kansa.reports.pdf import write_pdf
 
 _CSS = ("html{font-family:'IPAexGothic',sans-serif;font-size:10pt;line-height:1.6}"
         "h1{font-size:15pt}h2{font-size:12pt}h3{font-size:10.5pt}.midashi{font-weight:bold;margin-top:1em}")
@@ -56,7 +58,6 @@ def write_document(blocks: list[Block], path: Path, fmt: str, *, cp932: bool = F
     elif fmt == "html":
         path.write_text(to_html(blocks, html_tags), encoding="utf-8")
     elif fmt == "pdf":
-        from kansa.reports.pdf import write_pdf
 
         write_pdf(to_html(blocks, True), path)
     elif fmt == "docx":
@@ -120,7 +121,6 @@ def write_table(path: Path, sections: list[Section], plan: dict[str, str], rng: 
     """The firm's correspondence table: each report-required item to where the policy covers it."""
     from openpyxl import Workbook
 
-    from kansa.fd.principles import load_items
 
     wb = Workbook()
     ws = wb.active

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from kansa.cyber.logs.columns import EVENT_TYPES
 from kansa.i18n import Lang
 from kansa.messages import has_code, render
 
@@ -69,8 +70,6 @@ class ParseResult:
     @property
     def counts(self) -> dict[str, int]:
         """Number of events per event_type, in the contract's enum order (zeros included)."""
-        from kansa.cyber.logs.columns import EVENT_TYPES
-
         found = {row["values"]: row["counts"] for row in self.events.column("event_type").value_counts().to_pylist()}
         return {t: int(found.get(t, 0)) for t in EVENT_TYPES}
 
