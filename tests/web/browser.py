@@ -16,7 +16,7 @@ import pyotp
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
-from tests.web.guard import guard_lifted
+from tests.web.guard import FlushesTheTrail
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -31,7 +31,7 @@ def chromium_path() -> str:
     return found
 
 
-class BrowserTestCase(StaticLiveServerTestCase):
+class BrowserTestCase(StaticLiveServerTestCase, FlushesTheTrail):
     """A live server on loopback and one chromium for the class; a new page (fresh cookies) per test."""
 
     host = "127.0.0.1"
@@ -60,10 +60,6 @@ class BrowserTestCase(StaticLiveServerTestCase):
     def tearDown(self) -> None:
         self.context.close()
         super().tearDown()
-
-    def _fixture_teardown(self) -> None:
-        with guard_lifted():  # the flush between tests empties the append-only trail too
-            super()._fixture_teardown()
 
     def url(self, path: str) -> str:
         """The live server's address of `path`."""

@@ -10,40 +10,40 @@ from django.db import connection
 from django.test import TransactionTestCase
 
 _sqlite = importlib.import_module("kansa.web.trail.migrations.0003_append_only_on_sqlite")
+_PG_PRIVILEGES = "UPDATE, DELETE, TRUNCATE ON kansa_trail_event"
+LIFT = {"postgresql": ("ALTER TABLE kansa_trail_event DISABLE TRIGGER USER",
+                       f"GRANT {_PG_PRIVILEGES} TO CURRENT_USER"),
+        "sqlite": _sqlite.BACKWARD}
+RESTORE = {"postgresql": ("ALTER TABLE kansa_trail_event ENABLE TRIGGER USER",
+                          f"REVOKE {_PG_PRIVILEGES} FROM CURRENT_USER"),
+           "sqlite": _sqlite.FORWARD}
+
+
+def _run(statements: tuple[str, ...]) -> None:
+    with connection.cursor() as cur:
+        for sql in statements:
+            cur.execute(sql)
 
 
 @contextmanager
 def guard_lifted() -> Iterator[None]:
     """Inside: UPDATE/DELETE/TRUNCATE of trail events reach the table; after: the guard is back."""
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute("ALTER TABLE kansa_trail_event DISABLE TRIGGER USER")
-            cur.execute("GRANT UPDATE, DELETE, TRUNCATE ON kansa_trail_event TO CURRENT_USER")
-        else:
-            for sql in _sqlite.BACKWARD:
-                cur.execute(sql)
+    _run(LIFT[connection.vendor])
     try:
         yield
     finally:
-        with connection.cursor() as cur:
-            if connection.vendor == "postgresql":
-                cur.execute("ALTER TABLE kansa_trail_event ENABLE TRIGGER USER")
-                cur.execute("REVOKE UPDATE, DELETE, TRUNCATE ON kansa_trail_event FROM CURRENT_USER")
-            else:
-                for sql in _sqlite.FORWARD:
-                    cur.execute(sql)
+        _run(RESTORE[connection.vendor])
 
 
-class CommittingTestCase(TransactionTestCase):
-    """Tests whose data is really committed: a worker in the same process may close and reopen the connection
-    (django-tasks' db_worker does, which would end a TestCase's wrapping transaction on PostgreSQL)."""
+class FlushesTheTrail(TransactionTestCase):
+    """A test case whose flush between tests empties the append-only trail too (the guard lifted for it)."""
 
     def _fixture_teardown(self) -> None:
-        with guard_lifted():  # the flush between tests empties the append-only trail too
+        with guard_lifted():
             super()._fixture_teardown()
 
-    @contextmanager
-    def captureOnCommitCallbacks(self, *, execute: bool = False) -> Iterator[list[object]]:
-        """Nothing to capture: in autocommit the on-commit callbacks have already run."""
-        del execute
-        yield []
+
+class CommittingTestCase(FlushesTheTrail):
+    """Tests whose data is really committed (on-commit hooks run at once): a worker in the same process may close
+    and reopen the connection (django-tasks' db_worker does, which would end a TestCase's transaction on PostgreSQL).
+    """

@@ -47,8 +47,7 @@ class ScanFlowTest(CommittingTestCase):
     def test_upload_queues_a_scan_and_the_worker_stores_its_flags(self) -> None:
         w = make_world()
         c = signed_in(w.users["auditor"])
-        with self.captureOnCommitCallbacks(execute=True):
-            r = self._upload(c, self.zip_bytes)
+        r = self._upload(c, self.zip_bytes)  # committed: the on-commit hook queues the scan now
         assert r.status_code == 302  # type: ignore[attr-defined]
         scan = Scan.objects.get()
         assert scan.status == "queued"
@@ -77,8 +76,7 @@ class ScanFlowTest(CommittingTestCase):
         broken = io.BytesIO()
         with zipfile.ZipFile(broken, "w") as zf:
             zf.writestr("customers.csv", "not,the,contract\n1,2,3\n")
-        with self.captureOnCommitCallbacks(execute=True):
-            self._upload(c, broken.getvalue())
+        self._upload(c, broken.getvalue())
         call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*")
         scan = Scan.objects.get()
         assert scan.status == "failed" and "customers.csv" in scan.error  # names the file that failed

@@ -28,16 +28,8 @@ app = new_app(
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 
-LANG_OPT = LANG
 FRAMEWORK_HELP = ("組込みフレームワークid(kansa-regional 等)か YAML ファイル / a built-in framework id "
                   "(kansa-regional, ...) or a framework YAML file.")
-
-
-def _lang(value: str) -> Lang:
-    try:
-        return check_lang(value)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from exc
 
 
 def _fail(exc: AssessmentError, lang: Lang, limit: int = 50) -> None:
@@ -55,13 +47,13 @@ def _framework(spec: str) -> Framework:
 
 
 @app.command("frameworks")
-def frameworks_command(lang: str = LANG_OPT) -> None:
+def frameworks_command(lang: str = LANG) -> None:
     """組込みフレームワークの一覧 / List the built-in frameworks."""
     from kansa.assessment.loader import question_set_checksum
     from kansa.assessment.registry import builtin_frameworks
     from kansa.i18n import pick
 
-    lg = _lang(lang)
+    lg = check_lang(lang)
     table = Table("id", "version", "title", "questions", "checksum")
     for key, fw in builtin_frameworks().items():
         if "@" not in key:
@@ -74,13 +66,13 @@ def import_framework_command(
     source: str = typer.Argument(..., help="nist-csf (CPRT JSON) | ffiec-cat (declarative statements CSV)"),
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="元データ / the source file."),
     out_path: Path = typer.Option(..., "--out", help="書き出す framework YAML / the framework YAML to write."),
-    lang: str = LANG_OPT,
+    lang: str = LANG,
 ) -> None:
     """公開資料からフレームワークを生成 / Build a framework YAML from NIST's CPRT JSON or the FFIEC CAT CSV."""
     from kansa.assessment.importers import IMPORTERS
     from kansa.assessment.loader import dump_framework, parse_framework, question_set_checksum
 
-    lg = _lang(lang)
+    lg = check_lang(lang)
     if source not in IMPORTERS:
         raise typer.BadParameter(f"{source}: use {', '.join(IMPORTERS)}")
     try:
@@ -100,12 +92,12 @@ def template_command(
     institution: str = typer.Option(..., "--institution", help="金融機関ID / the institution's id."),
     out_path: Path = typer.Option(..., "--out", help="回答票 .xlsx / the workbook to write."),
     name: str = typer.Option("", "--name", help="金融機関名(表示用) / the institution's name, shown on the sheet."),
-    lang: str = LANG_OPT,
+    lang: str = LANG,
 ) -> None:
     """回答票(Excel)を作成: 記入方法、ドロップダウン、保護、隠しメタデータ / Write the answer workbook."""
     from kansa.assessment.template import write_template
 
-    lg = _lang(lang)
+    lg = check_lang(lang)
     try:
         fw = _framework(framework)
     except AssessmentError as exc:
@@ -121,7 +113,7 @@ def import_command(
     into: Path = typer.Option(..., "--into", help="回答の保存先フォルダ / the answer store folder."),
     framework: str = typer.Option("", "--framework", help=FRAMEWORK_HELP + " 既定: 保存先のもの、なければ"
                                   "回答票のもの / default: the store's, else the workbook's."),
-    lang: str = LANG_OPT,
+    lang: str = LANG,
 ) -> None:
     """回答を検証して保存(不備のあるファイルは一切保存しない) / Check answer files and store the good ones.
 
@@ -134,7 +126,7 @@ def import_command(
     from kansa.assessment.importing import import_answers
     from kansa.assessment.store import AnswerStore
 
-    lg = _lang(lang)
+    lg = check_lang(lang)
     store = AnswerStore(into)
     try:
         if framework:
@@ -194,7 +186,7 @@ def score_command(
     targets: Path | None = typer.Option(None, "--targets", help="YAML {領域id: レベルid} / target level per domain."),
     json_out: Path | None = typer.Option(None, "--json", help="結果を JSON でも書き出す / "
                                          "also write the result as JSON."),
-    lang: str = LANG_OPT,
+    lang: str = LANG,
 ) -> None:
     """1機関の採点: 領域別・総合の評点、成熟度、回答率、基本事項の充足率、目標との差 / Score one institution."""
     from dataclasses import asdict
@@ -204,7 +196,7 @@ def score_command(
     from kansa.assessment.store import AnswerStore
     from kansa.i18n import pick
 
-    lg = _lang(lang)
+    lg = check_lang(lang)
     try:
         if answers.is_dir():
             store = AnswerStore(answers)
@@ -270,7 +262,7 @@ def benchmark_command(
                              "also write PDFs (about a second each)."),
     feedback: bool = typer.Option(True, "--feedback/--no-feedback", help="機関別の結果還元レポート / the feedback "
                                   "report per institution."),
-    lang: str = LANG_OPT,
+    lang: str = LANG,
 ) -> None:
     """ピア比較: 比較群(業態×規模)別の統計、質問別の回答割合、順位、前回からの変化、未回答機関、結果還元レポート。
 
@@ -284,7 +276,7 @@ def benchmark_command(
     from kansa.assessment.store import AnswerStore
     from kansa.cli.terminal import progress_bar
 
-    lg = _lang(lang)
+    lg = check_lang(lang)
     try:
         store = AnswerStore(answers)
         current = Round(store.framework(), store.current())
@@ -316,7 +308,7 @@ def synth_assessments_command(
     published_shares: Path | None = typer.Option(None, "--published-shares", exists=True, dir_okay=False,
                                                  help="公表された回答割合 CSV(cssa_published_shares.csv)を再現 / "
                                                       "reproduce the published shares for matching questions."),
-    lang: str = LANG_OPT,
+    lang: str = LANG,
 ) -> None:
     """合成の金融機関群と2回分の回答 / A synthetic population with answers in two rounds.
 
@@ -327,7 +319,7 @@ def synth_assessments_command(
     from kansa.assessment.synth import read_published_shares, synth_assessments
     from kansa.cli.terminal import progress_bar
 
-    lg = _lang(lang)
+    lg = check_lang(lang)
     try:
         fw = _framework(framework)
         published = read_published_shares(published_shares) if published_shares else None

@@ -33,7 +33,6 @@ err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 
 BOOK_OPT = typer.Option(..., "--book", help="監査ブック（JSON、機関ごとに1ファイル） / the audit book file.")
-LANG_OPT = LANG
 WS_OPT = typer.Option(None, "--workspace", help="kansa load のワークスペース / a workspace from kansa load.")
 CONDUCT_OPT = typer.Option(None, "--conduct-scan", help="kansa conduct scan の出力フォルダ / conduct scan output.")
 CYBER_OPT = typer.Option(None, "--cyber-scan", help="kansa cyber scan の出力フォルダ / cyber scan output.")
@@ -65,7 +64,7 @@ def universe_command(
     cyber_data: Path = typer.Option(None, "--cyber-data", help="資産台帳（assets.csv, software.csv）のフォルダ / "
                                     "folder with the asset register."),
     who: str = typer.Option("cli", "--who", help="操作者（証跡に記録） / who (kept in the trail)."),
-    lang: str = LANG_OPT,
+    lang: str = LANG,
 ) -> None:
     """監査ユニバースを作成・追加（編集済みの対象は保持） / Build the audit universe from a workspace.
 
@@ -90,7 +89,7 @@ def risk_command(
     assessment: Path = ASSESS_OPT, institution_id: str = INST_OPT, weights: Path = WEIGHTS_OPT,
     as_of: str = ASOF_OPT,
     top: int = typer.Option(20, "--top", help="表示する件数 / how many entities to show."),
-    lang: str = LANG_OPT,
+    lang: str = LANG,
 ) -> None:
     """リスク評価（判断＋データのシグナル、根拠つき） / Score every entity's risk and say why.
 
@@ -119,7 +118,7 @@ def plan_check_command(
     fiscal_year: int = typer.Option(..., "--fiscal-year", help="年度（4月始まり） / fiscal year (April-March)."),
     workspace: Path = WS_OPT, conduct_scan: Path = CONDUCT_OPT, cyber_scan: Path = CYBER_OPT,
     assessment: Path = ASSESS_OPT, institution_id: str = INST_OPT, weights: Path = WEIGHTS_OPT,
-    as_of: str = ASOF_OPT, lang: str = LANG_OPT,
+    as_of: str = ASOF_OPT, lang: str = LANG,
 ) -> None:
     """年度計画のチェック / Check the annual plan and say what is wrong, in words.
 
@@ -153,7 +152,7 @@ def board_report_command(
     out_dir: Path = typer.Option(..., "--out", help="出力フォルダ / output folder."),
     conduct_scan: Path = CONDUCT_OPT, cyber_scan: Path = CYBER_OPT,
     assessment: Path = ASSESS_OPT, institution_id: str = INST_OPT,
-    lang: str = LANG_OPT,
+    lang: str = LANG,
 ) -> None:
     """監査委員会報告（PDF・Excel） / Write the quarterly or annual audit-committee report.
 
@@ -172,7 +171,7 @@ def board_report_command(
 
 
 @app.command("demo")
-def demo_command(book: Path = BOOK_OPT, lang: str = LANG_OPT) -> None:
+def demo_command(book: Path = BOOK_OPT, lang: str = LANG) -> None:
     """合成の1年分の監査活動を書き出す / Write a synthetic year of audit activity to a book.
 
     Fiscal year 2025: an approved plan, six engagements, findings in every status, some overdue and one

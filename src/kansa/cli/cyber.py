@@ -9,7 +9,20 @@ from rich.console import Console
 from rich.table import Table
 
 from kansa.cli.handler import new_app
-from kansa.cli.options import AS_OF, FORMAT, LANG, OUT, PARAMS, WORKSPACE, check_file, check_source, formats, parse_date
+from kansa.cli.options import (
+    AS_OF,
+    FORMAT,
+    KEV,
+    LANG,
+    OUT,
+    PARAMS,
+    WORKSPACE,
+    check_file,
+    check_source,
+    formats,
+    kev_catalog,
+    parse_date,
+)
 from kansa.cli.terminal import RichReporter, progress_bar
 from kansa.i18n import Lang
 from kansa.messages import UsageError
@@ -40,8 +53,7 @@ def scan_command(
     workspace: Path | None = WORKSPACE,
     out: Path = OUT,
     logs: list[Path] = typer.Option([], "--logs", help="Log file to parse into access_events (repeatable)."),
-    kev: str = typer.Option("bundled", "--kev", help="CISA KEV catalog: 'bundled' (the shipped snapshot, default), "
-                                                      "a JSON/CSV file, or 'none' to skip the KEV rule."),
+    kev: str = KEV,
     kev_aliases: list[Path] = typer.Option([], "--kev-aliases", help="The institution's KEV alias file(s) "
                                                                      "(see docs/kev.md; repeatable)."),
     params: Path | None = PARAMS,
@@ -58,9 +70,7 @@ def scan_command(
     language: Lang = lang  # type: ignore[assignment]
     check_source(data_dir, workspace)
     check_file(params)
-    kev_file = None if kev.lower() == "none" else Path(kev)
-    if kev_file is not None and kev != "bundled":
-        check_file(kev_file)
+    kev_file = kev_catalog(kev)
     for path in kev_aliases:
         check_file(path)
     for path in logs:

@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from kansa.cli.options import LANG, check_file
+from kansa.cli.options import KEV, LANG, kev_catalog
 from kansa.cli.terminal import RichReporter, progress_bar
 from kansa.i18n import Lang
 from kansa.messages import render
@@ -24,8 +24,7 @@ def demo_command(
     institutions: int = typer.Option(200, help="Institutions in the synthetic self-assessment population."),
     seed: int = typer.Option(2026, help="Seed: the same seed gives the same data."),
     lang: str = LANG,
-    kev: str = typer.Option("bundled", "--kev", help="CISA KEV catalog: 'bundled' (the shipped snapshot, "
-                                                      "default), a JSON file, or 'none'."),
+    kev: str = KEV,
     serve: bool = typer.Option(True, "--serve/--no-serve", help="End by serving the web app on 127.0.0.1 "
                                                                 "(only from a terminal)."),
 ) -> None:
@@ -37,9 +36,7 @@ def demo_command(
     from kansa.services.demo import DemoSettings, run_demo
 
     language: Lang = lang  # type: ignore[assignment]
-    kev_file = None if kev.lower() == "none" else Path(kev)
-    if kev_file is not None and kev != "bundled":
-        check_file(kev_file)
+    kev_file = kev_catalog(kev)
     settings = DemoSettings(out, customers, assets, institutions, seed, language, kev_file)
     rows: list[tuple[str, float, list[Path]]] = []
     with progress_bar(transient=True) as bar:

@@ -16,6 +16,7 @@ from rich.console import Console
 
 from kansa.cli.handler import new_app
 from kansa.cli.options import LANG
+from kansa.i18n import check_lang
 
 app = new_app(no_args_is_help=True, rich_markup_mode="markdown")
 console = Console(stderr=True)
@@ -41,12 +42,6 @@ def _reporter() -> Iterator[Any]:
 
     with progress_bar() as bar:
         yield RichReporter(bar)
-
-
-def _lang(value: str) -> Any:
-    if value not in ("ja", "en"):
-        raise typer.BadParameter(f"--lang は ja か en です / --lang must be ja or en, not {value!r}")
-    return value
 
 
 @contextmanager
@@ -116,7 +111,7 @@ def read_command(
     Writes coverage.csv, sections.csv, years.csv and report.html / .pdf / .xlsx into OUT.
     Example: `kansa fd read policies/ --out out/fd/`.
     """
-    language = _lang(lang)
+    language = check_lang(lang)
     from kansa.fd.outputs import write_outputs
     from kansa.fd.report import write_report
 
@@ -172,7 +167,7 @@ def saydo_command(
     cannot tell. decisions.csv lists them: fill `verdict` (confirm, kept, not_kept, cannot_tell) and `reason`
     (needed to override), then run again with --decisions decisions.csv.
     """
-    language = _lang(lang)
+    language = check_lang(lang)
     _saydo(docs, scan, workspace, decisions, out, principles, language, _formats(formats))
 
 
@@ -194,7 +189,7 @@ def audit_command(
     Runs the conduct scan on --workspace or --data (into OUT/conduct/) unless --scan gives one, then reads
     the policies and checks the say-do gap. Example: `kansa fd audit policies/ --workspace ws/ --out out/fd/`.
     """
-    language = _lang(lang)
+    language = check_lang(lang)
     chosen = _formats(formats)
     if scan is None and (workspace is None) == (data is None):
         raise typer.BadParameter("--workspace か --data のどちらか（または --scan）を指定してください / "
@@ -250,7 +245,7 @@ def kpi_template_command(
     from kansa.fd.kpi_template import write_template
     from kansa.fd.kpi_workbook import FIRM_TYPES
 
-    language = _lang(lang)
+    language = check_lang(lang)
     if firm_type and firm_type not in FIRM_TYPES:
         raise typer.BadParameter(f"--type: {', '.join(FIRM_TYPES)}")
     when = _date(as_of)
@@ -268,7 +263,7 @@ def kpi_check_command(
     from kansa.fd.kpi_workbook import read_submission
     from kansa.fd.messages import FdError, FdErrors
 
-    language = _lang(lang)
+    language = check_lang(lang)
     bad = 0
     for path in files:
         try:
@@ -304,7 +299,7 @@ def compare_command(
     from kansa.fd.kpi_workbook import read_submission
     from kansa.fd.messages import FdError, FdErrors
 
-    language = _lang(lang)
+    language = check_lang(lang)
     paths = [p for s in submissions or [] for p in (sorted(s.glob("*.xlsx")) if s.is_dir() else [s])]
     if not paths and published is None:
         raise typer.BadParameter("報告様式か --published を指定してください / give workbooks or --published")

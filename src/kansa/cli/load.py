@@ -124,10 +124,7 @@ def load_command(
     amounts written ¥1,000 / 1,000円 / (1,000) / ▲1,000. On any error the exit status is 1 and the
     workspace is left exactly as it was (absent if it did not exist). Warnings do not block.
     """
-    try:
-        language = check_lang(lang)
-    except ValueError as exc:
-        raise typer.BadParameter(f"{exc} / --lang は ja か en", param_hint="--lang") from exc
+    language = check_lang(lang)  # checked by the option already: this only narrows the type
     check_source(data_dir, None)  # the same message and exit status as every command that reads a folder
     check_file(mapping)
     console = Console(stderr=False)

@@ -58,10 +58,7 @@ def parse_logs_command(
     from kansa.i18n import check_lang
     from kansa.safepath import check_output
 
-    try:
-        language = check_lang(lang)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from exc
+    language = check_lang(lang)  # checked by the option already: this only narrows the type
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".parquet"):
         console.print(f"[red]{pick(_LABELS['bad_ext'], language)}: {out}[/red]")

@@ -68,6 +68,19 @@ def check_file(path: Path | None) -> None:
         raise UsageError("file_missing", path=str(path))
 
 
+KEV = typer.Option("bundled", "--kev", help="CISA KEV catalog: 'bundled' (the snapshot shipped with kansa, "
+                                            "default), a JSON/CSV file, or 'none' to skip the KEV rule.")
+
+
+def kev_catalog(value: str) -> Path | None:
+    """--kev as the scan takes it: None for 'none', the shipped snapshot for 'bundled', else a file that exists."""
+    if value.lower() == "none":
+        return None
+    if value != "bundled":
+        check_file(Path(value))
+    return Path(value)
+
+
 def formats(value: str) -> list[str]:
     """--format as a list (checked by the service that writes)."""
     return [f.strip() for f in value.split(",") if f.strip()]

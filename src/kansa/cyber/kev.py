@@ -32,7 +32,6 @@ from kansa.cyber.kev_aliases import AliasData, load_aliases, normalise, translat
 from kansa.cyber.kev_aliases import key as name_key
 from kansa.messages import InputError
 
-_ALIASES = load_aliases()
 BUNDLED_KEV = Path(__file__).with_name("kev_data") / "kev_snapshot.json.gz"  # kev_snapshot.py
 
 # Trailing (or leading) words that name the legal form or the kind of company, not the company.
@@ -138,7 +137,7 @@ class KevFileError(InputError):
 
 
 def _nfkc(text: str) -> str:
-    return translate_ja(normalise(text), _ALIASES)
+    return translate_ja(normalise(text), load_aliases())  # cached: read once, on first use
 
 
 def _tokens(text: str) -> list[str]:
@@ -153,7 +152,7 @@ def _brands(keys: frozenset[str]) -> frozenset[str]:
 def vendor_keys(vendor: str, data: AliasData | None = None) -> frozenset[str]:
     """Normalised keys for a vendor name: all tokens joined, and without corporate words; aliases applied
     (kev_data/aliases.yaml: renamed and acquired companies, Japanese names and legal-entity forms)."""
-    aliases = (data or _ALIASES).vendors
+    aliases = (data or load_aliases()).vendors
     core_name = vendor_core(vendor)
     toks = _tokens(_PAREN.sub(" ", core_name))
     core = [t for t in toks if t not in _VENDOR_NOISE] or toks

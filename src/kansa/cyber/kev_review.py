@@ -6,15 +6,15 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from kansa.outputs import write_csv_rows
+from kansa.outputs import write_csv_table
 
 
 def write_kev_review(review: pa.Table, out: Path) -> Path:
     """kev_review.csv: uncertain KEV matches for a person to accept or reject (a blank `decision` column)."""
-    rows = ([*row.values(), ""] for row in review.to_pylist())
-    return write_csv_rows(out / "kev_review.csv", [*review.column_names, "decision"], rows)
+    blank = pa.array([""] * review.num_rows, pa.string())
+    return write_csv_table(out / "kev_review.csv", review.append_column("decision", blank))
 
 
 def write_kev_matches(matches: pa.Table, out: Path) -> Path:
     """kev_matches.csv: every accepted match with its path (alias, package, name, CPE) and confidence."""
-    return write_csv_rows(out / "kev_matches.csv", matches.column_names, (r.values() for r in matches.to_pylist()))
+    return write_csv_table(out / "kev_matches.csv", matches)

@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import duckdb
-
 from kansa.conduct.cases import build_cases, write_cases
 from kansa.conduct.complaints import write_summary_csv
 from kansa.conduct.kpis import write_kpis
@@ -33,7 +31,6 @@ from kansa.progress import NULL_REPORTER, Reporter
 from kansa.safepath import check_output
 from kansa.services.dates import conduct_as_of
 from kansa.services.source import Source, open_source
-from kansa.workspace import MANIFEST
 
 FORMATS: tuple[str, ...] = ("csv", "parquet", "html", "pdf", "xlsx")
 
@@ -79,21 +76,13 @@ def run_conduct(
     with timed(timings, "complaints"):
         complaints = compute_complaints(con)
     with timed(timings, "coverage"):
-        coverage = coverage_table(con, rules, as_of=when, date_columns=DATE_COLUMNS, present=supplied_tables(source),
+        coverage = coverage_table(con, rules, as_of=when, date_columns=DATE_COLUMNS, present=source.supplied_tables(),
                                   params=used)
     with timed(timings, "cases"):
         cases, flags = build_cases(con, flags, when)
     result = ScanResult(as_of=when, out_dir=Path(), flags=flags, kpis=kpis, complaints=complaints,
                         coverage=coverage, cases=cases, timings=timings)
     return ConductRun(result, rules, used, source, engine, timings)
-
-
-def supplied_tables(source: Source) -> set[str] | None:
-    """The tables that came from an input file (None when the source keeps no manifest: all count)."""
-    try:
-        return {str(r[0]) for r in source.con.execute(f"SELECT table_name FROM {MANIFEST}").fetchall()}
-    except duckdb.Error:
-        return None
 
 
 def write_conduct_outputs(

@@ -21,7 +21,7 @@ from kansa.messages import PartialError
 from kansa.outputs import relocate, staged_folder
 from kansa.progress import NULL_REPORTER, Reporter
 from kansa.safepath import check_output
-from kansa.services.conduct import FORMATS, check_formats, supplied_tables
+from kansa.services.conduct import FORMATS, check_formats
 from kansa.services.dates import cyber_as_of
 from kansa.services.source import Source, open_source
 
@@ -60,7 +60,7 @@ def cyber_coverage(source: Source, scan: CyberScan) -> pa.Table:
     The KEV rule is judged on the software it matches (no match at all is a finding of nothing, not a rule
     that did not run); access_events count as supplied when they came from the data or from parsed logs.
     """
-    supplied = supplied_tables(source)
+    supplied = source.supplied_tables()
     if supplied is not None and scan.logs.paths:
         supplied = supplied | {"access_events"}
     specs = [replace(s, tables=tuple("software" if t == "kev_matches" else t for t in s.tables)) for s in scan.rules]

@@ -30,6 +30,13 @@ class Source:
         """One row per input file behind the tables (path, SHA-256, size, rows, encoding, loaded_at)."""
         return self.con.sql(f"SELECT * FROM {MANIFEST}").to_arrow_table()
 
+    def supplied_tables(self) -> set[str] | None:
+        """The tables that came from an input file (None when a workspace keeps no manifest: all count)."""
+        try:
+            return {str(r[0]) for r in self.con.execute(f"SELECT table_name FROM {MANIFEST}").fetchall()}
+        except duckdb.Error:
+            return None
+
     def close(self) -> None:
         """Close the connection."""
         self.con.close()

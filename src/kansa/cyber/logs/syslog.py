@@ -215,8 +215,7 @@ class AuthLogParser:
                 self._bsd_time(stamp, _MONTHS[stamp[:3]])
             except ValueError as exc:  # the turned year has no such day (29 February): the line is an error,
                 # recorded here as line by line records it (the turn itself has happened, as it does there)
-                self.errors.append(ParseError(f"{self.name}:{first_lineno + cut}", "bad_timestamp", detail=str(exc),
-                                              value=str(array[cut].as_py())[:200]))
+                self._bad_timestamp(f"{self.name}:{first_lineno + cut}", exc, str(array[cut].as_py()))
                 return cut + 1
             return start
         if turn:
@@ -335,9 +334,7 @@ class AuthLogParser:
                 try:
                     when = cache.get(stamp) or bsd_time(stamp, _MONTHS[stamp[:3]])
                 except ValueError as exc:
-                    self.errors.append(
-                        ParseError(f"{self.name}:{lineno}", "bad_timestamp", detail=str(exc), value=lines[i][:200])
-                    )
+                    self._bad_timestamp(f"{self.name}:{lineno}", exc, lines[i])
                     continue
                 us = (when - _EPOCH) // _MICROSECOND
                 if cache.get(stamp) is when:  # a straggler from the year before is not cached
@@ -425,7 +422,7 @@ class AuthLogParser:
                 self.errors.append(ParseError(source, "not_syslog", value=line[:200]))
                 return
         except ValueError as exc:
-            self.errors.append(ParseError(source, "bad_timestamp", detail=str(exc), value=line[:200]))
+            self._bad_timestamp(source, exc, line)
             return
         host, _, rest = rest.lstrip(" ").partition(" ")
         tag, sep, msg = rest.partition(": ")
@@ -479,6 +476,10 @@ class AuthLogParser:
         when = local_to_tokyo(local, self._zone)
         self._cache[stamp] = when
         return when
+
+    def _bad_timestamp(self, source: str, exc: ValueError, line: str) -> None:
+        """Record a line whose time cannot be read (the same record on every path through the parser)."""
+        self.errors.append(ParseError(source, "bad_timestamp", detail=str(exc), value=line[:200]))
 
     def _local(self, month: int, day: int, hour: int, minute: int, second: int) -> datetime:
         """The wall time in the current year; a 29 February moves an inferred frame to a leap year."""
