@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kansa.cli.handler import new_app
-from kansa.cli.options import LANG, parse_date
+from kansa.cli.options import LANG, check_file, parse_date
 from kansa.i18n import Lang
 
 app = new_app(
@@ -130,6 +130,7 @@ def plan_check_command(
     from kansa.audit.risk import assess, collect_signals, load_weights
 
     lg: Lang = lang  # type: ignore[assignment]
+    check_file(book)  # a plan is checked in a book that exists (universe and demo may start a new one)
     b = _load(book)
     plan = get_plan(b, fiscal_year)
     signals = collect_signals(workspace, conduct_scan, cyber_scan, assessment, institution_id)
@@ -163,6 +164,7 @@ def board_report_command(
     from kansa.audit.risk import assessment_gaps
 
     lg: Lang = lang  # type: ignore[assignment]
+    check_file(book)
     b = _load(book)
     gaps = assessment_gaps(assessment, institution_id) if assessment is not None and institution_id else {}
     files = write_board_report(b, out_dir, fiscal_year, quarter, lg, posture(conduct_scan, cyber_scan, gaps))

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from kansa.cli.handler import new_app
-from kansa.cli.options import check_file
+from kansa.cli.options import LANG, check_file
 from kansa.cyber.kev import KevFileError, load_kev
 from kansa.cyber.kev_aliases import load_aliases
 from kansa.cyber.kev_match import match_inventory
@@ -35,6 +35,7 @@ def info_command() -> None:
 def update_command(
     file: Path = typer.Argument(..., help="CISA's known_exploited_vulnerabilities.json (downloaded by you)."),
     to: Path | None = typer.Option(None, "--to", help="Write the snapshot here instead of the shipped one."),
+    lang: str = LANG,
 ) -> None:
     """Refresh the shipped KEV snapshot from CISA's JSON feed (keeps ids, names, dates, ransomware use).
 
@@ -56,6 +57,7 @@ def match_command(
     kev: Path = typer.Option(Path("bundled"), "--kev", help="KEV JSON/CSV (default: the shipped snapshot)."),
     aliases: list[Path] = typer.Option([], "--aliases", help="The institution's alias file(s), same shape as "
                                                            "kansa/cyber/kev_data/aliases.yaml (repeatable)."),
+    lang: str = LANG,
 ) -> None:
     """Match a software list to KEV; every match says its path (alias/package/name/cpe) and confidence.
 

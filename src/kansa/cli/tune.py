@@ -10,6 +10,7 @@ from rich.table import Table
 
 from kansa.cli.conduct import app as conduct_app
 from kansa.cli.options import AS_OF, LANG, OUT, PARAMS, WORKSPACE, check_file, check_source, parse_date
+from kansa.cli.terminal import RichReporter, progress_bar
 from kansa.i18n import Lang
 from kansa.messages import render
 
@@ -43,8 +44,9 @@ def tune_command(
     try:
         rules = load_catalog("conduct")
         when = conduct_as_of(source.con, parse_date(as_of))
-        table = tune(source.con, rules, as_of=when, params=load_params(params, rules) if params else None,
-                     only=rule)
+        with progress_bar() as bar:
+            table = tune(source.con, rules, as_of=when, params=load_params(params, rules) if params else None,
+                         only=rule, reporter=RichReporter(bar, language))
     finally:
         source.close()
     path = write_tuning(table, out / "tuning.csv")

@@ -19,6 +19,7 @@ from kansa.conduct.cases import assign_subjects
 from kansa.engine import DuckDBEngine, RuleParams, RuleSpec
 from kansa.engine.spec import ParamSpec
 from kansa.outputs import write_csv_table
+from kansa.progress import NULL_REPORTER, Reporter
 
 STEPS_FLOAT = (0.5, 0.75, 1.0, 1.25, 1.5)   # multiples of the current value
 STEPS_INT = (-2, -1, 0, 1, 2)               # steps around the current value: 1, or 5% of it when larger
@@ -44,14 +45,14 @@ def candidate_values(param: ParamSpec, current: Any) -> list[Any]:
 
 
 def tune(con: duckdb.DuckDBPyConnection, rules: Sequence[RuleSpec], *, as_of: date,
-         params: RuleParams | None = None, only: Sequence[str] = ()) -> pa.Table:
+         params: RuleParams | None = None, only: Sequence[str] = (), reporter: Reporter = NULL_REPORTER) -> pa.Table:
     """One row per (rule, numeric parameter, value): flags and cases, the other parameters held at current."""
     engine = DuckDBEngine(con)
     rows: list[dict[str, Any]] = []
     base = {k: dict(v) for k, v in (params or {}).items()}
-    for spec in sorted(rules, key=lambda r: r.id):
-        if only and spec.id not in only:
-            continue
+    chosen = [r for r in sorted(rules, key=lambda r: r.id) if not only or r.id in only]
+    task = reporter.task("progress_rules", total=len(chosen))
+    for spec in chosen:
         current = {**spec.defaults(), **base.get(spec.id, {})}
         for param in spec.params:
             for value in candidate_values(param, current[param.name]):
@@ -60,6 +61,8 @@ def tune(con: duckdb.DuckDBPyConnection, rules: Sequence[RuleSpec], *, as_of: da
                 rows.append({"rule_id": spec.id, "param": param.name, "value": str(value),
                              "current": value == current[param.name], "flags": flags.num_rows,
                              "cases": _cases(con, flags)})
+        task.advance(item=spec.id)
+    task.done()
     return pa.Table.from_pylist(rows, schema=TUNING_SCHEMA)
 
 
