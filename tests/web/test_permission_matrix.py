@@ -9,34 +9,12 @@ import pytest
 from django.test import Client, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from kansa.web.scans.models import Flag, Scan
+from tests.web.matrix import ALL, ROLES, builders, merged
 from tests.web.people import make_world, signed_in
 
-ROLES = ["auditor", "business_line", "risk_compliance", "management", "admin", "supervisor"]
-ALL = set(ROLES)
 DENIED = {403, 404}
 
-# url name -> (method, the object it takes (False, code, scan, flag), roles allowed on own institution,
-#              roles allowed on another's, status when allowed, status for anonymous)
-MATRIX: dict[str, tuple[str, Any, set[str], set[str], set[int], set[int]]] = {
-    "org:dashboard": ("GET", False, ALL, set(), {200}, {302}),
-    "org:institution_list": ("GET", False, ALL, set(), {200}, {302}),
-    "org:institution_detail": ("GET", "code", ALL, {"supervisor"}, {200}, {302}),
-    "org:user_create": ("POST", "code", {"admin"}, set(), {400}, {302}),   # empty form: allowed -> 400
-    "trail:event_list": ("GET", False, {"auditor", "admin", "supervisor"}, set(), {200}, {302}),
-    "scans:scan_list": ("GET", False, ALL, set(), {200}, {302}),
-    "scans:scan_detail": ("GET", "scan", ALL, {"supervisor"}, {200}, {302}),
-    "scans:flag_list": ("GET", "scan", ALL, {"supervisor"}, {200}, {302}),
-    "scans:flag_detail": ("GET", "flag", ALL, {"supervisor"}, {200}, {302}),
-    "scans:compare": ("GET", "compare", ALL, {"supervisor"}, {200}, {302}),
-    "scans:explain": ("POST", "flag", {"business_line"}, set(), {400}, {302}),   # empty form: allowed -> 400
-    "scans:dispose": ("POST", "flag", {"auditor"}, set(), {400}, {302}),
-    "accounts:login": ("GET", False, ALL, set(), {200}, {200}),
-    "accounts:logout": ("POST", False, ALL, set(), {302}, {302}),
-    "accounts:mfa": ("GET", False, ALL, set(), {302}, {302}),   # verified users go on to the dashboard
-    "accounts:recovery_codes": ("POST", False, ALL, set(), {200}, {302}),
-    "accounts:language": ("POST", False, ALL, set(), {302}, {302}),
-}
+MATRIX = merged()
 
 
 def _names(resolver: URLResolver, prefix: str = "") -> Iterator[str]:
@@ -66,13 +44,11 @@ class PermissionMatrixTest(TestCase):
 
     def test_matrix(self) -> None:
         w = make_world()
-        objects = {}
+        objects: dict[str, dict[str, dict[str, object]]] = {}
         for label, inst in (("own", w.own), ("other", w.other)):
-            scan = Scan.objects.create(institution=inst, source_name="x.zip", status="done")
-            flag = Flag.objects.create(scan=scan, institution=inst, rule_id="r", entity_type="customer",
-                                       entity_id="C1", severity="high", reason="-")
-            objects[label] = {"code": {"code": inst.code}, "scan": {"pk": scan.pk}, "flag": {"pk": flag.pk},
-                              "compare": {"pk": scan.pk, "base": scan.pk}}
+            objects[label] = {}
+            for build in builders():
+                objects[label].update(build(inst))
         failures = []
         for name, (_m, kind, own_ok, other_ok, ok_status, anon_status) in MATRIX.items():
             targets: list[tuple[str, dict[str, object] | None]] = (
