@@ -30,8 +30,8 @@ if [ "$dev" = 1 ]; then
 else
   .venv/bin/python -m pip install -q -e '.[web]'
 fi
-# the web app's Japanese messages: .po (committed) -> .mo
-for po in src/kansa/web/locale/*/LC_MESSAGES/django.po; do
+# the web app's messages: .po (committed) -> .mo; each web app may carry its own locale/ folder
+for po in src/kansa/web/locale/*/LC_MESSAGES/django.po src/kansa/web/*/locale/*/LC_MESSAGES/django.po; do
   [ -f "$po" ] && msgfmt --check -o "${po%.po}.mo" "$po"
 done
 echo "kansa installed in .venv ($(.venv/bin/kansa --version))"

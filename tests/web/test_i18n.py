@@ -6,19 +6,26 @@ import gettext
 import re
 from pathlib import Path
 
+import pytest
 from django.test import TestCase
 
 from tests.web.people import make_world, signed_in
 
-LOCALE = Path(__file__).resolve().parents[2] / "src" / "kansa" / "web" / "locale"
+WEB = Path(__file__).resolve().parents[2] / "src" / "kansa" / "web"
+CATALOGUES = sorted([*WEB.glob("locale/en/LC_MESSAGES/django.po"), *WEB.glob("*/locale/en/LC_MESSAGES/django.po")])
 
 
-def test_every_message_is_translated_and_compiled() -> None:
-    po = (LOCALE / "en" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+def test_there_is_a_catalogue() -> None:
+    assert WEB / "locale" / "en" / "LC_MESSAGES" / "django.po" in CATALOGUES
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(WEB)))
+def test_every_message_is_translated_and_compiled(path: Path) -> None:
+    po = path.read_text(encoding="utf-8")
     empty = re.findall(r'msgid "(.+)"\nmsgstr ""\n(?!")', po)
     assert "#, fuzzy" not in po
     assert empty == [], f"untranslated: {empty}"
-    mo = gettext.GNUTranslations((LOCALE / "en" / "LC_MESSAGES" / "django.mo").open("rb"))
+    mo = gettext.GNUTranslations(path.with_suffix(".mo").open("rb"))
     for msgid in re.findall(r'^msgid "(.+)"$', po, flags=re.M):
         assert mo.gettext(msgid) != msgid, f"{msgid} not in the compiled .mo (run msgfmt)"
 
