@@ -117,6 +117,10 @@ class Message:
         """The message in one language."""
         return render(self.code, lang, self.fields)
 
+    def __call__(self, lang: Lang = "ja") -> str:
+        """`error.message(lang)`: the same as render, for callers that read a message like a method."""
+        return self.render(lang)
+
 
 class KansaError(Exception):
     """The root of every error a user can see: a message code, its fields, and the exit status it means.

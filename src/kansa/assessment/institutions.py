@@ -54,10 +54,9 @@ def read_institutions(path: Path) -> list[Institution]:
     cols = reader.fieldnames or []
     missing = [c for c in ("institution_id", "type") if c not in cols]
     if missing:
-        raise AssessmentError([Problem(file, f"列がありません: {missing}", f"missing columns: {missing}")])
+        raise AssessmentError([Problem(file, "assess_missing_columns", {"missing": missing})])
     if "total_assets_jpy" not in cols and "size_band" not in cols:
-        raise AssessmentError([Problem(file, "total_assets_jpy か size_band の列が必要です",
-                                       "a total_assets_jpy or size_band column is needed")])
+        raise AssessmentError([Problem(file, "assess_total_assets_jpy_size", {})])
     out: list[Institution] = []
     problems: list[Problem] = []
     seen: set[str] = set()
@@ -65,13 +64,13 @@ def read_institutions(path: Path) -> list[Institution]:
         iid = (r.get("institution_id") or "").strip()
         type_ = _TYPE_ALIASES.get((r.get("type") or "").strip(), (r.get("type") or "").strip())
         if not iid or iid in seen:
-            problems.append(Problem(file, f"institution_id が空か重複しています: {iid!r}",
-                                    f"institution_id empty or duplicated: {iid!r}", row=row_no, path="institution_id"))
+            problems.append(Problem(file, "assess_institution_id_empty_duplicated",
+                                    {"iid": iid}, row=row_no, path="institution_id"))
             continue
         seen.add(iid)
         if type_ not in TYPES:
-            problems.append(Problem(file, f"type が不明です: {r.get('type')!r}(可: {', '.join(TYPES)})",
-                                    f"unknown type {r.get('type')!r} (use {', '.join(TYPES)})", row=row_no,
+            problems.append(Problem(file, "assess_unknown_type",
+                                    {"type": r.get('type'), "allowed": ', '.join(TYPES)}, row=row_no,
                                     path="type"))
             continue
         assets = None
@@ -79,15 +78,15 @@ def read_institutions(path: Path) -> list[Institution]:
             try:
                 assets = float(str(r["total_assets_jpy"]).replace(",", ""))
             except ValueError:
-                problems.append(Problem(file, f"total_assets_jpy が数値ではありません: {r['total_assets_jpy']!r}",
-                                        f"total_assets_jpy is not a number: {r['total_assets_jpy']!r}",
+                problems.append(Problem(file, "assess_total_assets_jpy_number",
+                                        {"total_assets_jpy": r['total_assets_jpy']},
                                         row=row_no, path="total_assets_jpy"))
                 continue
         band = (r.get("size_band") or "").strip()
         if not band and assets is not None:
             band = size_band_for(type_, assets)
         if band not in SIZE_BANDS:
-            problems.append(Problem(file, f"size_band が不明です: {band!r}", f"unknown size_band {band!r}",
+            problems.append(Problem(file, "assess_unknown_size_band", {"band": band},
                                     row=row_no, path="size_band"))
             continue
         out.append(Institution(iid, (r.get("name") or "").strip() or iid, type_, band, assets,

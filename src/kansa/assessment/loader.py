@@ -28,7 +28,7 @@ def load_framework(path: Path) -> Framework:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise FrameworkError([Problem(str(path), f"読み込めません: {exc}", f"cannot read: {exc}")]) from exc
+        raise FrameworkError([Problem(str(path), "assess_cannot_read", {"exc": str(exc)})]) from exc
     return parse_framework(data, str(path))
 
 
@@ -44,8 +44,8 @@ class _Parser:
         self.file = file
         self.problems: list[Problem] = []
 
-    def bad(self, path: str, ja: str, en: str) -> None:
-        self.problems.append(Problem(self.file, ja, en, path=path))
+    def bad(self, path: str, code: str, fields: dict[str, Any]) -> None:
+        self.problems.append(Problem(self.file, code, fields, path=path))
 
     def text(self, value: Any, path: str, required: bool = True) -> dict[str, str]:
         if value is None and not required:
@@ -55,13 +55,13 @@ class _Parser:
         if isinstance(value, Mapping) and value and all(k in ("ja", "en") and isinstance(v, str)
                                                          for k, v in value.items()):
             return dict(value)
-        self.bad(path, "ja/en の文字列が必要です", "expected text {ja: ..., en: ...}")
+        self.bad(path, "assess_expected_text", {})
         return {}
 
     def ident(self, value: Any, path: str) -> str:
         if isinstance(value, str | int | float) and not isinstance(value, bool) and str(value).strip():
             return str(value).strip()
-        self.bad(path, "id がありません", "missing id")
+        self.bad(path, "assess_missing_id", {})
         return f"?{path}"
 
     def number(self, value: Any, path: str, default: float) -> float:
@@ -69,31 +69,29 @@ class _Parser:
             return default
         if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
             return float(value)
-        self.bad(path, f"0以上の数値が必要です: {value!r}", f"expected a number >= 0: {value!r}")
+        self.bad(path, "assess_expected_number", {"value": value})
         return default
 
     def framework(self, data: Any) -> Framework:
         if not isinstance(data, Mapping):
-            raise FrameworkError([Problem(self.file, "YAML の最上位はマッピングが必要です",
-                                          "the top level must be a mapping")])
+            raise FrameworkError([Problem(self.file, "assess_top_level_mapping", {})])
         fid = self.ident(data.get("id"), "id")
         version = data.get("version")
         if not isinstance(version, str | int | float) or isinstance(version, bool) or not str(version):
-            self.bad("version", "version がありません", "missing version")
+            self.bad("version", "assess_missing_version", {})
         sets = self.answer_sets(data.get("answer_sets"))
         levels = self.levels(data.get("levels") or [])
         level_ids = {lv.id for lv in levels}
         domains_data = data.get("domains")
         domains: list[Domain] = []
         if not isinstance(domains_data, list) or not domains_data:
-            self.bad("domains", "domains が空です", "domains is missing or empty")
+            self.bad("domains", "assess_domains_missing_empty", {})
         else:
             domains = [self.domain(d, f"domains[{i}]", sets, level_ids) for i, d in enumerate(domains_data)]
         self.unique_ids(domains)
         risk = data.get("risk_targets") or {}
         if not isinstance(risk, Mapping) or any(str(v) not in level_ids for v in risk.values()):
-            self.bad("risk_targets", "risk_targets は固有リスク→成熟度レベルid の対応が必要です",
-                     "risk_targets must map inherent-risk names to level ids")
+            self.bad("risk_targets", "assess_risk_targets_map_inherent", {})
             risk = {}
         prev = data.get("previous_version")
         fw = Framework(
@@ -109,55 +107,53 @@ class _Parser:
 
     def answer_sets(self, data: Any) -> dict[str, AnswerSet]:
         if not isinstance(data, Mapping) or not data:
-            self.bad("answer_sets", "answer_sets が空です", "answer_sets is missing or empty")
+            self.bad("answer_sets", "assess_answer_sets_missing_empty", {})
             return {}
         out: dict[str, AnswerSet] = {}
         for name, options in data.items():
             path = f"answer_sets.{name}"
             if not isinstance(options, list) or not options:
-                self.bad(path, "選択肢の一覧が必要です", "expected a list of options")
+                self.bad(path, "assess_expected_list_options", {})
                 continue
             opts = [self.option(o, f"{path}[{i}]") for i, o in enumerate(options)]
             values = [o.value for o in opts]
             if len(set(values)) != len(values):
-                self.bad(path, "選択肢の value が重複しています", "duplicate option values")
+                self.bad(path, "assess_duplicate_option_values", {})
             for lang in ("ja", "en"):
                 labels = [o.label.get(lang) for o in opts if o.label.get(lang)]
                 if len(set(labels)) != len(labels):
-                    self.bad(path, f"選択肢のラベル({lang})が重複しています", f"duplicate option labels ({lang})")
+                    self.bad(path, "assess_duplicate_option_labels", {"lang": lang})
             if not any(o.score is not None for o in opts):
-                self.bad(path, "点数のある選択肢がありません", "no option has a score")
+                self.bad(path, "assess_no_option_has_score", {})
             out[str(name)] = AnswerSet(str(name), tuple(opts))
         return out
 
     def option(self, data: Any, path: str) -> AnswerOption:
         if not isinstance(data, Mapping):
-            self.bad(path, "選択肢はマッピングが必要です", "an option must be a mapping")
+            self.bad(path, "assess_option_mapping", {})
             return AnswerOption("?", {}, None, None)
         score = data.get("score")
         if score is not None and (not isinstance(score, int | float) or isinstance(score, bool)):
-            self.bad(f"{path}.score", f"score は数値か null: {score!r}", f"score must be a number or null: {score!r}")
+            self.bad(f"{path}.score", "assess_score_number_null", {"score": score})
             score = None
         meets = data.get("meets")
         if meets is not None and not isinstance(meets, bool):
-            self.bad(f"{path}.meets", f"meets は true/false/null: {meets!r}",
-                     f"meets must be true/false/null: {meets!r}")
+            self.bad(f"{path}.meets", "assess_meets_true_false_null", {"meets": meets})
             meets = None
         if score is None and meets is not None:
-            self.bad(f"{path}.meets", "該当なし(score: null)の選択肢は meets: null にしてください",
-                     "a not-applicable option (score: null) must have meets: null")
+            self.bad(f"{path}.meets", "assess_applicable_option_score_null", {})
         return AnswerOption(self.ident(data.get("value"), f"{path}.value"),
                             self.text(data.get("label"), f"{path}.label"),
                             None if score is None else float(score), meets)
 
     def levels(self, data: Any) -> list[Level]:
         if not isinstance(data, list):
-            self.bad("levels", "levels は一覧が必要です", "levels must be a list")
+            self.bad("levels", "assess_levels_list", {})
             return []
         out = []
         for i, lv in enumerate(data):
             if not isinstance(lv, Mapping):
-                self.bad(f"levels[{i}]", "マッピングが必要です", "expected a mapping")
+                self.bad(f"levels[{i}]", "assess_expected_mapping", {})
                 continue
             out.append(Level(self.ident(lv.get("id"), f"levels[{i}].id"),
                              self.text(lv.get("label"), f"levels[{i}].label")))
@@ -165,12 +161,12 @@ class _Parser:
 
     def domain(self, data: Any, path: str, sets: Mapping[str, AnswerSet], level_ids: set[str]) -> Domain:
         if not isinstance(data, Mapping):
-            self.bad(path, "マッピングが必要です", "expected a mapping")
+            self.bad(path, "assess_expected_mapping", {})
             return Domain("?", {}, ())
         reqs_data = data.get("requirements")
         reqs: list[Requirement] = []
         if not isinstance(reqs_data, list) or not reqs_data:
-            self.bad(f"{path}.requirements", "requirements が空です", "requirements is missing or empty")
+            self.bad(f"{path}.requirements", "assess_requirements_missing_empty", {})
         else:
             reqs = [self.requirement(r, f"{path}.requirements[{i}]", sets, level_ids) for i, r in enumerate(reqs_data)]
         return Domain(self.ident(data.get("id"), f"{path}.id"), self.text(data.get("title"), f"{path}.title"),
@@ -178,27 +174,25 @@ class _Parser:
 
     def requirement(self, data: Any, path: str, sets: Mapping[str, AnswerSet], level_ids: set[str]) -> Requirement:
         if not isinstance(data, Mapping):
-            self.bad(path, "マッピングが必要です", "expected a mapping")
+            self.bad(path, "assess_expected_mapping", {})
             return Requirement("?", {}, ())
         tier = data.get("tier")
         if tier is not None and tier not in TIERS:
-            self.bad(f"{path}.tier", f"tier は basic か recommended: {tier!r}",
-                     f"tier must be basic or recommended: {tier!r}")
+            self.bad(f"{path}.tier", "assess_tier_basic_recommended", {"tier": tier})
             tier = None
         level = data.get("level")
         if level is not None and str(level) not in level_ids:
-            self.bad(f"{path}.level", f"levels にないレベルです: {level!r}", f"level not among levels: {level!r}")
+            self.bad(f"{path}.level", "assess_level_among_levels", {"level": level})
         csf = data.get("csf") or []
         if isinstance(csf, str):
             csf = [csf]
         if not isinstance(csf, list) or not all(isinstance(c, str) for c in csf):
-            self.bad(f"{path}.csf", "csf は CSF 2.0 サブカテゴリidの一覧",
-                     "csf must be a list of CSF 2.0 subcategory ids")
+            self.bad(f"{path}.csf", "assess_csf_list_csf_subcategory", {})
             csf = []
         qs_data = data.get("questions")
         qs: list[Question] = []
         if not isinstance(qs_data, list) or not qs_data:
-            self.bad(f"{path}.questions", "questions が空です", "questions is missing or empty")
+            self.bad(f"{path}.questions", "assess_questions_missing_empty", {})
         else:
             qs = [self.question(q, f"{path}.questions[{i}]", sets) for i, q in enumerate(qs_data)]
         return Requirement(self.ident(data.get("id"), f"{path}.id"), self.text(data.get("title"), f"{path}.title"),
@@ -207,19 +201,17 @@ class _Parser:
 
     def question(self, data: Any, path: str, sets: Mapping[str, AnswerSet]) -> Question:
         if not isinstance(data, Mapping):
-            self.bad(path, "マッピングが必要です", "expected a mapping")
+            self.bad(path, "assess_expected_mapping", {})
             return Question("?", {}, AnswerSet("?", ()))
         set_name = data.get("answers")
         answers = sets.get(str(set_name)) if set_name is not None else None
         if answers is None:
-            self.bad(f"{path}.answers", f"answer_sets にない回答尺度です: {set_name!r}",
-                     f"answer set not in answer_sets: {set_name!r}")
+            self.bad(f"{path}.answers", "assess_answer_set_answer_sets", {"set_name": set_name})
             answers = AnswerSet("?", ())
         replaces = data.get("replaces")
         cssa = data.get("cssa_item")
         if cssa is not None and not isinstance(cssa, str | Mapping):
-            self.bad(f"{path}.cssa_item", "cssa_item は文字列か {選択肢value: 項目}",
-                     "cssa_item must be text or {value: item}")
+            self.bad(f"{path}.cssa_item", "assess_cssa_item_text", {})
             cssa = None
         return Question(self.ident(data.get("id"), f"{path}.id"), self.text(data.get("text"), f"{path}.text"),
                         answers, self.text(data.get("guidance"), f"{path}.guidance", required=False),
@@ -232,12 +224,11 @@ class _Parser:
                           ("question", [q.id for d in domains for _, q in d.questions()])):
             for i in ids:
                 if (kind, i) in seen:
-                    self.bad(kind, f"{kind} id が重複しています: {i}", f"duplicate {kind} id: {i}")
+                    self.bad(kind, "assess_duplicate_id", {"kind": kind, "i": i})
                 seen.add((kind, i))
         replaced = [q.replaces for d in domains for _, q in d.questions() if q.replaces]
         for r in {r for r in replaced if replaced.count(r) > 1}:
-            self.bad("replaces", f"同じ旧質問を複数の質問が replaces しています: {r}",
-                     f"several questions replace the same previous question: {r}")
+            self.bad("replaces", "assess_several_questions_replace_same", {"r": r})
 
 
 def question_set_checksum(framework: Framework) -> str:

@@ -43,7 +43,4 @@ def resolve_framework(spec: str | Path) -> Framework:
     if str(spec) in known:
         return known[str(spec)]
     names = ", ".join(sorted(k for k in known if "@" not in k)) or "-"
-    raise FrameworkError([Problem(str(spec), f"フレームワークが見つかりません(組込み: {names})。"
-                                  "取り込んだフレームワークは --framework でその YAML ファイルを指定してください",
-                                  f"no such framework file or built-in id (built-in: {names}); for an imported "
-                                  "framework give its YAML file with --framework")])
+    raise FrameworkError([Problem(str(spec), "assess_no_such_framework_file", {"names": names})])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from kansa.assessment.errors import UnknownRiskError
 from kansa.assessment.model import AnswerOption, Domain, Framework, QuestionRef
 
 
@@ -143,6 +144,5 @@ def targets_for_risk(framework: Framework, inherent_risk: str | None) -> dict[st
     level = framework.risk_targets.get(inherent_risk)
     if level is None:
         known = ", ".join(framework.risk_targets) or "-"
-        raise ValueError(f"固有リスク {inherent_risk!r} は {framework.id} にありません(可: {known}) / "
-                         f"unknown inherent risk {inherent_risk!r} for {framework.id} (known: {known})")
+        raise UnknownRiskError("assess_unknown_inherent_risk", risk=inherent_risk, framework=framework.id, known=known)
     return {d.id: level for d in framework.domains}

@@ -57,8 +57,7 @@ class AnswerStore:
     def framework(self) -> Framework:
         """The framework snapshot taken at the first import."""
         if not self.exists():
-            raise AssessmentError([Problem(str(self.path), "回答の保存先ではありません(framework.yaml がありません)",
-                                           "not an answer store (framework.yaml missing)")])
+            raise AssessmentError([Problem(str(self.path), "assess_answer_store_framework_yaml", {})])
         return load_framework(self.framework_file)
 
     def check_framework(self, framework: Framework) -> None:
@@ -68,11 +67,9 @@ class AnswerStore:
         stored = self.framework()
         if (stored.id, stored.version) != (framework.id, framework.version) or \
                 question_set_checksum(stored) != question_set_checksum(framework):
-            raise AssessmentError([Problem(str(self.path),
-                                           f"保存先は {stored.id} {stored.version} の回答用です"
-                                           f"({framework.id} {framework.version} は不可)",
-                                           f"this store holds {stored.id} {stored.version}, not {framework.id} "
-                                           f"{framework.version}")])
+            raise AssessmentError([Problem(str(self.path), "assess_store_other_framework",
+                                           {"stored": f"{stored.id} {stored.version}",
+                                            "given": f"{framework.id} {framework.version}"})])
 
     def index(self) -> list[IndexRow]:
         """Every submission ever stored, oldest first."""

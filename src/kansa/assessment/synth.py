@@ -61,7 +61,7 @@ def read_published_shares(path: Path) -> dict[str, PublishedShare]:
         reader = csv.DictReader(fh)
         missing = [c for c in ("round", "category", "item", "share_pct") if c not in (reader.fieldnames or [])]
         if missing:
-            raise AssessmentError([Problem(str(path), f"列がありません: {missing}", f"missing columns: {missing}")])
+            raise AssessmentError([Problem(str(path), "assess_missing_columns", {"missing": missing})])
         for r in reader:
             item = r["item"].strip()
             if (r.get("share_pct") or "").strip():

@@ -11,27 +11,22 @@ from xml.etree import ElementTree
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
 
 
-def sheet_problems(path: Path, wb: Any, sheet: str) -> list[tuple[str, str, str | None]]:
-    """(ja, en, cells) for each way the answer sheet differs from what a respondent would see and edit."""
-    problems: list[tuple[str, str, str | None]] = []
+def sheet_problems(path: Path, wb: Any, sheet: str) -> list[tuple[str, dict[str, Any], str | None]]:
+    """(message code, fields, cells) for each way the answer sheet differs from what a respondent would see."""
+    problems: list[tuple[str, dict[str, Any], str | None]] = []
     ws = wb[sheet]
     state = getattr(ws, "sheet_state", "visible")
     if state != "visible":
-        problems.append((f"回答シート {sheet!r} が非表示({state})になっています。"
-                         "回答者が見た内容と採点対象が異なる恐れがあります",
-                         f"the answers sheet {sheet!r} is {state}: what the respondent saw may not be what is scored",
+        problems.append(("assess_answers_sheet_what_respondent", {"sheet": sheet, "state": state},
                          None))
     heading = _heading(ws)
     for other in wb.worksheets:
         if other.title != sheet and heading and _heading(other) == heading:
-            problems.append((f"回答シート {sheet!r} の複製 {other.title!r} があります。どちらが回答か決められません",
-                             f"the answers sheet {sheet!r} is duplicated as {other.title!r}: which one holds the "
-                             "answers cannot be told", None))
+            problems.append(("assess_answers_sheet_duplicated_which", {"sheet": sheet, "title": other.title}, None))
     merged = merged_ranges(path, wb.sheetnames.index(sheet))
     if merged:
         cells = ", ".join(merged[:10])
-        problems.append((f"回答シート {sheet!r} に結合されたセルがあります: {cells}",
-                         f"the answers sheet {sheet!r} has merged cells: {cells}", cells))
+        problems.append(("assess_answers_sheet_has_merged", {"sheet": sheet, "cells": cells}, cells))
     return problems
 
 

@@ -203,8 +203,7 @@ def score_command(
             fw = _framework(framework) if framework else store.framework()
             current = store.current()
             if institution not in current:
-                raise AssessmentError([Problem(str(answers), f"{institution!r} の回答がありません",
-                                               f"no answers from {institution!r}")])
+                raise AssessmentError([Problem(str(answers), "assess_no_answers_from", {"institution": institution})])
             sub = current[institution]
         else:
             fw = _framework(framework or "kansa-regional")
@@ -213,8 +212,7 @@ def score_command(
                 raise AssessmentError(res.problems)
             matching = [s for s in res.submissions if not institution or s.institution_id == institution]
             if len(matching) != 1:
-                raise AssessmentError([Problem(str(answers), "--institution で1機関を選んでください",
-                                               "choose one institution with --institution")])
+                raise AssessmentError([Problem(str(answers), "assess_choose_institution_institution", {})])
             sub = matching[0]
         goal = targets_for_risk(fw, inherent_risk or None)
         if targets is not None:

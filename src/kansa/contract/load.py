@@ -300,7 +300,7 @@ def load_directory(
                         None,
                         None,
                         source.label,
-                        detail=f"{source.label}: {exc}",
+                        detail=exc.render(lang) if isinstance(exc, InputError) else f"{source.label}: {exc}",
                     )
                 )
             digest, size = raw.digest or file_digest(source.path)

@@ -14,6 +14,7 @@ from kansa.contract.headers import Mapping, resolve_header
 from kansa.contract.issues import make_issue
 from kansa.contract.readers import RawTable
 from kansa.contract.schema import TableSchema
+from kansa.contract.xlsx_parts import check_sheet
 from kansa.i18n import Lang
 
 
@@ -48,6 +49,7 @@ def read_sheet(path: Path, sheet: str, table: str, lang: Lang, mapping: Mapping 
     The header row is the first row holding a value, unless a row among the next few names more contract
     columns: bank reports often carry a title (取引明細（2024年6月）), often in merged cells, above it.
     """
+    check_sheet(path, sheet)  # too many cells, or formulas without a value: refused before reading
     try:
         first = _first_row(path, sheet)
     except (KeyError, StopIteration, ValueError, ElementTree.ParseError, zipfile.BadZipFile):

@@ -9,6 +9,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from kansa.fd.kpi_text import KpiValue, extract
 from kansa.fd.normalise import compact
@@ -58,7 +59,7 @@ class YearChange:
     unchanged: bool
     sections: list[SectionChange]
     kpis: list[KpiCarry]
-    flags: list[tuple[str, dict[str, str]]] = field(default_factory=list)   # (code, fields)
+    flags: list[tuple[str, dict[str, Any]]] = field(default_factory=list)   # (code, fields)
 
 
 def fingerprint(doc: ReadDocument) -> str:
@@ -149,9 +150,9 @@ def compare_years(readings: Sequence[YearReading]) -> list[YearChange]:
     return out
 
 
-def _not_revised_flags(change: YearChange) -> list[tuple[str, dict[str, str]]]:
+def _not_revised_flags(change: YearChange) -> list[tuple[str, dict[str, Any]]]:
     """Why an unchanged policy should have been revised: its KPIs moved, or the supervisor's expectations did."""
-    flags: list[tuple[str, dict[str, str]]] = []
+    flags: list[tuple[str, dict[str, Any]]] = []
     moved = [k for k in change.kpis if k.result is not None and k.previous_result is not None
              and k.result != k.previous_result]
     met = [k for k in change.kpis if k.result is not None and k.target is not None and _met(k)]
@@ -161,7 +162,7 @@ def _not_revised_flags(change: YearChange) -> list[tuple[str, dict[str, str]]]:
     start, end = date(change.previous, 7, 1), date(change.year, 6, 30)
     for when, what in EXPECTATIONS:
         if start <= when <= end:
-            flags.append(("not_revised_expectation", {"date": when.isoformat(), "ja": what["ja"], "en": what["en"]}))
+            flags.append(("not_revised_expectation", {"date": when.isoformat(), "what": what}))
     if not flags:
         flags.append(("not_revised", {}))
     return flags

@@ -40,13 +40,13 @@ def import_ffiec_cat(path: Path) -> dict[str, Any]:
         with path.open(encoding="utf-8-sig", newline="") as fh:
             rows = list(csv.DictReader(fh))
     except (OSError, UnicodeDecodeError) as exc:
-        raise FrameworkError([Problem(str(path), f"読み込めません: {exc}", f"cannot read: {exc}")]) from exc
+        raise FrameworkError([Problem(str(path), "assess_cannot_read", {"exc": str(exc)})]) from exc
     missing = [c for c in _REQUIRED if not rows or c not in rows[0]]
     if missing:
-        raise FrameworkError([Problem(str(path), f"列がありません: {missing}", f"missing columns: {missing}")])
+        raise FrameworkError([Problem(str(path), "assess_missing_columns", {"missing": missing})])
     level_of = {name: lid for name, lid, _ in LEVELS}
-    problems = [Problem(str(path), f"成熟度レベルが不明です: {r['maturity_level']!r}",
-                        f"unknown maturity level: {r['maturity_level']!r}", row=i + 2, question=r["identifier"])
+    problems = [Problem(str(path), "assess_unknown_maturity_level",
+                        {"maturity_level": r['maturity_level']}, row=i + 2, question=r["identifier"])
                 for i, r in enumerate(rows) if r["maturity_level"] not in level_of]
     if problems:
         raise FrameworkError(problems)

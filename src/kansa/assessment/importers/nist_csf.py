@@ -31,8 +31,7 @@ def import_nist_csf(path: Path) -> dict[str, Any]:
         elements = doc["response"]["elements"]["elements"]
         relationships = doc["response"]["elements"]["relationships"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise FrameworkError([Problem(str(path), f"CPRT JSON として読めません: {exc}",
-                                      f"not a CPRT JSON export: {exc}")]) from exc
+        raise FrameworkError([Problem(str(path), "assess_cprt_json_export", {"exc": str(exc)})]) from exc
     withdrawn = {e["element_identifier"][3:] for e in elements if e["element_type"] == "withdraw_reason"}
     by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for e in elements:
