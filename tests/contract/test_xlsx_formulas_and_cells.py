@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+
 from kansa.contract.load import load_directory
 from kansa.contract.xlsx_parts import declared_cells, uncached_formulas
 from kansa.limits import limit
