@@ -30,6 +30,7 @@ class Limits:
     max_ratio: int = 200             # inflated / compressed size of one member (real sheets and logs: 5-30)
     max_line_kb: int = 1024          # one line of a log (a syslog line is < 1 KB; JSON events a few KB)
     max_cells: int = 100_000_000     # cells of one workbook sheet, from its declared dimension
+    max_amount_jpy: int = 10**12     # one money cell (1 trillion yen): above it is a warning (a shifted column?)
 
     @classmethod
     def settings(cls) -> list[str]:

@@ -25,6 +25,7 @@ WARNING_CODES = frozenset(
         "inverted_period",
         "fee_exceeds_amount",
         "ids_normalised",
+        "absurd_amount",
     }
 )
 

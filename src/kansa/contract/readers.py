@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 from kansa.contract.headers import Mapping, resolve_header
 from kansa.contract.issues import Issue, make_issue
 from kansa.i18n import Lang
+from kansa.limits import LIMITS, setting
 
 _CHUNK = 8 << 20  # decode in slices so a 1M-row file never exists three times over in memory
 _BAD_BYTE = re.compile("[\udc80-\udcff]")  # what surrogateescape leaves for an undecodable byte
@@ -100,6 +101,25 @@ def _bad_lines(data: bytes, encoding: str) -> list[BadBytes]:
             continue  # one report per row is enough to find it
         found.append(BadBytes(row, line, f"{byte:02X}"))
     return found
+
+
+def long_line(data: bytes | bytearray, begin: int, end: int, limit: int) -> int | None:
+    """The line number of the first line longer than `limit` bytes, else None; linear, in C-speed steps.
+
+    Any line longer than `limit` holds a whole aligned window of limit/2 bytes without a line break, so only
+    such windows are measured exactly.
+    """
+    step = max(limit // 2, 1)
+    for start in range(begin, end, step):
+        stop = min(start + step, end)
+        if stop - start < step or data.find(b"\n", start, stop) >= 0 or data.find(b"\r", start, stop) >= 0:
+            continue
+        first = max(data.rfind(b"\n", begin, start), data.rfind(b"\r", begin, start)) + 1
+        ends = [i for i in (data.find(b"\n", stop, end), data.find(b"\r", stop, end)) if i >= 0]
+        if min(ends, default=end) - first > limit:
+            return data.count(b"\n", begin, first) + 1 if b"\n" in data[begin:first] else \
+                data.count(b"\r", begin, first) + 1
+    return None
 
 
 def _split_at_newline(data: bytes, start: int, limit: int) -> int:
@@ -287,6 +307,11 @@ def read_csv(path: Path, table: str, lang: Lang, mapping: Mapping | None = None)
     end = len(data)
     while end > begin and data[end - 1] in b"\r\n\t ":
         end -= 1  # trailing blank lines are not rows the user means
+    too_long = long_line(data, begin, end, LIMITS.get().max_line_kb << 10)
+    if too_long is not None:  # one endless line (a hostile or broken file) would be parsed as one huge row
+        raw.issues.append(make_issue("limit_line", lang, table, too_long, None, None, file=path.name, line=too_long,
+                                     limit=LIMITS.get().max_line_kb, setting=setting("max_line_kb")))
+        return raw
     begin, nl, body_start, skipped = _find_header(data, begin, end, path, table, mapping)
     header_line = bytes(data[begin:nl]).decode("utf-8")
     if not header_line.strip():

@@ -14,6 +14,7 @@ from kansa.contract.readers import RawTable
 from kansa.contract.schema import Column, TableSchema, arrow_schema, arrow_type
 from kansa.contract.values import CellError, fast_sql, parse_value
 from kansa.i18n import Lang
+from kansa.limits import LIMITS, setting
 
 _TYPE_SQL = {
     "string": "VARCHAR",
@@ -164,6 +165,10 @@ def check_values(con: duckdb.DuckDBPyConnection, spec: TableSchema, present: dic
         if col.nonnegative:
             rows = con.execute(f"SELECT _row, {raw_col(col)} FROM {w} WHERE {name} < 0 ORDER BY _row").fetchall()
             issues += row_issues("negative_amount", lang, spec.name, col.name, rows)
+            bound = LIMITS.get().max_amount_jpy
+            rows = con.execute(f"SELECT _row, {raw_col(col)} FROM {w} WHERE {name} > {bound} ORDER BY _row").fetchall()
+            issues += row_issues("absurd_amount", lang, spec.name, col.name, rows, limit=bound,
+                                 setting=setting("max_amount_jpy"))
         if col.min is not None or col.max is not None:
             lo = "-inf" if col.min is None else f"{col.min:g}"
             hi = "inf" if col.max is None else f"{col.max:g}"
