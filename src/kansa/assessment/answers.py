@@ -176,7 +176,10 @@ def _read_xlsx(path: Path, raw: bytes, framework: Framework, digest: str) -> tup
             check_sheet(path, sheet)
         except InputError as exc:  # formulas without a saved value would score as blank answers
             return [], [Problem(file, exc.code, exc.message.fields, sheet)]
-        header_row = int(meta.get("header_row", "3"))
+        header_text = meta.get("header_row", "3").strip()
+        if not header_text.isdigit() or not 1 <= int(header_text) <= 1000:  # an edited metadata sheet
+            return [], [Problem(file, "assess_metadata_bad", {"key": "header_row", "value": header_text}, META_SHEET)]
+        header_row = int(header_text)
         heading = next(wb[sheet].iter_rows(min_row=1, max_row=1, max_col=1, values_only=True), (None,))[0]
         rows = list(wb[sheet].iter_rows(min_row=header_row + 1, max_col=len(COLUMNS), values_only=True))
     finally:

@@ -49,9 +49,17 @@ def read_institutions(path: Path) -> list[Institution]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = raw.decode("cp932", errors="strict")
+        try:
+            text = raw.decode("cp932", errors="strict")
+        except UnicodeDecodeError:
+            raise AssessmentError([Problem(file, "assess_encoding", {})]) from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    cols = reader.fieldnames or []
+    try:
+        cols = reader.fieldnames or []
+        records = list(reader)
+    except csv.Error as exc:  # an unclosed quote or NUL byte: a problem with the file, not a crash
+        raise AssessmentError([Problem(file, "assess_csv_unreadable", {"line": reader.line_num, "exc": str(exc)})]) \
+            from None
     missing = [c for c in ("institution_id", "type") if c not in cols]
     if missing:
         raise AssessmentError([Problem(file, "assess_missing_columns", {"missing": missing})])
@@ -60,7 +68,7 @@ def read_institutions(path: Path) -> list[Institution]:
     out: list[Institution] = []
     problems: list[Problem] = []
     seen: set[str] = set()
-    for row_no, r in enumerate(reader, start=2):
+    for row_no, r in enumerate(records, start=2):
         iid = (r.get("institution_id") or "").strip()
         type_ = _TYPE_ALIASES.get((r.get("type") or "").strip(), (r.get("type") or "").strip())
         if not iid or iid in seen:
