@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from kansa.messages import OutputError
 from kansa.spreadsheet import escape_formula
@@ -54,7 +56,6 @@ def write_csv_dicts(path: Path, columns: Sequence[str], rows: Iterable[dict[str,
 
 def write_csv_table(path: Path, table: pa.Table, *, bom: bool = True) -> Path:
     """Write an Arrow table as CSV (UTF-8 with BOM): string columns neutralised, other types as Arrow writes them."""
-    import pyarrow.csv as pacsv
 
     for i, field in enumerate(table.schema):
         if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
@@ -70,7 +71,6 @@ def write_csv_table(path: Path, table: pa.Table, *, bom: bool = True) -> Path:
 
 def inert_column(column: pa.ChunkedArray) -> pa.ChunkedArray:
     """escape_formula over a string column, vectorised (millions of log events)."""
-    import pyarrow.compute as pc
 
     starts = pc.match_substring_regex(column, _STARTS)
     number = pc.match_substring_regex(column, _NUMBER)

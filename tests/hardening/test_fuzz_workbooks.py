@@ -96,7 +96,8 @@ def test_a_data_workbook_with_any_cells_loads_or_names_its_problems(rows: list[l
 
 
 _YAML = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
-                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=5),
+                     lambda inner: st.lists(inner, max_size=4)
+                     | st.dictionaries(st.text(max_size=8), inner, max_size=5),
                      max_leaves=20)
 _KEYS = st.sampled_from(["id", "version", "title", "domains", "answer_sets", "levels", "risk_targets",
                          "requirements", "questions", "options", "score", "tier", "level", "answers", "text"])

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from openpyxl import load_workbook
+
 from kansa.assessment.errors import AnswerFileError, Problem
 from kansa.assessment.loader import question_set_checksum
 from kansa.assessment.model import Framework, QuestionRef
@@ -149,8 +151,6 @@ def _resolve_answer(ref: QuestionRef, raw: Any, file: str, sheet: str | None, ro
 # --- xlsx --------------------------------------------------------------------------------------------
 
 def _read_xlsx(path: Path, raw: bytes, framework: Framework, digest: str) -> tuple[list[Submission], list[Problem]]:
-    from openpyxl import load_workbook
-
     file = str(path)
     try:
         check_archive(path)  # a zip bomb is refused before openpyxl inflates it

@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import yaml
 
 from kansa.audit.errors import AuditConfigError, AuditUsageError
@@ -127,8 +128,6 @@ def conduct_signals(scan_dir: Path, con: Any) -> list[Signal]:
 
 
 def _flag_table(flags: list[dict[str, str]]) -> Any:
-    import pyarrow as pa
-
     return pa.table({"entity_type": [f.get("entity_type", "") for f in flags],
                      "entity_id": [f.get("entity_id", "").lstrip("'") for f in flags]})
 

@@ -7,6 +7,8 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from xml.etree import ElementTree
 
+import fastexcel
+import openpyxl
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -35,7 +37,6 @@ def cell_text(value: object) -> str:
 
 def sheet_names(path: Path) -> list[str]:
     """Names of a workbook's worksheets."""
-    import fastexcel
 
     return list(fastexcel.read_excel(str(path)).sheet_names)
 
@@ -131,7 +132,6 @@ def _read_fast(
     path: Path, sheet: str, table: str, lang: Lang, first_row: int, mapping: Mapping | None
 ) -> RawTable | None:
     """calamine via fastexcel; its first row is the first sheet row holding a value (`first_row`)."""
-    import fastexcel
 
     try:
         batch = fastexcel.read_excel(str(path)).load_sheet(sheet, header_row=None, dtypes="string").to_arrow()
@@ -173,7 +173,6 @@ def _read_fast(
 
 def _read_slowly(path: Path, sheet: str, table: str, lang: Lang, mapping: Mapping | None = None) -> RawTable:
     """openpyxl, cell by cell: slow, but exact about where every row and column sits."""
-    import openpyxl
 
     raw = RawTable(table, path, sheet, [], [], pa.array([], pa.int64()))
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)

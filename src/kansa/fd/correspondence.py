@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
 from kansa.fd.messages import FdError
 from kansa.fd.normalise import compact, nfkc
 from kansa.fd.sections import Section, _digits, item_refs
@@ -28,14 +31,11 @@ class TableRow:
 
 
 def _cell_name(row: int, col: int) -> str:
-    from openpyxl.utils import get_column_letter
-
     return f"{get_column_letter(col)}{row}"
 
 
 def read_table(path: Path) -> list[TableRow]:
     """The rows of a correspondence table; FdError naming the file, sheet and cell of what cannot be read."""
-    from openpyxl import load_workbook
 
     try:
         check_archive(path)  # a zip bomb is refused before openpyxl inflates it

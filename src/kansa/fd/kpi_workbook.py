@@ -4,10 +4,13 @@ back with checks that name the sheet and cell (bands sum to 100%, top-20 average
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+
+from openpyxl import load_workbook
 
 from kansa.fd.messages import FdError, FdErrors
 from kansa.jpdate import parse_era_date
@@ -85,8 +88,6 @@ def _number(ws: Any, cell: str, path: str, sheet: str, errors: list[FdError], *,
     if isinstance(value, int | float):
         number = float(value) * (100.0 if "%" in (c.number_format or "") else 1.0)
     else:
-        import unicodedata
-
         text = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "")
         scale = 1.0
         if text.endswith("%"):
@@ -132,7 +133,6 @@ def _as_of(value: Any, path: str, sheet: str, cell: str, errors: list[FdError]) 
 
 def read_submission(path: Path) -> Submission:
     """Read and check one workbook; FdErrors with every problem found (nothing is returned half-read)."""
-    from openpyxl import load_workbook
 
     p = str(path)
     try:

@@ -153,7 +153,7 @@ def _html(path: Path) -> list[TextBlock]:
 
 
 def _docx(path: Path) -> list[TextBlock]:
-    from docx import Document
+    from docx import Document  # only for .docx policies: loads lxml parts
 
     doc = Document(str(path))
     out: list[TextBlock] = []
@@ -183,7 +183,7 @@ def _docx(path: Path) -> list[TextBlock]:
 
 
 def _pdf(path: Path) -> list[TextBlock]:
-    from pypdf import PdfReader
+    from pypdf import PdfReader  # only for PDF policies: pypdf's import is slow
 
     reader = PdfReader(str(path))
     lines: list[tuple[float, bool, str]] = []   # (font size, bold, text) in reading order

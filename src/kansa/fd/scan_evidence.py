@@ -11,6 +11,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
+
 from kansa.fd.messages import FdError
 from kansa.workspace import Workspace
 
@@ -67,7 +69,6 @@ def load_scan(folder: Path, workspace: Path | None = None) -> ScanEvidence:
     for name in REQUIRED:
         if not (folder / name).is_file():
             raise FdError("scan_missing", path=str(folder), file=name)
-    import pyarrow.parquet as pq
 
     try:
         table = pq.read_table(folder / "flags.parquet", columns=["rule_id", "entity_type", "entity_id",

@@ -6,6 +6,8 @@ import random
 from html import escape
 from pathlib import Path
 
+from openpyxl import Workbook
+
 from kansa.fd.principles import load_items
 from kansa.fd.synth_layout import Block, PolicyYear, Section, policy_blocks, progress_blocks, ref_of
 from kansa.fd.synth_model import Firm
@@ -58,7 +60,6 @@ def write_document(blocks: list[Block], path: Path, fmt: str, *, cp932: bool = F
     elif fmt == "html":
         path.write_text(to_html(blocks, html_tags), encoding="utf-8")
     elif fmt == "pdf":
-
         write_pdf(to_html(blocks, True), path)
     elif fmt == "docx":
         _docx(blocks, path, styles=html_tags)
@@ -99,7 +100,7 @@ def to_html(blocks: list[Block], tags: bool) -> str:
 
 
 def _docx(blocks: list[Block], path: Path, styles: bool) -> None:
-    from docx import Document
+    from docx import Document  # only when writing synthetic .docx policies
 
     doc = Document()
     for b in blocks:
@@ -119,7 +120,6 @@ def _docx(blocks: list[Block], path: Path, styles: bool) -> None:
 
 def write_table(path: Path, sections: list[Section], plan: dict[str, str], rng: random.Random) -> Path:
     """The firm's correspondence table: each report-required item to where the policy covers it."""
-    from openpyxl import Workbook
 
 
     wb = Workbook()

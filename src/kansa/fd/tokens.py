@@ -22,13 +22,13 @@ MAX_CHARS = 8_000   # at most 4 bytes a character in UTF-8: well under Sudachi's
 @lru_cache(maxsize=1)
 def _tokenizer() -> Any:
     """One Sudachi tokenizer per process (loading the dictionary takes 0.1 s)."""
-    from sudachipy import Dictionary
+    from sudachipy import Dictionary  # loaded on first use: fd only, 0.1 s + dictionary
 
     return Dictionary(dict="core").create()
 
 
 def _mode() -> Any:
-    from sudachipy import SplitMode
+    from sudachipy import SplitMode  # with the tokenizer: fd only
 
     return SplitMode.B  # middle units: 金融/商品 apart, 重要情報シート kept as words a reader sees
 

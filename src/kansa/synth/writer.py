@@ -9,6 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
+import xlsxwriter
 
 from kansa.contract.schema import arrow_schema
 
@@ -112,7 +113,6 @@ class ExcelBook:
 
     def close(self) -> None:
         """Write the workbook (dates as ISO text so every reader sees the same value)."""
-        import xlsxwriter
 
         with xlsxwriter.Workbook(str(self.path), {"strings_to_numbers": False, "strings_to_formulas": False}) as wb:
             for name, parts in self._sheets.items():
