@@ -447,6 +447,17 @@ def _background(w: _World, n_assets: int) -> dict[str, list[tuple[str, str]]]:
 
 
 def _planted(w: _World, hosts: dict[str, list[tuple[str, str]]]) -> None:
+    """Every planted case on top of the background, in a fixed order (the random stream depends on it)."""
+    _planted_assets(w, hosts)
+    _planted_privileged(w, hosts)
+    _planted_unregistered_hosts(w, hosts)
+    _planted_log_reviews(w, hosts)
+    _planted_backups(w, hosts)
+    _planted_incidents(w, hosts)
+
+
+def _planted_assets(w: _World, hosts: dict[str, list[tuple[str, str]]]) -> None:
+    """Assets without owner or class, stale inventory, end-of-support and known-exploited software."""
     e = w.expect
     # asset_missing_owner_or_class
     e(
@@ -535,6 +546,11 @@ def _planted(w: _World, hosts: dict[str, list[tuple[str, str]]]) -> None:
         False,
     )
     e("software_known_exploited", "software", w.software(fw, "Fortinet", "FortiAnalyzer", "7.4.3"), False)
+
+
+def _planted_privileged(w: _World, hosts: dict[str, list[tuple[str, str]]]) -> None:
+    """Privileged accounts, use without a request, self-approval, sessions past their window."""
+    e = w.expect
     # privileged accounts
     lx_aid, lx_host = hosts["linux"][0]
     e("privileged_account_shared", "account", w.account(lx_aid, "admin", True, owner_staff_id=None), True)
@@ -652,6 +668,12 @@ def _planted(w: _World, hosts: dict[str, list[tuple[str, str]]]) -> None:
             [("account_created_outside_register", False)],
         )
     )
+
+
+def _planted_unregistered_hosts(w: _World, hosts: dict[str, list[tuple[str, str]]]) -> None:
+    """Hosts that log in but are absent from the asset register."""
+    e = w.expect
+    lx_host = hosts["linux"][0][1]  # the same registered Linux host the privileged cases use
     # hosts absent from the register
     w.events.append(
         Event(
@@ -678,6 +700,11 @@ def _planted(w: _World, hosts: dict[str, list[tuple[str, str]]]) -> None:
     )
     e("host_not_in_register", "asset", "WS-TEMP-99", True)
     e("host_not_in_register", "asset", lx_host, False)
+
+
+def _planted_log_reviews(w: _World, hosts: dict[str, list[tuple[str, str]]]) -> None:
+    """Critical servers with a month missing from their log reviews, with near misses."""
+    e = w.expect
     # log_review_gap
     a = w.asset("srv-core-db01", "database", "Red Hat Enterprise Linux", crit=5)
     w.reviews(a, [(w._month_start(k), w._month_end(k)) for k in range(12, 2, -1)])  # nothing for ~90 days
@@ -690,6 +717,11 @@ def _planted(w: _World, hosts: dict[str, list[tuple[str, str]]]) -> None:
     a = w.asset("srv-hr-01", "server", "Red Hat Enterprise Linux", crit=4)
     w.reviews(a, [(w.day(d + 29), w.day(d)) for d in range(0, 360, 50)])  # 20-day gaps only
     e("log_review_gap", "asset", a, False)
+
+
+def _planted_backups(w: _World, hosts: dict[str, list[tuple[str, str]]]) -> None:
+    """Backups that are stale or never restore-tested, with near misses."""
+    e = w.expect
     # backups
     a = w.asset("srv-acct-01", "server", "Red Hat Enterprise Linux", crit=5)
     w.set_backups(
@@ -735,6 +767,11 @@ def _planted(w: _World, hosts: dict[str, list[tuple[str, str]]]) -> None:
     a = w.asset("srv-report-04", "server", "Red Hat Enterprise Linux", crit=3)
     w.set_backups(a, [("disk", "onsite", False, w.at(5, 2), w.at(300, 14), "pass")])
     e("backup_stale_or_untested", "asset", a, False)
+
+
+def _planted_incidents(w: _World, hosts: dict[str, list[tuple[str, str]]]) -> None:
+    """Incidents reported later than their severity allows, with near misses on time."""
+    e = w.expect
     # incidents
     for hours, sev, status, det_ago, flag in (
         (30, "medium", "closed", 200, True),
