@@ -11,7 +11,7 @@ import pyarrow as pa
 from kansa.contract.load import LoadFailed, LoadResult, load_directory
 from kansa.contract.schema import TABLES
 from kansa.i18n import Lang
-from kansa.messages import InputError
+from kansa.messages import InputError, UsageError
 
 DB_NAME = "kansa.duckdb"
 MANIFEST = "_load_manifest"
@@ -101,7 +101,7 @@ class Workspace:
     def connect(self, read_only: bool = True) -> duckdb.DuckDBPyConnection:
         """A connection to the workspace database (tables under their contract names)."""
         if not self.exists():
-            raise FileNotFoundError(f"no workspace at {self.path} (run `kansa load` first) / ワークスペースなし")
+            raise WorkspaceMissing("workspace_absent", path=str(self.path))
         try:
             con = duckdb.connect(str(self.db_path), read_only=read_only)
         except duckdb.Error as exc:  # not a DuckDB file, damaged, or from another DuckDB version
@@ -143,6 +143,14 @@ class Workspace:
         return paths
 
 
+class WorkspaceMissing(InputError, FileNotFoundError):
+    """No workspace at the path given (kept a FileNotFoundError for older callers)."""
+
+
+class SourceChoiceError(UsageError, ValueError):
+    """Neither or both of DATA_DIR and --workspace given (kept a ValueError for older callers)."""
+
+
 def _corrupt(path: Path, exc: Exception) -> InputError:
     return InputError("workspace_corrupt", path=str(path), reason=(str(exc).splitlines() or [""])[0][:200])
 
@@ -170,7 +178,7 @@ def open_source(
 ) -> duckdb.DuckDBPyConnection:
     """What a scan reads: a DATA_DIR validated into memory, or a workspace read-only; LoadFailed on errors."""
     if (data_dir is None) == (workspace is None):
-        raise ValueError("give exactly one of DATA_DIR or --workspace / DATA_DIR か --workspace のどちらか一方を指定")
+        raise SourceChoiceError("source_choice")
     if workspace is not None:
         return Workspace(workspace).connect(read_only=True)
     assert data_dir is not None

@@ -100,6 +100,10 @@ class LoadFailed(InputError):
         return lines
 
 
+class DataFolderMissing(InputError, FileNotFoundError):
+    """The data folder does not exist (kept a FileNotFoundError for older callers)."""
+
+
 def _not_a_workbook(path: Path, table: str, lang: Lang) -> Issue | None:
     """An error for a .xlsx that is empty or not a ZIP package (a renamed CSV or .xls), else None."""
     with path.open("rb") as f:
@@ -269,7 +273,7 @@ def load_directory(
     """
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
-        raise FileNotFoundError(f"{data_dir} is not a folder / フォルダがありません")
+        raise DataFolderMissing("data_folder_missing", path=str(data_dir))
     result = LoadResult()
     try:
         user_map = _as_mapping(mapping)

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from kansa.cyber.logs.syslog import looks_like_syslog
+from kansa.messages import InputError
 
 EVTX = "evtx"
 SYSLOG = "syslog"
@@ -19,8 +20,8 @@ _HEAD = 65536
 _ACCESS_KEYS = frozenset({"event_time", "event_type", "host", "username"})
 
 
-class UnknownFormat(ValueError):
-    """The file is none of the supported log formats."""
+class UnknownFormat(InputError, ValueError):
+    """The file is none of the supported log formats (kept a ValueError for older callers)."""
 
 
 def detect_format(path: str | Path) -> str:
@@ -44,7 +45,7 @@ def detect_bytes(head: bytes) -> str:
         return GZIP
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
     if not text:
-        raise UnknownFormat("empty file / 空のファイルです")
+        raise UnknownFormat("log_empty_file")
     if text[0] == "[":
         return WINDOWS_JSON if '"event_type"' not in text[:4096] else ACCESS_EVENTS_JSON
     if text[0] == "{":
@@ -61,7 +62,4 @@ def detect_bytes(head: bytes) -> str:
             if looks_like_syslog(line):
                 return SYSLOG
             break
-    raise UnknownFormat(
-        "not a supported log (EVTX, syslog, JSON lines, zip) / 対応していないログ形式です"
-        f" (EVTX・syslog・JSON Lines・zip): {text[:60]!r}"
-    )
+    raise UnknownFormat("log_format_not_supported", head=text[:60])

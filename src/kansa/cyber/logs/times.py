@@ -6,10 +6,16 @@ import re
 from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
+from kansa.messages import UsageError
+
 TOKYO = ZoneInfo("Asia/Tokyo")
 JST_OFFSET = timedelta(hours=9)  # Japan has kept +09:00 without summer time since 1951
 _EPOCH = datetime(1970, 1, 1)
 _DOTNET = re.compile(r"/Date\((-?\d+)")
+
+
+class UnknownZone(UsageError, ValueError):
+    """A time zone name that is not in the IANA database (kept a ValueError for older callers)."""
 
 
 def zone(name: str) -> tzinfo:
@@ -17,7 +23,7 @@ def zone(name: str) -> tzinfo:
     try:
         return ZoneInfo(name)
     except (KeyError, ValueError) as exc:  # ZoneInfoNotFoundError is a KeyError
-        raise ValueError(f"unknown time zone / 不明なタイムゾーン: {name!r}") from exc
+        raise UnknownZone("unknown_time_zone", name=name) from exc
 
 
 def utc_to_tokyo(value: datetime) -> datetime:
