@@ -14,7 +14,9 @@ from kansa.assessment.errors import AssessmentError, Problem
 from kansa.assessment.model import Framework
 from kansa.cli.handler import new_app
 from kansa.cli.options import LANG
+from kansa.cli.terminal import shown
 from kansa.i18n import Lang, check_lang
+from kansa.outputs import printable
 
 app = new_app(
     no_args_is_help=True,
@@ -34,7 +36,7 @@ FRAMEWORK_HELP = ("組込みフレームワークid(kansa-regional 等)か YAML 
 
 def _fail(exc: AssessmentError, lang: Lang, limit: int = 50) -> None:
     for message in exc.messages(lang)[:limit]:
-        err.print(f"[red]✗[/red] {message}", highlight=False, markup=True)
+        err.print(f"[red]✗[/red] {shown(message)}", highlight=False, markup=True)
     if len(exc.problems) > limit:
         err.print(f"... {len(exc.problems) - limit} more")
     raise typer.Exit(1)
@@ -142,12 +144,12 @@ def import_command(
         out.print(f"[green]✓[/green] {row.source}: {row.institution_id} → {row.submission_id}")
     for res in report.results:
         for note in res.notes:
-            out.print(f"[yellow]![/yellow] {note.message(lg)}", highlight=False, markup=True)
+            out.print(f"[yellow]![/yellow] {shown(note.message(lg))}", highlight=False, markup=True)
     rejected = [r for r in report.results if r.problems]
     for res in rejected:
         err.print(f"[red]✗ {res.path}[/red]: " + ("取り込みませんでした" if lg == "ja" else "rejected, nothing stored"))
         for p in res.problems[:30]:
-            err.print(f"   {p.message(lg)}", highlight=False, markup=False)
+            err.print(f"   {printable(p.message(lg))}", highlight=False, markup=False)
         if len(res.problems) > 30:
             err.print(f"   ... {len(res.problems) - 30} more")
     if rejected:

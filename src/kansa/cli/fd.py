@@ -16,6 +16,7 @@ from rich.console import Console
 
 from kansa.cli.handler import new_app
 from kansa.cli.options import LANG
+from kansa.cli.terminal import shown
 from kansa.i18n import check_lang
 
 app = new_app(no_args_is_help=True, rich_markup_mode="markdown")
@@ -53,10 +54,10 @@ def _errors(lang: str) -> Iterator[None]:
         yield
     except FdErrors as exc:
         for m in exc.messages(lang):  # type: ignore[arg-type]
-            console.print(f"[red]{m}[/red]", highlight=False)
+            console.print(f"[red]{shown(m)}[/red]", highlight=False)
         raise typer.Exit(1) from exc
     except FdError as exc:
-        console.print(f"[red]{exc.message(lang)}[/red]", highlight=False)  # type: ignore[arg-type]
+        console.print(f"[red]{shown(exc.message(lang))}[/red]", highlight=False)  # type: ignore[arg-type]
         raise typer.Exit(1) from exc
 
 
@@ -272,10 +273,10 @@ def kpi_check_command(
         except FdErrors as exc:
             bad += 1
             for m in exc.messages(language):
-                console.print(f"[red]{m}[/red]", highlight=False)
+                console.print(f"[red]{shown(m)}[/red]", highlight=False)
         except FdError as exc:
             bad += 1
-            console.print(f"[red]{exc.message(language)}[/red]", highlight=False)
+            console.print(f"[red]{shown(exc.message(language))}[/red]", highlight=False)
     if bad:
         raise typer.Exit(1)
 
@@ -324,7 +325,7 @@ def compare_command(
             heat = heatmap(firms, p, language)
         files = write_compare(records, out, lang=language, rejected=rejected, heatmap=heat)
     for e in rejected:
-        console.print(f"[yellow]{e.message(language)}[/yellow]", highlight=False)
+        console.print(f"[yellow]{shown(e.message(language))}[/yellow]", highlight=False)
     console.print(f"{len(subs)} / {len(paths)} workbooks, {len(records)} records", highlight=False)
     _files(files)
 
