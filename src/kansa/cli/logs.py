@@ -11,7 +11,7 @@ from rich.table import Table
 from kansa.cli.options import LANG
 from kansa.cli.terminal import shown
 from kansa.i18n import Lang, pick
-from kansa.messages import PartialError
+from kansa.messages import KansaError, PartialError
 
 console = Console(stderr=True)
 
@@ -75,8 +75,9 @@ def parse_logs_command(
         with progress_bar() as bar:
             task = bar.add_task(pick(_LABELS["reading"], language), total=total)
             result = parse_logs(files, year=year, tz=tz, workers=workers, progress=lambda n: bar.advance(task, n))
-    except ValueError as exc:  # an unknown --tz
-        console.print(f"[red]{exc}[/red]")
+    except ValueError as exc:  # an unknown --tz (a UsageError with its code), in the reader's language
+        text = exc.render(language) if isinstance(exc, KansaError) else str(exc)
+        console.print(f"[red]{shown(text)}[/red]")
         raise typer.Exit(2) from exc
     _write(result.events, out)
     _summary(result.counts, len(result.errors), language)
