@@ -7,6 +7,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from kansa.messages import InputError
+
 
 @dataclass(frozen=True)
 class Era:
@@ -35,15 +37,16 @@ _ERA_RE = re.compile(
 _FULLWIDTH = str.maketrans("０１２３４５６７８９／．－", "0123456789/.-")
 
 
-class EraDateError(ValueError):
+class EraDateError(InputError, ValueError):
     """An era date that does not exist (bad era, month, day, or a year beyond the era's end).
 
-    str() is English; `.ja` says the same in Japanese for messages shown to users.
+    A message code with its fields (kansa.messages); str() is English, `.ja` the same in Japanese.
     """
 
-    def __init__(self, en: str, ja: str | None = None) -> None:
-        super().__init__(en)
-        self.ja = ja or en
+    @property
+    def ja(self) -> str:
+        """The message in Japanese."""
+        return self.render("ja")
 
 
 def parse_era_date(text: str) -> date | None:
@@ -59,23 +62,18 @@ def parse_era_date(text: str) -> date | None:
     era = _BY_NAME[m["era"]]
     year_in_era = 1 if m["year"] == "元" else int(m["year"])
     if year_in_era < 1:
-        raise EraDateError(f"era year must be 1 or more: {text!r}", f"元号の年は1以上です: {text}")
+        raise EraDateError("era_year_zero", text=text)
     try:
         d = date(era.start.year + year_in_era - 1, int(m["month"]), int(m["day"]))
     except ValueError as exc:
-        raise EraDateError(f"no such date: {text!r}", f"存在しない日付です: {text}") from exc
+        raise EraDateError("era_no_such_date", text=text) from exc
     if d < era.start:
-        raise EraDateError(
-            f"{text!r} is before {era.kanji} began ({era.start.isoformat()})",
-            f"{text} は{era.kanji}の始まり（{format_era(era.start)}）より前です",
-        )
+        raise EraDateError("era_before_start", text=text, era=era.kanji, start=era.start.isoformat(),
+                           start_era=format_era(era.start))
     newer = [e for e in ERAS if e.start > era.start]
     if newer and d >= min(e.start for e in newer):
         last = min(e.start for e in newer) - timedelta(days=1)
-        raise EraDateError(
-            f"{text!r} is after {era.kanji} ended ({last.isoformat()})",
-            f"{text} は{era.kanji}の終わり（{format_era(last)}）より後です",
-        )
+        raise EraDateError("era_after_end", text=text, era=era.kanji, end=last.isoformat(), end_era=format_era(last))
     return d
 
 
@@ -84,7 +82,7 @@ def era_of(d: date) -> tuple[Era, int]:
     for era in ERAS:
         if d >= era.start:
             return era, d.year - era.start.year + 1
-    raise EraDateError(f"{d.isoformat()} is before Meiji")
+    raise EraDateError("era_before_meiji", date=d.isoformat())
 
 
 def format_era(d: date, style: str = "kanji") -> str:
