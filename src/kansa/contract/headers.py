@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from typing import Any
 import yaml
 
 from kansa.contract.schema import TABLES
+from kansa.messages import render
 
 
 def _aliases() -> dict[str, Any]:
@@ -54,14 +56,24 @@ Mapping = dict[str, dict[str, str]]  # table ("*" = any) -> normalised source he
 
 @dataclass(frozen=True)
 class MappingProblem:
-    """One unusable line of a mapping file: where it is, the offending value, and why (ja and en)."""
+    """One unusable line of a mapping file: where it is, the offending value, and why (a message code)."""
 
     row: int | None  # the mapping file's row (header row 1); None for YAML
     table: str
     field: str  # table | source_header | column | file
     value: str
-    ja: str
-    en: str
+    code: str  # a message code of contract/messages.yaml, rendered late
+    fields: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    @property
+    def ja(self) -> str:
+        """Why, in Japanese."""
+        return render(self.code, "ja", self.fields)
+
+    @property
+    def en(self) -> str:
+        """Why, in English."""
+        return render(self.code, "en", self.fields)
 
 
 class MappingError(ValueError):
@@ -84,7 +96,7 @@ def _mapping_text(path: Path) -> str:
         path,
         [
             MappingProblem(
-                None, "-", "file", path.name, "文字コードが UTF-8 でも CP932 でもありません", "neither UTF-8 nor CP932"
+                None, "-", "file", path.name, "mapping_encoding", {}
             )
         ],
     )
@@ -104,7 +116,7 @@ def read_mapping(path: Path) -> Mapping:
         except yaml.YAMLError as exc:
             raise MappingError(
                 path,
-                [MappingProblem(None, "-", "file", path.name, f"YAML として読めません: {exc}", f"not YAML: {exc}")],
+                [MappingProblem(None, "-", "file", path.name, "mapping_yaml", {"exc": str(exc)})],
             ) from exc
         if not isinstance(data, dict):
             raise MappingError(
@@ -115,8 +127,7 @@ def read_mapping(path: Path) -> Mapping:
                         "-",
                         "file",
                         path.name,
-                        "表 -> {見出し: 列} の形で書いてください",
-                        "expected a mapping of table -> {header: column}",
+                        "mapping_not_mapping", {},
                     )
                 ],
             )
@@ -128,8 +139,7 @@ def read_mapping(path: Path) -> Mapping:
                         str(table),
                         "table",
                         str(table),
-                        f"表 {table} には 見出し: 列 を並べてください",
-                        f"table {table!r} must map headers to columns",
+                        "mapping_table_not_mapping", {"table": table},
                     )
                 )
                 continue
@@ -149,8 +159,7 @@ def read_mapping(path: Path) -> Mapping:
                         "-",
                         "row",
                         ",".join(row),
-                        f"table,source_header,column の3列が必要です（{len(row)} 列）",
-                        f"expected table,source_header,column, got {len(row)} field(s)",
+                        "mapping_row_fields", {"count": len(row)},
                     )
                 )
                 continue
@@ -165,7 +174,7 @@ def _add(
 ) -> None:
     if table != "*" and table not in TABLES:
         problems.append(
-            MappingProblem(row, table, "table", table, f"契約にない表です: {table}", f"unknown table {table!r}")
+            MappingProblem(row, table, "table", table, "mapping_unknown_table", {"table": table})
         )
         return
     targets = [TABLES[table]] if table != "*" else list(TABLES.values())
@@ -176,8 +185,7 @@ def _add(
                 table,
                 "column",
                 column,
-                f"{table}.{column} は契約の列ではありません",
-                f"{table}.{column} is not a contract column",
+                "mapping_contract_column", {"table": table, "column": column},
             )
         )
         return
