@@ -55,7 +55,8 @@ def _has_formula(z: zipfile.ZipFile, member: str) -> bool:
     tail = b""
     with z.open(member) as part:
         while chunk := part.read(1 << 20):
-            if _FORMULA.search(tail + chunk):
+            window = tail + chunk
+            if (b"<f" in window or b":f" in window) and _FORMULA.search(window):  # memchr first: the regex is slow
                 return True
             tail = chunk[-8:]
     return False
