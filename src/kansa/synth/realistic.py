@@ -62,7 +62,8 @@ def campaigns(frame: Frame, rng: np.random.Generator, branch: np.ndarray, type_:
     fund = type_ == TYPE_INDEX["investment_trust"]
     for shift in (-1, 1):
         target = np.clip(m - shift, 0, n_months - 1)
-        pulled = fund & (branch < n_b) & chosen[np.minimum(branch, n_b - 1), target] & (rng.random(len(day)) < CAMPAIGN_PULL)
+        in_campaign = (branch < n_b) & chosen[np.minimum(branch, n_b - 1), target]
+        pulled = fund & in_campaign & (rng.random(len(day)) < CAMPAIGN_PULL)
         out[pulled] = frame.calendar.snap(day[pulled] - shift * 30)
     return np.minimum(out, frame.end)
 
