@@ -15,6 +15,7 @@ from kansa.synth import branch_months as bm
 from kansa.synth import planted_conduct as pcases
 from kansa.synth import planted_late
 from kansa.synth import realistic as rz
+from kansa.synth import realistic_fields as rf
 from kansa.synth.catalog import COMPLAINT_TEXTS, PRODUCTS
 from kansa.synth.dates import age_years
 from kansa.synth.institution import TYPE_INDEX, TYPES, Frame, build_frame, new_branch_name
@@ -218,8 +219,8 @@ def generate_conduct(out: Path, *, customers: int = 2_000, seed: int = 1, fmt: F
         bg.sell_amounts(frame, rng, tr)
         bg.conduct_fields(frame, rng, c, tr)
         if real:
-            rz.assign_advisers(frame, c.number, tr)
-            rz.untidy_conduct(frame, rng, age_years(c.birth[tr.cust], tr.date), tr)
+            rf.assign_advisers(frame, c.number, tr)
+            rf.untidy_conduct(frame, rng, age_years(c.birth[tr.cust], tr.date), tr)
         else:
             bg.assign_staff(frame, tr)
         stats.add(frame, tr)

@@ -8,15 +8,12 @@ The rates are assumptions a reviewer can read and change in one place.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import numpy as np
 
 from kansa.synth.dates import month_index
 from kansa.synth.institution import TYPE_INDEX, Frame
-
-if TYPE_CHECKING:
-    from kansa.synth.background import Trades
 
 Background = Literal["realistic", "guarded"]
 BACKGROUNDS: tuple[Background, ...] = ("realistic", "guarded")
@@ -29,7 +26,6 @@ SAME_DAY_ORDER = 0.03           # a 74+ caution sale ordered on the day it was s
 CONTACT_MISSED = 0.03           # the after-sale call not made, made by the seller, or made after 8-15 days
 EXPLANATION_MISSING = 0.01      # a complex sale whose explanation record is missing
 CAMPAIGNS_PER_BRANCH_YEAR = 0.5  # fund campaigns (キャンペーン) a branch runs a year
-DAY_US = 86_400_000_000
 CAMPAIGN_PULL = 0.30            # share of the branch's fund purchases of the 3 months around it pulled into it
 
 
@@ -66,31 +62,3 @@ def campaigns(frame: Frame, rng: np.random.Generator, branch: np.ndarray, type_:
         pulled = fund & in_campaign & (rng.random(len(day)) < CAMPAIGN_PULL)
         out[pulled] = frame.calendar.snap(day[pulled] - shift * 30)
     return np.minimum(out, frame.end)
-
-
-def untidy_conduct(frame: Frame, rng: np.random.Generator, age: np.ndarray, tr: Trades) -> None:
-    """Loosen the elderly and explanation guards at the rates above, once salespeople are assigned."""
-    s = frame.shelf
-    n = len(tr.cust)
-    guarded = tr.buy & s.caution[tr.prod] & (tr.channel != 2) & (age >= 74)
-    u = rng.random(n)
-    no_approval = guarded & (u < NO_APPROVAL)
-    tr.approval[no_approval] = -1
-    same_day = guarded & (u >= NO_APPROVAL) & (u < NO_APPROVAL + SAME_DAY_ORDER)
-    tr.solicitation[same_day] = tr.date[same_day]
-    missed = guarded & (rng.random(n) < CONTACT_MISSED)
-    kind = rng.integers(0, 3, n)
-    tr.contact[missed & (kind == 0)] = -1
-    tr.contact_by[missed & (kind == 0)] = -1
-    tr.contact_by[missed & (kind == 1)] = tr.staff[missed & (kind == 1)]
-    late = missed & (kind == 2)
-    tr.contact[late] = tr.date[late] * DAY_US + rng.integers(8, 16, int(late.sum())) * DAY_US + 10 * 3_600_000_000
-    gone = tr.buy & s.complex_[tr.prod] & (rng.random(n) < EXPLANATION_MISSING)
-    tr.explained[gone] = rng.choice([0, -1], int(gone.sum()))
-
-
-def assign_advisers(frame: Frame, c_number: np.ndarray, tr: Trades) -> None:
-    """Each customer's non-online trades go to one adviser (担当者) of the branch, as accounts are kept."""
-    idx = np.flatnonzero(tr.channel != 2)
-    br = tr.branch[idx]
-    tr.staff[idx] = frame.sales_first[br] + (c_number[tr.cust[idx]] * 7919) % frame.sales_count[br]
