@@ -121,3 +121,13 @@ def test_it_flags_log_review_gaps_longer_than_31_days() -> None:
     assert flagged(flags) == {"P2", "C4", "C5"}
     gap = {r["entity_id"]: r["score"] for r in flags.to_pylist()}
     assert gap["P2"] == 32 and gap["C4"] == 40
+
+
+def test_the_log_review_look_back_is_the_90_days_ending_on_the_evaluation_date() -> None:
+    # 2026-01-01..2026-03-31 is the window: a first review from 2026-02-01 leaves 31 days (allowed), one from
+    # 2026-02-02 leaves 32 (found by the independent checker: the rule used to count 2025-12-31 as well)
+    assets = [asset("EDGE", "edge", criticality=4), asset("OVER", "over", criticality=4)]
+    reviews = [review("EDGE", "2026-02-01", "2026-03-31"), review("OVER", "2026-02-02", "2026-03-31")]
+    flags = run([], "log_review_gap", assets=assets, accounts=[], log_reviews=reviews)
+    assert flagged(flags) == {"OVER"}
+    assert {r["entity_id"]: r["score"] for r in flags.to_pylist()} == {"OVER": 32}

@@ -24,7 +24,7 @@ CUSTOMERS = 20_000
 @pytest.fixture(scope="module")
 def bank(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("bank20k")
-    generate_conduct(out, customers=CUSTOMERS, seed=2027, fmt="parquet")
+    generate_conduct(out, customers=CUSTOMERS, seed=2027, fmt="parquet", background="guarded")
     return out
 
 

@@ -49,6 +49,11 @@ def test_it_writes_the_same_bytes_for_the_same_seed(bank: Path, tmp_path: Path) 
     assert _digest(tmp_path) == _digest(bank)
 
 
+def test_the_background_option_is_checked(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="realistic"):
+        generate_conduct(tmp_path, customers=300, seed=2, background="clean")  # type: ignore[arg-type]
+
+
 def test_a_different_seed_gives_a_different_institution(bank: Path, tmp_path: Path) -> None:
     generate_conduct(tmp_path, customers=600, seed=12)
     assert _digest(tmp_path)["trades.csv"] != _digest(bank)["trades.csv"]
@@ -94,10 +99,12 @@ def test_the_answer_key_covers_every_rule_with_flags_and_near_misses(bank: Path)
         assert expected == {"flag", "no_flag"}, rule
 
 
-def test_an_independent_checker_agrees_with_the_key(bank: Path) -> None:
-    with open(bank / "answer_key.csv", encoding="utf-8") as f:
+def test_an_independent_checker_agrees_with_the_key_on_the_guarded_background(tmp_path: Path) -> None:
+    # only a guarded background makes the key complete (the realistic default: tests/independent)
+    generate_conduct(tmp_path, customers=600, seed=11, background="guarded")
+    with open(tmp_path / "answer_key.csv", encoding="utf-8") as f:
         key = list(csv.DictReader(f))
-    found = flags(bank, AS_OF)
+    found = flags(tmp_path, AS_OF)
     for rule in (
         "elderly_caution_no_approval",
         "elderly80_same_day_order",

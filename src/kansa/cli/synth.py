@@ -31,6 +31,9 @@ def conduct_command(
     encoding: str = typer.Option("utf-8", "--encoding", help="CSV encoding: utf-8 | cp932."),
     as_of: str = typer.Option("2026-03-31", "--as-of", help="Evaluation date: the latest positions date; "
                               "trades cover the four years before it."),
+    background: str = typer.Option("realistic", "--background", help="realistic (default: untidy base rates, "
+                                   "branch campaigns, nothing guarded; the answer key lists the planted cases) | "
+                                   "guarded (a background no rule meets, so every flag is a planted case)."),
 ) -> None:
     """顧客本位の業務運営: a synthetic bank (customers, products, trades, positions, complaints, branches,
     staff) with planted red flags and near-misses for every conduct rule, and answer_key.csv."""
@@ -40,6 +43,8 @@ def conduct_command(
         raise typer.BadParameter(f"--format: csv | parquet | xlsx, not {fmt!r}")
     if encoding not in ("utf-8", "cp932"):
         raise typer.BadParameter(f"--encoding: utf-8 | cp932, not {encoding!r}")
+    if background not in ("realistic", "guarded"):
+        raise typer.BadParameter(f"--background: realistic | guarded, not {background!r}")
     if fmt == "xlsx" and estimate_trades(customers) > EXCEL_MAX_ROWS:
         raise typer.BadParameter(
             f"--format xlsx: {customers:,}人では取引が Excel の上限 {EXCEL_MAX_ROWS:,} 行を超えます / "
@@ -47,7 +52,7 @@ def conduct_command(
     with progress_bar() as bar:
         task = bar.add_task("synth conduct", total=None)
         summary = generate_conduct(out, customers=customers, seed=seed, fmt=fmt, encoding=encoding,  # type: ignore[arg-type]
-                                   as_of=_as_of(as_of),
+                                   as_of=_as_of(as_of), background=background,  # type: ignore[arg-type]
                                    progress=lambda done, total: bar.update(task, completed=done, total=total))
     typer.echo(f"{out}: " + ", ".join(f"{k} {v:,}" for k, v in summary.rows.items()))
     typer.echo(f"answer key: {summary.answer_key}")

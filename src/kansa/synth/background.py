@@ -1,6 +1,8 @@
-"""Background customers and their trades, vectorised per chunk, built never to meet a rule by accident.
+"""Background customers and their trades, vectorised per chunk.
 
-Each guard below names the rule it keeps clear of; margins keep values well away from each default.
+Guarded (`realistic=False`, for tests that need a background no rule meets): each guard below names the rule
+it keeps clear of; margins keep values well away from each default. Realistic (the default of `kansa synth
+conduct`): the guards are loosened to the rates in kansa.synth.realistic, with branch campaigns.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from kansa.synth import realistic as rz
 from kansa.synth.branch_months import trade_cells
 from kansa.synth.catalog import PRODUCTS, SAFE_FALLBACK, TYPE_MIX_OLD, TYPE_MIX_YOUNG
 from kansa.synth.dates import age_years
@@ -137,7 +140,8 @@ def _launched_product(frame: Frame, rng: np.random.Generator, type_: np.ndarray,
     return out
 
 
-def _allowed(frame: Frame, c: Customers, cust: np.ndarray, prod: np.ndarray) -> np.ndarray:
+def _allowed(frame: Frame, c: Customers, cust: np.ndarray, prod: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(suitable, not long for the old): the two guards, apart so the realistic background can loosen each."""
     s = frame.shelf
     # suitability_mismatch: risk never more than one class above tolerance; complex products only for
     # experienced customers who are not preserving capital (whatever the channel or professional status)
@@ -147,11 +151,11 @@ def _allowed(frame: Frame, c: Customers, cust: np.ndarray, prod: np.ndarray) -> 
     # after the first trade day (so never 10+ years after any of their trades)
     age_end = age_years(c.birth[cust], np.full(len(cust), frame.end))
     long_ = s.maturity[prod] >= frame.start + int(9 * 365.25)
-    ok &= ~(long_ & (age_end >= 78))
-    return ok
+    return ok, ~(long_ & (age_end >= 78))
 
 
-def holdings(frame: Frame, rng: np.random.Generator, c: Customers, per_customer: float) -> tuple[np.ndarray, ...]:
+def holdings(frame: Frame, rng: np.random.Generator, c: Customers, per_customer: float,
+             realistic: bool = False) -> tuple[np.ndarray, ...]:
     """One holding per (customer, product): customer, product, first buy day."""
     n = len(c.number)
     count = 1 + rng.poisson(per_customer - 1, n)
@@ -163,13 +167,16 @@ def holdings(frame: Frame, rng: np.random.Generator, c: Customers, per_customer:
     old = age_end >= 65
     prod = np.empty(len(cust), dtype=np.int64)
     todo = np.ones(len(cust), dtype=bool)
+    lax = rng.random(len(cust)) if realistic else np.ones(len(cust))   # per holding, not per draw
     for _ in range(8):
         idx = np.flatnonzero(todo)
         u = rng.random(len(idx))
         type_ = np.where(old[idx], np.searchsorted(c_old, u * c_old[-1]), np.searchsorted(c_young, u * c_young[-1]))
         draw = _launched_product(frame, rng, np.minimum(type_, len(TYPES) - 1), buy[idx])
         prod[idx] = np.maximum(draw, 0)
-        todo[idx] = (draw < 0) | ~_allowed(frame, c, cust[idx], np.maximum(draw, 0))
+        suitable, short = _allowed(frame, c, cust[idx], np.maximum(draw, 0))
+        ok = rz.accept(lax[idx], suitable, short) if realistic else suitable & short
+        todo[idx] = (draw < 0) | ~ok
         if not todo.any():
             break
     prod[todo] = frame.shelf.index(SAFE_FALLBACK)
@@ -177,6 +184,9 @@ def holdings(frame: Frame, rng: np.random.Generator, c: Customers, per_customer:
     _, first = np.unique(key, return_index=True)
     first.sort()
     cust, prod, buy = cust[first], prod[first], np.minimum(buy[first], frame.end)
+    if realistic:
+        moved = rz.campaigns(frame, rng, c.branch[cust], frame.shelf.type_[prod], buy)
+        buy = np.where(frame.shelf.inception[prod] <= moved, moved, buy)
     return cust, prod, buy
 
 
@@ -200,10 +210,11 @@ def _sb_resolicitation_clear(cust: np.ndarray, is_sb: np.ndarray, buy: np.ndarra
     return keep
 
 
-def trades(frame: Frame, rng: np.random.Generator, c: Customers, per_customer: float) -> Trades:
+def trades(frame: Frame, rng: np.random.Generator, c: Customers, per_customer: float,
+           realistic: bool = False) -> Trades:
     """Buys, top-ups and sells of one chunk's holdings, with protections and staff left to fill."""
     s = frame.shelf
-    cust, prod, buy = holdings(frame, rng, c, per_customer)
+    cust, prod, buy = holdings(frame, rng, c, per_customer, realistic)
     m = len(cust)
     t = s.type_[prod]
     # short_term_switch: an investment trust is sold 200+ days after its (only) first buy
@@ -219,9 +230,11 @@ def trades(frame: Frame, rng: np.random.Generator, c: Customers, per_customer: f
     hold[fci & (r < 0.08)] = 730 + rng.integers(0, 1000, m)[fci & (r < 0.08)]
     bond = t == _BOND
     hold[bond & (r < 0.2)] = 100 + rng.integers(0, 900, m)[bond & (r < 0.2)]
+    if realistic:
+        hold = rz.short_fund_holds(rng, hold, it)
     sell = np.where(hold >= 0, frame.calendar.snap(buy + np.maximum(hold, 0)), -1)
     sell[(sell > frame.end) | (sell >= s.maturity[prod])] = -1
-    keep = _sb_resolicitation_clear(cust, sb, buy, sell)
+    keep = np.ones(m, dtype=bool) if realistic else _sb_resolicitation_clear(cust, sb, buy, sell)
     cust, prod, buy, sell, t = cust[keep], prod[keep], buy[keep], sell[keep], t[keep]
     m = len(cust)
     base = np.exp(rng.normal(np.log(np.array([_AMOUNT.get(int(x), 5e5) for x in range(8)])[t]), 0.7))
@@ -329,8 +342,8 @@ def assign_staff(frame: Frame, tr: Trades) -> None:
 
 
 def positions(frame: Frame, rng: np.random.Generator, c: Customers, tr: Trades,
-              fixed_households: set[int] | None = None) -> dict[str, np.ndarray]:
-    """Holdings and deposits at each evaluation date; structured bonds kept at <= 45% of any
+              fixed_households: set[int] | None = None, realistic: bool = False) -> dict[str, np.ndarray]:
+    """Holdings and deposits at each evaluation date; when guarded, structured bonds kept at <= 45% of any
     household's assets (household_concentration) except households planted on purpose."""
     s = frame.shelf
     n_h = int(tr.holding.max()) + 1 if len(tr.holding) and tr.holding.max() >= 0 else 0
@@ -365,7 +378,7 @@ def positions(frame: Frame, rng: np.random.Generator, c: Customers, tr: Trades,
         hh = c.household - c.number[0]
         sb_mv = np.bincount(hh[h_cust[h]], weights=np.where(h_type[h] == _SB, mv[h], 0), minlength=n_c)
         all_mv = np.bincount(hh[h_cust[h]], weights=mv[h], minlength=n_c) + np.bincount(hh, weights=dep, minlength=n_c)
-        need = np.maximum(sb_mv / 0.45 - all_mv, 0)
+        need = np.zeros(n_c) if realistic else np.maximum(sb_mv / 0.45 - all_mv, 0)
         if fixed_households:
             need[[x - c.number[0] for x in fixed_households if 0 <= x - c.number[0] < n_c]] = 0
         is_head = hh == np.arange(n_c)

@@ -14,7 +14,10 @@ from kansa.synth import background as bg
 from kansa.synth import branch_months as bm
 from kansa.synth import planted_conduct as pcases
 from kansa.synth import planted_late
+from kansa.synth import realistic as rz
+from kansa.synth import realistic_fields as rf
 from kansa.synth.catalog import COMPLAINT_TEXTS, PRODUCTS
+from kansa.synth.dates import age_years
 from kansa.synth.institution import TYPE_INDEX, TYPES, Frame, build_frame, new_branch_name
 from kansa.synth.planted_base import Planted
 from kansa.synth.tables import (
@@ -80,7 +83,7 @@ class _StaffStats:
 
 
 def _complaints(frame: Frame, rng: np.random.Generator, c: bg.Customers, tr: bg.Trades, quota: np.ndarray,
-                first_id: int) -> tuple[dict[str, object], int]:
+                first_id: int, limit: int = 2) -> tuple[dict[str, object], int]:
     n = rng.poisson(len(c.number) * 0.03)
     who = rng.integers(0, len(c.number), n)
     day_ = frame.calendar.sample(rng, n, frame.start, frame.end)
@@ -93,11 +96,11 @@ def _complaints(frame: Frame, rng: np.random.Generator, c: bg.Customers, tr: bg.
     prod = np.where(has, tr.prod[np.minimum(first_trade, len(tr.cust) - 1)], -1)
     ptype = np.where(has, -1, rng.choice([0, 1, 2, 6], n))
     staff = np.full(n, -1)
-    # complaint_cluster: a salesperson is named in at most two complaints or disputes, ever
+    # complaint_cluster (guarded): a salesperson is named in at most two complaints or disputes, ever
     for i in np.flatnonzero(kind > 0):
         b = c.branch[who[i]]
         s = int(frame.sales_first[b] + rng.integers(0, frame.sales_count[b]))
-        if quota[s] < 2:
+        if quota[s] < limit:
             quota[s] += 1
             staff[i] = s
     closed = day_ + rng.integers(3, 120, n)
@@ -158,8 +161,15 @@ def _planted_positions(frame: Frame, p: Planted, targets: dict[int, float]) -> d
 
 def generate_conduct(out: Path, *, customers: int = 2_000, seed: int = 1, fmt: Format = "csv",
                      encoding: Encoding = "utf-8", as_of: dt.date = dt.date(2026, 3, 31),
-                     progress: Callable[[int, int], None] | None = None) -> Summary:
-    """Write every conduct table and answer_key.csv for a synthetic institution into `out`."""
+                     progress: Callable[[int, int], None] | None = None,
+                     background: rz.Background = "realistic") -> Summary:
+    """Write every conduct table and answer_key.csv for a synthetic institution into `out`.
+
+    The background is realistic by default (kansa.synth.realistic: the answer key then lists the planted
+    cases only; background flags are whatever the rules find); `guarded` builds one no rule meets."""
+    if background not in rz.BACKGROUNDS:
+        raise ValueError(f"background: {' | '.join(rz.BACKGROUNDS)}, not {background!r}")
+    real = background == "realistic"
     frame = build_frame(customers, seed, as_of)
     p = Planted(frame, first_customer=customers + 1)
     # planted branches: 丸の内支店 for the salespeople cases, and a branch opened three months ago
@@ -187,34 +197,38 @@ def generate_conduct(out: Path, *, customers: int = 2_000, seed: int = 1, fmt: F
     # branch_sales_spike: a first pass sums every chunk's buys per branch x type x month; the cap is then
     # set once on those totals plus the planted buys, so the written background never spikes
     fixed = bm.buy_totals(frame, pre.branch, pre.prod, pre.date, pre.buy, pre.amount)
-    background = np.zeros_like(fixed)
+    background_totals = np.zeros_like(fixed)
     n_chunks = (customers + CHUNK - 1) // CHUNK
-    for k in range(n_chunks):
+    for k in range(0 if real else n_chunks):   # the realistic background is not capped
         rng = np.random.default_rng([seed, 1, k])
         c = bg.customers(frame, rng, k * CHUNK + 1, min(CHUNK, customers - k * CHUNK))
         tr = bg.trades(frame, rng, c, HOLDINGS_PER_CUSTOMER)
-        background += bm.buy_totals(frame, tr.branch, tr.prod, tr.date, tr.buy, tr.amount)
+        background_totals += bm.buy_totals(frame, tr.branch, tr.prod, tr.date, tr.buy, tr.amount)
         if progress:
             progress(k + 1, 2 * n_chunks)
-    factor = bm.cap_factors(background, fixed)
+    factor = np.ones_like(fixed) if real else bm.cap_factors(background_totals, fixed)
     totals = fixed.copy()
     next_trade, next_complaint = 1, 1
     for k in range(n_chunks):
         rng = np.random.default_rng([seed, 1, k])
         first = k * CHUNK + 1
         c = bg.customers(frame, rng, first, min(CHUNK, customers - k * CHUNK))
-        tr = bg.trades(frame, rng, c, HOLDINGS_PER_CUSTOMER)
+        tr = bg.trades(frame, rng, c, HOLDINGS_PER_CUSTOMER, real)
         bg.scale_buys(frame, tr, factor)
         totals += bm.buy_totals(frame, tr.branch, tr.prod, tr.date, tr.buy, tr.amount)
         bg.sell_amounts(frame, rng, tr)
         bg.conduct_fields(frame, rng, c, tr)
-        bg.assign_staff(frame, tr)
+        if real:
+            rf.assign_advisers(frame, c.number, tr)
+            rf.untidy_conduct(frame, rng, age_years(c.birth[tr.cust], tr.date), tr)
+        else:
+            bg.assign_staff(frame, tr)
         stats.add(frame, tr)
         output.write("customers", customers_table(frame, c))
         output.write("trades", trades_table(frame, c, tr, next_trade))
         next_trade += len(tr.cust)
-        output.write("positions", positions_table(frame, c, bg.positions(frame, rng, c, tr)))
-        cols, n_q = _complaints(frame, rng, c, tr, quota, next_complaint)
+        output.write("positions", positions_table(frame, c, bg.positions(frame, rng, c, tr, realistic=real)))
+        cols, n_q = _complaints(frame, rng, c, tr, quota, next_complaint, limit=10**9 if real else 2)
         output.write("complaints", build_table("complaints", cols))
         next_complaint += n_q
         if progress:
