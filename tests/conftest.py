@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -47,3 +50,21 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         report.longrepr = f"skipped although KANSA_REQUIRE_ALL=1 or CI=true: {reason}"
     return None
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    """One local[2] SparkSession for the whole run (UTC, 2 shuffle partitions, no UI), stopped at the end.
+
+    Scans with --engine spark in the same process reuse it (getOrCreate). Skipped where Spark cannot
+    start, which fails the run in CI (require_all).
+    """
+    pytest.importorskip("pyspark")
+    if shutil.which("java") is None:
+        pytest.skip("Java is not installed: Spark cannot start")
+    from kansa.engine.spark_engine import local_session
+
+    session = local_session(2, small=True)
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()

@@ -36,6 +36,12 @@ def scan_command(
     memory_limit: str | None = typer.Option(None, "--memory-limit",
                                             help="DuckDB memory limit, e.g. 2GB; beyond it DuckDB spills to disk"),
     temp_dir: Path | None = typer.Option(None, "--temp-dir", help="Where DuckDB spills / 一時ファイルの置き場所"),
+    spark_master: str | None = typer.Option(
+        None, "--spark-master", envvar="KANSA_SPARK_MASTER",
+        help="With --engine spark: master URL, e.g. spark://host:7077 (default local, or spark-submit's)"),
+    spark_stage: Path | None = typer.Option(
+        None, "--spark-stage", envvar="KANSA_SPARK_STAGE",
+        help="With --engine spark: folder for the Parquet handed to Spark; shared storage on a cluster"),
 ) -> None:
     """Run the conduct red-flag rules, FSA common KPIs and complaints analysis; write the report.
 
@@ -46,6 +52,7 @@ def scan_command(
     Example: `kansa conduct scan --workspace ws/ --out out/` or `kansa conduct scan data/ --out out/`.
     """
     from kansa.services import run_conduct_scan
+    from kansa.services.conduct import SparkOptions
 
     language: Lang = lang  # type: ignore[assignment]
     check_source(data_dir, workspace)
@@ -54,7 +61,7 @@ def scan_command(
         result = run_conduct_scan(data_dir, workspace, out=out, as_of=parse_date(as_of), params_file=params,
                                   engine=engine, lang=language, reporter=RichReporter(bar, language),  # type: ignore[arg-type]
                                   formats=formats(output_format), top_n=top, memory_limit=memory_limit,
-                                  temp_directory=temp_dir)
+                                  temp_directory=temp_dir, spark=SparkOptions(spark_master, spark_stage))
     console.print(render("scan_done_conduct", language, {"as_of": result.as_of.isoformat(),
                                                         "flags": result.flags.num_rows}))
     for name, path in result.files.items():

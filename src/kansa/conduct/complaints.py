@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 
+from kansa.engine.connection import SqlConnection, has_column, has_table
 from kansa.outputs import write_csv_rows
 
 CATEGORIES: tuple[str, ...] = (
@@ -96,7 +96,7 @@ def classify(text: str | None) -> str:
     return "other"
 
 
-def register_categorized(con: duckdb.DuckDBPyConnection, name: str = "complaints_categorized") -> str:
+def register_categorized(con: SqlConnection, name: str = "complaints_categorized") -> str:
     """Register a view of complaints with `category` filled from the text where it was empty; return its name.
 
     Also adds `fiscal_year` (April to March, by its start year), `product_type_resolved` (the product's type
@@ -127,7 +127,7 @@ def register_categorized(con: duckdb.DuckDBPyConnection, name: str = "complaints
     return name
 
 
-def complaints_summary(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, str | None, int]]:
+def complaints_summary(con: SqlConnection) -> list[tuple[int, str, str | None, int]]:
     """Rows of complaints_summary.csv: (fiscal_year, kind, product_type, count), sorted."""
     view = register_categorized(con)
     rows = con.execute(f"""
@@ -143,7 +143,7 @@ def write_summary_csv(rows: Sequence[tuple[int, str, str | None, int]], path: Pa
                           ([fy, kind, ptype or "", n] for fy, kind, ptype, n in rows))
 
 
-def by_category(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+def by_category(con: SqlConnection) -> list[dict[str, Any]]:
     """Complaints and disputes per fiscal year and category, with how many categories came from the text."""
     view = register_categorized(con)
     kinds = ", ".join(f"'{k}'" for k in RATE_KINDS)
@@ -154,7 +154,7 @@ def by_category(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return [{"fiscal_year": int(r[0]), "category": r[1], "count": int(r[2]), "derived": int(r[3])} for r in rows]
 
 
-def branch_rates(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+def branch_rates(con: SqlConnection) -> list[dict[str, Any]]:
     """Complaints (and disputes) per 1,000 customers, per branch and fiscal year, with the change on the year before.
 
     Customers of a branch in a fiscal year: those whose home branch it is and who opened their account
@@ -163,10 +163,9 @@ def branch_rates(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """
     view = register_categorized(con)
     kinds = ", ".join(f"'{k}'" for k in RATE_KINDS)
-    has_branches = bool(con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'branches'").fetchall()[0][0])
+    has_branches = has_table(con, "branches")
     branch_src = "SELECT branch_id FROM branches" if has_branches else "SELECT DISTINCT branch_id FROM customers"
-    opened = "c.opened_on" if _has_column(con, "customers", "opened_on") else "NULL::DATE"
+    opened = "c.opened_on" if has_column(con, "customers", "opened_on") else "NULL::DATE"
     rows = con.execute(f"""
         WITH years AS (
             SELECT unnest(range(min(fiscal_year), max(fiscal_year) + 1)) AS fiscal_year FROM {view}
@@ -218,9 +217,3 @@ def yearly_trend(rates: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         prev = rate
     return out
 
-
-def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
-    """Whether a table has a column (tables made by hand in tests may lack optional ones)."""
-    return bool(con.execute(
-        "SELECT count(*) FROM information_schema.columns WHERE table_name = ? AND column_name = ?",
-        [table, column]).fetchall()[0][0])

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-import duckdb
+from kansa.engine.connection import SqlConnection
 
 WINDOW_DAYS = 365
 
@@ -57,7 +57,7 @@ def _date_params(dates: Sequence[date]) -> dict[str, Any]:
 
 
 def _caution_ages(
-    con: duckdb.DuckDBPyConnection, dates: Sequence[date], window_days: int
+    con: SqlConnection, dates: Sequence[date], window_days: int
 ) -> dict[date, dict[str, Any]]:
     """Per date: caution-product buys and the shares of them by customers aged 75+ and 80+ (count and amount)."""
     rows = con.execute(f"""
@@ -78,12 +78,13 @@ def _caution_ages(
 
 
 def _buy_figures(
-    con: duckdb.DuckDBPyConnection, dates: Sequence[date], window_days: int
+    con: SqlConnection, dates: Sequence[date], window_days: int
 ) -> dict[date, dict[str, Any]]:
     """Per date: overview, by branch and by product type, in one grouped pass (GROUPING SETS)."""
     rows = con.execute(f"""
         WITH b AS ({_windowed_buys(window_days, caution_only=False)})
-        SELECT as_of, branch_id, product_type, GROUPING(branch_id, product_type) AS level,
+        -- GROUPING(a, b) spelled bit by bit: Spark's grouping() takes one column
+        SELECT as_of, branch_id, product_type, GROUPING(branch_id) * 2 + GROUPING(product_type) AS level,
                count(*), sum(amount_jpy), sum(fee_jpy),
                sum(amount_jpy) FILTER (WHERE affiliated),
                sum(amount_jpy) FILTER (WHERE product_type = 'structured_bond')
@@ -117,7 +118,7 @@ def _buy_figures(
 
 
 def _switch_rates(
-    con: duckdb.DuckDBPyConnection, dates: Sequence[date], window_days: int
+    con: SqlConnection, dates: Sequence[date], window_days: int
 ) -> dict[date, dict[str, Any]]:
     """Share of investment-trust buys that are switches: in a switch group, or within 30 days after a sell."""
     # A join on the customer (then the 30-day test) costs a third of a window over each customer's trades.
@@ -130,14 +131,17 @@ def _switch_rates(
         ), sells AS (
             SELECT DISTINCT customer_id, trade_date AS sold_on FROM it WHERE side = 'sell'
         ), buys AS (
-            SELECT row_number() OVER () AS k, customer_id, trade_date, amount_jpy, switch_group_id
+            SELECT customer_id, trade_date, amount_jpy, switch_group_id
             FROM it WHERE side = 'buy' AND trade_date > $first - INTERVAL {int(window_days)} DAY
         ), after_sell AS (
-            SELECT DISTINCT b.k FROM buys b JOIN sells s
+            -- whether a sell came in the 30 days before depends on the customer and the day only
+            SELECT DISTINCT b.customer_id, b.trade_date FROM (SELECT DISTINCT customer_id, trade_date FROM buys) b
+            JOIN sells s
               ON s.customer_id = b.customer_id AND s.sold_on BETWEEN b.trade_date - INTERVAL 30 DAY AND b.trade_date
         ), flagged AS (
-            SELECT b.trade_date, b.amount_jpy, (b.switch_group_id IS NOT NULL OR a.k IS NOT NULL) AS is_switch
-            FROM buys b LEFT JOIN after_sell a ON a.k = b.k
+            SELECT b.trade_date, b.amount_jpy,
+                   (b.switch_group_id IS NOT NULL OR a.customer_id IS NOT NULL) AS is_switch
+            FROM buys b LEFT JOIN after_sell a ON a.customer_id = b.customer_id AND a.trade_date = b.trade_date
         )
         SELECT w.as_of, count(*), sum(amount_jpy), count(*) FILTER (WHERE is_switch),
                sum(amount_jpy) FILTER (WHERE is_switch)
@@ -154,7 +158,7 @@ def _switch_rates(
 
 
 def monitoring_for_dates(
-    con: duckdb.DuckDBPyConnection, dates: Sequence[date], *, window_days: int = WINDOW_DAYS
+    con: SqlConnection, dates: Sequence[date], *, window_days: int = WINDOW_DAYS
 ) -> dict[date, dict[str, Any]]:
     """The `monitoring` key for every date at once: sales-behaviour indicators over each window."""
     if not dates:
@@ -174,7 +178,7 @@ def monitoring_for_dates(
 
 
 def monitoring_indicators(
-    con: duckdb.DuckDBPyConnection, as_of: date, *, window_days: int = WINDOW_DAYS
+    con: SqlConnection, as_of: date, *, window_days: int = WINDOW_DAYS
 ) -> dict[str, Any]:
     """The `monitoring` key of one kpis.json date: sales-behaviour indicators over the window up to `as_of`."""
     return monitoring_for_dates(con, [as_of], window_days=window_days)[as_of]

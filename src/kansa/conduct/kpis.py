@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import duckdb
+from kansa.engine.connection import SqlConnection
 
 # (band, lower bound inclusive, upper bound exclusive); rates are fractions (-0.5 = -50%).
 BANDS: tuple[tuple[str, float | None, float | None], ...] = (
@@ -53,17 +53,16 @@ def _band_case(col: str) -> str:
     return f"CASE {' '.join(whens)} ELSE '{BANDS[-1][0]}' END"
 
 
-def evaluation_dates(con: duckdb.DuckDBPyConnection, up_to: date | None = None) -> list[date]:
+def evaluation_dates(con: SqlConnection, up_to: date | None = None) -> list[date]:
     """Every positions as_of_date (up to `up_to` when given), oldest first."""
     sql = "SELECT DISTINCT as_of_date FROM positions WHERE as_of_date IS NOT NULL"
-    params: list[Any] = []
+    params: dict[str, Any] = {} if up_to is None else {"up_to": up_to}
     if up_to is not None:
-        sql += " AND as_of_date <= ?"
-        params.append(up_to)
+        sql += " AND as_of_date <= $up_to"
     return [r[0] for r in con.execute(sql + " ORDER BY 1", params).fetchall()]
 
 
-def _return_bands(con: duckdb.DuckDBPyConnection, dates: Sequence[date]) -> dict[tuple[date, str], dict[str, int]]:
+def _return_bands(con: SqlConnection, dates: Sequence[date]) -> dict[tuple[date, str], dict[str, int]]:
     """Customers per (date, product type, band): one pass over positions for all dates."""
     types = ", ".join(f"'{t}'" for t in KPI_PRODUCT_TYPES)
     sql = f"""
@@ -73,7 +72,7 @@ def _return_bands(con: duckdb.DuckDBPyConnection, dates: Sequence[date]) -> dict
                    sum(p.market_value_jpy + coalesce(p.cumulative_sale_jpy, 0)
                        + coalesce(p.cumulative_distribution_jpy, 0) - p.cumulative_purchase_jpy) AS gain
             FROM positions p JOIN products d ON d.product_id = p.product_id
-            WHERE d.product_type IN ({types}) AND p.as_of_date IN (SELECT unnest(?::DATE[]))
+            WHERE d.product_type IN ({types}) AND p.as_of_date IN (SELECT unnest($dates::DATE[]))
             GROUP BY ALL
             HAVING sum(p.market_value_jpy) > 0   -- the FSA's denominator: value at the date
         ), rated AS (
@@ -83,13 +82,13 @@ def _return_bands(con: duckdb.DuckDBPyConnection, dates: Sequence[date]) -> dict
         FROM rated GROUP BY ALL
     """
     out: dict[tuple[date, str], dict[str, int]] = {}
-    for as_of, ptype, band, n in con.execute(sql, [list(dates)]).fetchall():
+    for as_of, ptype, band, n in con.execute(sql, {"dates": list(dates)}).fetchall():
         out.setdefault((as_of, ptype), {})[band] = int(n)
     return out
 
 
 def _top_products(
-    con: duckdb.DuckDBPyConnection, as_of: date, product_type: str, top_n: int, min_years: int
+    con: SqlConnection, as_of: date, product_type: str, top_n: int, min_years: int
 ) -> list[dict[str, Any]]:
     """The `top_n` products of a type by market value on the date, at least `min_years` past inception."""
     # Whole years since inception the way age_years counts them: a 29 February inception
@@ -145,7 +144,7 @@ def _section(bands: dict[str, int], top: list[dict[str, Any]]) -> dict[str, Any]
 
 
 def compute_kpis(
-    con: duckdb.DuckDBPyConnection,
+    con: SqlConnection,
     dates: Sequence[date] | None = None,
     *,
     top_n: int = TOP_N,

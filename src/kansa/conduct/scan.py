@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import resource
-import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,9 +17,13 @@ import pyarrow as pa
 from kansa.conduct.complaints import branch_rates, by_category, complaints_summary, yearly_trend
 from kansa.conduct.indicators import monitoring_for_dates
 from kansa.conduct.kpis import compute_kpis, evaluation_dates
-from kansa.engine import DuckDBEngine, SparkEngine, load_catalog, load_params
+from kansa.contract.schema import tables_of
+from kansa.engine import DuckDBEngine, load_catalog, load_params
+from kansa.engine.base import BaseEngine
+from kansa.engine.connection import SqlConnection, has_table
 from kansa.engine.flags import empty_flags
 from kansa.engine.params import RuleParams, check_params
+from kansa.engine.spark_stage import spark_backend
 from kansa.engine.spec import RuleSpec
 from kansa.i18n import Lang
 from kansa.messages import UsageError
@@ -29,6 +32,8 @@ from kansa.progress import NULL_REPORTER, Reporter
 EngineName = Literal["duckdb", "spark"]
 # the tables whose date decides what a rule's scope and period are
 DATE_COLUMNS = {"trades": "trade_date", "complaints": "received_date", "positions": "as_of_date"}
+# every table a conduct scan reads (rules, KPIs, complaints): what Spark is handed
+CONDUCT_TABLES: tuple[str, ...] = tuple(tables_of("conduct"))
 OUTPUTS: tuple[str, ...] = (
     "cases.csv", "coverage.csv",
     "flags.csv", "flags.parquet", "kpis.json", "complaints_summary.csv", "report.html", "report.pdf", "report.xlsx",
@@ -62,26 +67,6 @@ def timed(timings: dict[str, float], name: str) -> Iterator[None]:
         timings[f"peak_mb:{name}"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _sql_text(value: str) -> str:
-    """A value for a single-quoted SQL literal."""
-    return value.replace("'", "''")
-
-
-def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    """Whether the connection has a table or view called `name`."""
-    row = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchall()[0]
-    return bool(row and row[0])
-
-
-def _spark_engine(con: duckdb.DuckDBPyConnection, tables: list[str], workdir: Path) -> Any:
-    """A SparkEngine over Parquet copies of the connection's tables (the same data the DuckDB run sees)."""
-
-    for name in tables:
-        if _table_exists(con, name):
-            con.execute(f"COPY (SELECT * FROM {name}) TO '{workdir / (name + '.parquet')}' (FORMAT parquet)")
-    return SparkEngine.from_parquet(workdir)
-
-
 def run_rules(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -91,16 +76,18 @@ def run_rules(
     lang: Lang = "ja",
     reporter: Reporter = NULL_REPORTER,
     timings: dict[str, float] | None = None,
+    runner: BaseEngine | None = None,
 ) -> tuple[pa.Table, list[RuleSpec], RuleParams]:
-    """Run the conduct catalog; returns flags, the rule specs and the parameter overrides used."""
+    """Run the conduct catalog (on `runner` when given); returns flags, the rule specs and the parameters used."""
 
     rules = load_catalog("conduct")
     used = load_params(params, rules) if isinstance(params, Path) else check_params(params or {}, rules)
     if engine not in ("duckdb", "spark"):
         raise UsageError("engine_unknown", value=engine)
-    with tempfile.TemporaryDirectory(prefix="kansa-spark-") as tmp:
-        runner = (DuckDBEngine(con) if engine == "duckdb"
-                  else _spark_engine(con, sorted({t for r in rules for t in r.tables}), Path(tmp)))
+    with ExitStack() as stack:
+        if runner is None:
+            runner = (DuckDBEngine(con) if engine == "duckdb"
+                      else stack.enter_context(spark_backend(con, CONDUCT_TABLES))[0])
         # One rule at a time (the engine's run over one spec), so that the time of each rule is known:
         # the benchmark names the slow ones.
         task = reporter.task("progress_rules", total=len(rules))
@@ -114,16 +101,16 @@ def run_rules(
     return flags, rules, used
 
 
-def compute_conduct_kpis(con: duckdb.DuckDBPyConnection, as_of: date) -> list[dict[str, Any]]:
+def compute_conduct_kpis(con: SqlConnection, as_of: date) -> list[dict[str, Any]]:
     """The FSA common KPIs at every evaluation date up to `as_of` (one pass over trades for every date)."""
     dates = evaluation_dates(con, up_to=as_of) or [as_of]
     monitoring = monitoring_for_dates(con, dates)
     return compute_kpis(con, dates, extra=monitoring.__getitem__)
 
 
-def compute_complaints(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+def compute_complaints(con: SqlConnection) -> dict[str, Any]:
     """Complaint figures for the outputs and the report (empty when there is no complaints table)."""
-    if not _table_exists(con, "complaints"):
+    if not has_table(con, "complaints"):
         return {"summary": [], "by_category": [], "branch_rates": [], "trend": []}
     rates = branch_rates(con) if con.execute("SELECT count(*) FROM complaints").fetchall()[0][0] else []
     return {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -27,22 +28,30 @@ def _pyspark() -> Any:
     return SparkSession
 
 
-def local_session(cores: int = 2, *, small: bool = False) -> Any:
-    """A local SparkSession: few partitions, no UI, UTC session time zone; `small` tunes it for tiny tables."""
+def local_session(cores: int = 2, *, small: bool = False, master: str | None = None) -> Any:
+    """A SparkSession: local[cores] unless `master` (e.g. spark://host:7077) says otherwise; UTC, no UI.
+
+    Under spark-submit the cluster's own master and memory settings stand: nothing here overrides them.
+    `small` tunes the session for tiny tables.
+    """
     session_cls = _pyspark()
     builder = session_cls.builder
     if small:
         # on tables of a few rows, re-planning stages at run time costs more than it saves
         builder = builder.config("spark.sql.adaptive.enabled", "false")
+    submitted = "PYSPARK_GATEWAY_PORT" in os.environ  # set by spark-submit for the Python driver
+    if master:
+        builder = builder.master(master)
+    elif not submitted:
+        builder = builder.master(f"local[{cores}]")
+    if not submitted:
+        builder = builder.config("spark.sql.shuffle.partitions", str(cores)).config("spark.driver.memory", "1g")
     return (
-        builder.master(f"local[{cores}]")
-        .appName("kansa")
-        .config("spark.sql.shuffle.partitions", str(cores))
+        builder.appName("kansa")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         # naive timestamps are Tokyo wall time: a UTC session leaves them unshifted
         .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.driver.memory", "1g")
         .getOrCreate()
     )
 
@@ -69,9 +78,9 @@ class SparkEngine(BaseEngine):
         self._finisher = duckdb.connect()
 
     @classmethod
-    def from_parquet(cls, folder: Path, spark: Any = None) -> SparkEngine:
+    def from_parquet(cls, folder: Path, spark: Any = None, *, master: str | None = None) -> SparkEngine:
         """Register every `<folder>/<table>.parquet` as a view named after the table."""
-        engine = cls(spark if spark is not None else local_session())
+        engine = cls(spark if spark is not None else local_session(master=master))
         for path in sorted(Path(folder).glob("*.parquet")):
             engine.spark.read.parquet(str(path)).createOrReplaceTempView(path.stem)
         return engine

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -13,6 +14,7 @@ from kansa.conduct.complaints import write_summary_csv
 from kansa.conduct.kpis import write_kpis
 from kansa.conduct.report import write_reports
 from kansa.conduct.scan import (
+    CONDUCT_TABLES,
     DATE_COLUMNS,
     EngineName,
     ScanResult,
@@ -21,9 +23,12 @@ from kansa.conduct.scan import (
     run_rules,
     timed,
 )
-from kansa.engine import RuleParams, RuleSpec
+from kansa.engine import DuckDBEngine, RuleParams, RuleSpec
+from kansa.engine.base import BaseEngine
+from kansa.engine.connection import SqlConnection
 from kansa.engine.coverage import coverage_table, write_coverage
 from kansa.engine.flags import write_flags
+from kansa.engine.spark_stage import spark_backend
 from kansa.i18n import Lang
 from kansa.messages import UsageError
 from kansa.outputs import relocate, staged_folder
@@ -33,6 +38,14 @@ from kansa.services.dates import conduct_as_of
 from kansa.services.source import Source, open_source
 
 FORMATS: tuple[str, ...] = ("csv", "parquet", "html", "pdf", "xlsx")
+
+
+@dataclass(frozen=True)
+class SparkOptions:
+    """Where a Spark scan runs: the master URL (None: local, or spark-submit's) and the Parquet staging folder."""
+
+    master: str | None = None
+    stage: Path | None = None  # on a cluster: shared storage every executor reads at the same path
 
 
 @dataclass
@@ -63,18 +76,33 @@ def run_conduct(
     engine: EngineName = "duckdb",
     lang: Lang = "ja",
     reporter: Reporter = NULL_REPORTER,
+    spark: SparkOptions | None = None,
 ) -> ConductRun:
-    """Evaluate the conduct catalog, KPIs and complaints at the evaluation date (given or the positions' own)."""
+    """Evaluate the conduct catalog, KPIs and complaints at the evaluation date (given or the positions' own).
+
+    With `engine="spark"` the rules, KPIs and complaint figures all run on Spark (`spark` says where);
+    coverage and cases, derived from the flags, are built on DuckDB as for every engine.
+    """
     timings: dict[str, float] = {}
     con = source.con
     when = conduct_as_of(con, as_of)
-    with timed(timings, "rules"):
-        flags, rules, used = run_rules(con, as_of=when, params=params, engine=engine, lang=lang,
-                                       reporter=reporter, timings=timings)
-    with timed(timings, "kpis"):
-        kpis = compute_conduct_kpis(con, when)
-    with timed(timings, "complaints"):
-        complaints = compute_complaints(con)
+    if engine not in ("duckdb", "spark"):
+        raise UsageError("engine_unknown", value=engine)
+    with ExitStack() as stack:
+        runner: BaseEngine = DuckDBEngine(con)
+        analytics: SqlConnection = con
+        if engine == "spark":
+            opts = spark or SparkOptions()
+            with timed(timings, "spark_stage"):
+                runner, analytics = stack.enter_context(
+                    spark_backend(con, CONDUCT_TABLES, master=opts.master, stage=opts.stage))
+        with timed(timings, "rules"):
+            flags, rules, used = run_rules(con, as_of=when, params=params, engine=engine, lang=lang,
+                                           reporter=reporter, timings=timings, runner=runner)
+        with timed(timings, "kpis"):
+            kpis = compute_conduct_kpis(analytics, when)
+        with timed(timings, "complaints"):
+            complaints = compute_complaints(analytics)
     with timed(timings, "coverage"):
         coverage = coverage_table(con, rules, as_of=when, date_columns=DATE_COLUMNS, present=source.supplied_tables(),
                                   params=used)
@@ -144,6 +172,7 @@ def run_conduct_scan(
     top_n: int = 20,
     memory_limit: str | None = None,
     temp_directory: Path | None = None,
+    spark: SparkOptions | None = None,
 ) -> ScanResult:
     """`kansa conduct scan` in one call: open, evaluate, write. `report=False` writes no HTML/PDF/Excel."""
     timings: dict[str, float] = {}
@@ -153,7 +182,8 @@ def run_conduct_scan(
     timings["open"] = time.perf_counter() - start
     try:
         _limit_memory(source, memory_limit, temp_directory)
-        run = run_conduct(source, as_of=as_of, params=params_file, engine=engine, lang=lang, reporter=reporter)
+        run = run_conduct(source, as_of=as_of, params=params_file, engine=engine, lang=lang, reporter=reporter,
+                          spark=spark)
         run.timings.update(timings)
         if formats is None:
             reports: tuple[str, ...] = (("html", "pdf", "xlsx") if report is True
