@@ -54,6 +54,8 @@ _FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 def _half_width(values: pa.Array) -> tuple[pa.Array, int]:
     """Full-width ASCII letters, digits and signs as half-width (their NFKC form); other characters, such as
     CP932 vendor characters (①, ㈱) that are part of a real key, stay as written. Returns the count changed."""
+    if pc.all(pc.fill_null(pc.string_is_ascii(values), True)).as_py() is not False:
+        return values, 0  # all ASCII (the usual case): nothing full-width, and no regex over every key
     hit = pc.fill_null(pc.match_substring_regex(values, "[\uFF01-\uFF5E\u3000]"), False)
     changed = pc.sum(pc.cast(hit, pa.int64())).as_py() or 0
     if not changed:
