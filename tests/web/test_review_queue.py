@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import zipfile
 from pathlib import Path
@@ -70,7 +71,7 @@ class ReviewQueueTest(CommittingTestCase):
         assert flags.count() > 0 and not flags.filter(case__isnull=True).exists()
         cases = list(Case.objects.filter(scan=scan).order_by("rank"))
         assert [k.rank for k in cases] == list(range(1, len(cases) + 1))
-        assert all(a.score >= b.score for a, b in zip(cases, cases[1:], strict=False))   # type: ignore[operator]
+        assert all(a.score >= b.score for a, b in itertools.pairwise(cases))   # type: ignore[operator]
         for k in cases[:5]:   # the stored count is the flags linked to it
             assert k.flag_count == flags.filter(case=k).count()
         body = c.get(f"/scans/{scan.pk}/").content.decode()

@@ -11,7 +11,7 @@ from kansa import __version__, services
 from kansa.engine.catalog import catalog
 from kansa.progress import Reporter
 from kansa.services import open_source
-from kansa.web.scans.adapter import ScanOutcome, FlagRow
+from kansa.web.scans.adapter import FlagRow, ScanOutcome
 
 LOG_SUFFIXES = {".log", ".jsonl", ".evtx"}
 KEEP_MATCHES = 500   # KEV matches kept for the page; the count is kept whole

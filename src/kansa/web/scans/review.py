@@ -31,8 +31,8 @@ def review_queue(user: Any, scan: Scan, lang: str) -> list[dict[str, Any]]:
     flags: dict[int, list[Flag]] = defaultdict(list)
     for f in scoped(user, Flag.objects.filter(case__in=cases)).only(
             "id", "case_id", "rule_id", "entity_type", "entity_id", "severity", "reason").order_by("case_id", "id"):
-        if len(flags[f.case_id]) < FLAGS_PER_CASE:   # type: ignore[index]
-            flags[f.case_id].append(f)               # type: ignore[index]
+        if len(flags[f.case_id]) < FLAGS_PER_CASE:
+            flags[f.case_id].append(f)
     return [{"case": c, "reason": c.reason_en if lang == "en" else c.reason_ja, "flags": flags[c.pk],
              "more": c.flag_count - len(flags[c.pk])} for c in cases]
 
