@@ -35,14 +35,14 @@ def profit_trend(kpis: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 def top20_cost_return(kpis: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The top-20 products by balance at the latest date: 5-year risk against return, cost as the point size."""
+    """The top-20 products by balance at the latest date: 5-year risk against return (cost in the tooltip data)."""
     if not kpis:
         return None
     series = []
     for product in PRODUCTS:
         top = (kpis[-1].get(product) or {}).get("top20") or []
-        points = [[round(100 * t["risk_5y"], 2), round(100 * t["return_5y"], 2),
-                   round(100 * (t["cost_rate"] or 0.0), 2), t["product_id"]]
+        points = [[round(t["risk_5y"], 2), round(t["return_5y"], 2), round(t["cost_rate"] or 0.0, 2),
+                   t["product_id"]]   # the contract's rates are percentages already
                   for t in top if t.get("risk_5y") is not None and t.get("return_5y") is not None]
         series.append({"name": product, "type": "scatter", "data": points, "symbolSize": 12})
     if not any(s["data"] for s in series):
