@@ -111,8 +111,8 @@ def flag_list(request: HttpRequest, pk: int) -> HttpResponse:
     scan = scoped_get(request.user, Scan.objects.select_related("institution"), pk=pk)
     flags = scoped(request.user, Flag.objects.filter(scan=scan))
     chosen = {k: request.GET.get(k, "") for k in FILTERS}
-    options = {k: [v for v in flags.exclude(**{k: ""}).values_list(k, flat=True).distinct().order_by(k)]
-               for k in FILTERS}
+    options = {k: [(v, v == chosen[k]) for v in flags.exclude(**{k: ""}).values_list(k, flat=True).distinct()
+                   .order_by(k)] for k in FILTERS}   # (value, selected): no nested loop in the template
     for k, v in chosen.items():
         if v:
             flags = flags.filter(**{k: v})
