@@ -1,4 +1,4 @@
-"""In a real browser: upload a zip and scan it, read the review queue, filter flags, explain and disposition one."""
+"""In a real browser: upload and scan, the review queue, filter flags, explain and disposition one; the cyber view."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.core.management import call_command
 from kansa.web.scans.models import Disposition, Explanation, Flag, Scan
 from tests.web.browser import BrowserTestCase
 from tests.web.people import make_world
-from tests.web.scan_data import conduct_folder, zip_folder  # noqa: F401 (the fixture is requested by name)
+from tests.web.scan_data import conduct_folder, cyber_folder, zip_folder  # noqa: F401 (fixtures requested by name)
 
 
 @pytest.mark.usefixtures("_zip_file")
@@ -20,6 +20,7 @@ class BrowserScanTest(BrowserTestCase):
     """The auditor scans; the first line explains a flag of their branch; the auditor dispositions it."""
 
     zip_path: Path
+    cyber_zip: Path
 
     def _sign_in_as(self, username: str) -> None:
         """Sign out (cookies gone) and in as `username`, enrolling TOTP only on their first sign-in."""
@@ -87,9 +88,31 @@ class BrowserScanTest(BrowserTestCase):
         assert d.kind == "no_issue" and d.author.username == "auditor_user"   # type: ignore[attr-defined]
         self.shot("flag-disposed")
 
+    def test_a_cyber_upload_shows_areas_kev_and_privileged_exceptions(self) -> None:
+        make_world()
+        page = self.page
+        self._sign_in_as("risk_compliance_user")
+        page.goto(self.url("/scans/"))
+        page.set_input_files("input[name=data]", str(self.cyber_zip))
+        page.select_option("select[name=kind]", "cyber")
+        self.submit()
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*")
+        page.reload()
+        scan = Scan.objects.get()
+        assert scan.kind == "cyber" and scan.status == "done", scan.error
+        priv = Flag.objects.filter(scan=scan, area="privileged").count()
+        cells = page.locator("tr[data-area=privileged] td").all_inner_texts()
+        assert cells[-1] == str(priv) and priv > 0
+        assert str(scan.details["kev_match_count"]) in page.inner_text("#kev-summary")
+        assert page.locator("table.privileged tbody tr").count() == min(priv, 200)
+        self.shot("cyber-scan")
+
 
 @pytest.fixture
 def _zip_file(request: pytest.FixtureRequest, tmp_path: Path) -> None:
     path = tmp_path / "conduct.zip"
     path.write_bytes(zip_folder(request.getfixturevalue("conduct_folder")))
     request.cls.zip_path = path
+    cyber = tmp_path / "cyber.zip"
+    cyber.write_bytes(zip_folder(request.getfixturevalue("cyber_folder")))
+    request.cls.cyber_zip = cyber
