@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 
 import pytest
@@ -23,6 +24,8 @@ _worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
 settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = (
     None if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") else f"test_kansa_web_{_worker}")
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; validators still run
+# each test process unpacks uploads in its own folder: scan ids restart per test database, so shared folders collide
+settings.KANSA_UPLOAD_DIR = tempfile.mkdtemp(prefix=f"kansa-web-uploads-{_worker}-")
 
 
 @pytest.fixture(scope="session", autouse=True)

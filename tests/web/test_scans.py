@@ -62,7 +62,8 @@ class ScanFlowTest(CommittingTestCase):
         detail = c.get(f"/scans/{scan.pk}/").content.decode()  # type: ignore[attr-defined]
         assert 'data-chart="bands"' in detail and "investment_trust" in detail and "customers.csv" in detail
         body = c.get(f"/scans/{scan.pk}/flags/").content.decode()  # type: ignore[attr-defined]
-        assert f"{n} 件" in body and "heatmap" in body
+        assert f"{n} 件" in body
+        assert 'data-chart="heatmap"' in c.get(f"/scans/{scan.pk}/heatmap/").content.decode()  # type: ignore[attr-defined]
         rule = Flag.objects.filter(scan=scan).values_list("rule_id", flat=True).first()
         body = c.get(f"/scans/{scan.pk}/flags/", {"rule_id": rule}).content.decode()  # type: ignore[attr-defined]
         assert f"{Flag.objects.filter(scan=scan, rule_id=rule).count()} 件" in body

@@ -60,7 +60,7 @@ def run(out: Path, serve: bool, port: int = 8000) -> int:
 
 
 def prepare(out: Path) -> None:
-    """(child process) Migrate, create institutions and users, import the demo's conduct data as a scan."""
+    """(child process) Migrate, create institutions and users, import the demo's conduct and cyber data as scans."""
     import django
     django.setup()
     from django.contrib.auth import get_user_model
@@ -97,6 +97,12 @@ def prepare(out: Path) -> None:
         shutil.copytree(conduct, folder, ignore=shutil.ignore_patterns("answer_key.csv"))
         n = run_scan.call(scan.pk)
         print(f"デモのスキャン / demo scan #{scan.pk}: {n} flags")
+    cyber = out / "data" / "cyber"
+    if cyber.is_dir() and not Scan.objects.filter(institution=insts[0], kind=Scan.CYBER).exists():
+        scan = Scan.objects.create(institution=insts[0], source_name="demo: data/cyber", kind=Scan.CYBER)
+        shutil.copytree(cyber, upload_dir(scan.pk), ignore=shutil.ignore_patterns("answer_key.csv"))
+        n = run_scan.call(scan.pk)
+        print(f"デモのサイバースキャン / demo cyber scan #{scan.pk}: {n} flags")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""ECharts options for a scan's KPIs (return bands at the as-of date; the share in profit over time)."""
+"""ECharts options for a scan's KPIs (return bands, the share in profit over time, top-20 cost/return/risk)."""
 
 from __future__ import annotations
 
@@ -32,3 +32,20 @@ def profit_trend(kpis: list[dict[str, Any]]) -> dict[str, Any] | None:
               for p in PRODUCTS]
     return {"tooltip": {"trigger": "axis"}, "legend": {}, "xAxis": {"type": "category", "data": dates},
             "yAxis": {"type": "value", "name": "%", "max": 100}, "series": series}
+
+
+def top20_cost_return(kpis: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The top-20 products by balance at the latest date: 5-year risk against return (cost in the tooltip data)."""
+    if not kpis:
+        return None
+    series = []
+    for product in PRODUCTS:
+        top = (kpis[-1].get(product) or {}).get("top20") or []
+        points = [[round(t["risk_5y"], 2), round(t["return_5y"], 2), round(t["cost_rate"] or 0.0, 2),
+                   t["product_id"]]   # the contract's rates are percentages already
+                  for t in top if t.get("risk_5y") is not None and t.get("return_5y") is not None]
+        series.append({"name": product, "type": "scatter", "data": points, "symbolSize": 12})
+    if not any(s["data"] for s in series):
+        return None
+    return {"tooltip": {}, "legend": {}, "xAxis": {"type": "value", "name": "risk %"},
+            "yAxis": {"type": "value", "name": "return %"}, "series": series}

@@ -11,8 +11,9 @@ from django.db import transaction
 from django_tasks import task
 
 from kansa.messages import KansaError
-from kansa.web.scans.adapter import run_conduct
-from kansa.web.scans.models import Flag, Scan
+from kansa.web.scans.adapter import ScanOutcome, run_conduct
+from kansa.web.scans.cyber import run_cyber
+from kansa.web.scans.models import Case, Coverage, Flag, Scan
 from kansa.web.trail.chain import record
 
 
@@ -52,24 +53,21 @@ def upload_dir(scan_id: int) -> Path:
 
 @task()
 def run_scan(scan_id: int) -> int:
-    """Run the scan; store flags, KPIs, manifest and versions in one transaction, or nothing on failure."""
+    """Run the scan; store cases, flags, coverage, KPIs, manifest and versions in one transaction, or nothing."""
     scan = Scan.objects.select_related("institution").get(pk=scan_id)
     Scan.objects.filter(pk=scan_id).update(status=Scan.RUNNING)
     folder = upload_dir(scan_id)
     try:
-        outcome = run_conduct(folder, ScanReporter(scan_id))
+        runner = run_cyber if scan.kind == Scan.CYBER else run_conduct
+        outcome = runner(folder, ScanReporter(scan_id))
         with transaction.atomic():
-            Flag.objects.bulk_create([Flag(scan=scan, institution=scan.institution, rule_id=f.rule_id,
-                                           entity_type=f.entity_type, entity_id=f.entity_id, branch=f.branch,
-                                           salesperson=f.salesperson, severity=f.severity, score=f.score,
-                                           event_date=f.event_date, reason=f.reason, evidence=f.evidence)
-                                      for f in outcome.flags], batch_size=2000)
+            store(scan, outcome)
             Scan.objects.filter(pk=scan_id).update(status=Scan.DONE, as_of=outcome.as_of,
                                                    manifest=outcome.manifest, versions=outcome.versions,
-                                                   kpis=outcome.kpis)
+                                                   kpis=outcome.kpis, details=outcome.details)
             record("worker", "run", "scan", scan_id, institution_code=scan.institution.code,
-                   after={"status": "done", "flags": len(outcome.flags), "as_of": outcome.as_of,
-                          "manifest": outcome.manifest})
+                   after={"status": "done", "flags": len(outcome.flags), "cases": len(outcome.cases),
+                          "as_of": outcome.as_of, "manifest": outcome.manifest})
         return len(outcome.flags)
     except Exception as exc:
         msg = _failure_text(exc)
@@ -80,6 +78,28 @@ def run_scan(scan_id: int) -> int:
         raise
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def store(scan: Scan, outcome: ScanOutcome) -> None:
+    """Cases (ranked), their flags linked to them and the coverage rows; the caller holds the transaction."""
+    inst = scan.institution
+    cases = Case.objects.bulk_create([
+        Case(scan=scan, institution=inst, case_id=c["case_id"], subject_type=c["subject_type"],
+             subject_id=c["subject_id"], score=c["score"], rank=c["rank"], rule_ids=c["rule_ids"] or "",
+             flag_count=c["flag_count"], reason_ja=c["reason_ja"] or "", reason_en=c["reason_en"] or "",
+             branch=c.get("branch_id") or "") for c in outcome.cases], batch_size=2000)
+    by_id = {c.case_id: c for c in cases}
+    if len(cases) and cases[0].pk is None:   # backends that return no keys from bulk_create
+        by_id = {c.case_id: c for c in Case.objects.filter(scan=scan)}
+    Flag.objects.bulk_create([Flag(scan=scan, institution=inst, case=by_id.get(f.case_id), area=f.area,
+                                   rule_id=f.rule_id, entity_type=f.entity_type, entity_id=f.entity_id,
+                                   branch=f.branch, salesperson=f.salesperson, severity=f.severity,
+                                   score=f.score, event_date=f.event_date, reason=f.reason, evidence=f.evidence)
+                              for f in outcome.flags], batch_size=2000)
+    Coverage.objects.bulk_create([
+        Coverage(scan=scan, institution=inst, rule_id=c["rule_id"], status=c["status"], reason=c["reason"] or "",
+                 detail=c["detail"] or "", rows_in_scope=c["rows_in_scope"], period_from=c["period_from"],
+                 period_to=c["period_to"], rows_after_as_of=c["rows_after_as_of"]) for c in outcome.coverage])
 
 
 def _failure_text(exc: Exception) -> str:

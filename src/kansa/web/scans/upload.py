@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import stat
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -79,6 +81,7 @@ def extract_zip(name: str, stream: BinaryIO, size: int, dest: Path, limits: Limi
                             raise InputError("web_upload_bomb", name=name, member=info.filename, ratio="?",
                                              total=written, limit=limits.expanded_bytes)
                         out.write(chunk)
+                os.utime(target, (mtime := time.mktime((*info.date_time, 0, 0, -1)), mtime))  # logs date by it
     except BaseException:
         shutil.rmtree(dest, ignore_errors=True)   # nothing half-extracted
         raise

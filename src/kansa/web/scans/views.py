@@ -1,14 +1,15 @@
-"""Scans: upload a data folder, watch progress; flags with filters, heat map and detail."""
+"""Scans: upload a data folder, watch progress; the review queue leads; flags with filters and detail."""
 
 from __future__ import annotations
 
 import json
-from collections import Counter
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,8 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kansa.messages import InputError
 from kansa.web.org.models import ADMIN, AUDITOR, BUSINESS_LINE, RISK_COMPLIANCE, Institution
 from kansa.web.org.scoping import membership, require_write, scoped, scoped_get
-from kansa.web.scans import charts
-from kansa.web.scans.models import Flag, Scan
+from kansa.web.scans import charts, review
+from kansa.web.scans.models import Case, Flag, Scan
 from kansa.web.scans.tasks import run_scan, upload_dir
 from kansa.web.scans.upload import Limits, extract_zip
 from kansa.web.scans.work import DispositionForm, ExplanationForm
@@ -27,12 +28,15 @@ from kansa.web.trail.chain import record
 
 SCANNERS = (AUDITOR, RISK_COMPLIANCE, ADMIN)
 FILTERS = ("rule_id", "branch", "salesperson", "severity")
+PAGE_SIZE = 100
 
 
 class UploadForm(forms.Form):
-    """A zip of a data folder (the CSV exports)."""
+    """A zip of a data folder (the CSV exports), scanned for conduct or cyber."""
 
     data = forms.FileField(label=_("データフォルダ（zip）"))
+    kind = forms.ChoiceField(label=_("スキャンの種類"), required=False,
+                             choices=[(Scan.CONDUCT, _("顧客本位（コンダクト）")), (Scan.CYBER, _("サイバー"))])
 
 
 @login_required
@@ -50,11 +54,12 @@ def scan_list(request: HttpRequest) -> HttpResponse:
             f = form.cleaned_data["data"]
             try:
                 with transaction.atomic():
-                    scan = Scan.objects.create(institution=inst, created_by=request.user, source_name=f.name)
+                    scan = Scan.objects.create(institution=inst, created_by=request.user, source_name=f.name,
+                                               kind=form.cleaned_data.get("kind") or Scan.CONDUCT)
                     extract_zip(f.name, f, f.size, upload_dir(scan.pk),
                                 Limits(upload_bytes=_max_bytes()))
                     record(request.user.username, "create", "scan", scan.pk, institution_code=inst.code,
-                           after={"source": f.name})
+                           after={"source": f.name, "kind": scan.kind})
                     transaction.on_commit(lambda: run_scan.enqueue(scan.pk))
                 return redirect("scans:scan_detail", pk=scan.pk)
             except InputError as exc:
@@ -77,40 +82,49 @@ def _lang(request: HttpRequest) -> Any:
 @login_required
 @require_GET
 def scan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A scan: status and progress (polled by htmx while it runs), inputs and versions."""
+    """A scan: progress (polled by htmx while it runs), then the ranked review queue, coverage, KPIs, inputs."""
     scan = scoped_get(request.user, Scan.objects.select_related("institution"), pk=pk)
-    template = "scans/_progress.html" if request.headers.get("HX-Request") else "scans/scan_detail.html"
-    others = scoped(request.user, Scan.objects.filter(institution=scan.institution, status=Scan.DONE)
-                    ).exclude(pk=scan.pk)[:20]
-    bands, trend = charts.return_bands(scan.kpis), charts.profit_trend(scan.kpis)
-    return render(request, template, {
-        "scan": scan, "flag_count": scan.flags.count(), "others": others,
-        "bands": json.dumps(bands, ensure_ascii=False) if bands else "",
-        "trend": json.dumps(trend, ensure_ascii=False) if trend else ""})
+    ctx: dict[str, Any] = {"scan": scan, "flag_count": scan.flags.count()}
+    if request.headers.get("HX-Request"):
+        return render(request, "scans/_progress.html", ctx)
+    lang = review.lang_of(request)
+    ctx["others"] = scoped(request.user, Scan.objects.filter(institution=scan.institution, status=Scan.DONE,
+                                                             kind=scan.kind)).exclude(pk=scan.pk)[:20]
+    ctx["coverage"] = review.coverage_rows(request.user, scan, lang)
+    ctx["not_evaluated"] = sum(1 for c in ctx["coverage"] if not c["evaluated"])
+    if scan.kind == Scan.CYBER:
+        ctx.update(review.cyber_view(request.user, scan, lang))
+        return render(request, "scans/cyber_detail.html", ctx)
+    ctx["queue"] = review.review_queue(request.user, scan, lang)
+    ctx["case_count"] = scoped(request.user, Case.objects.filter(scan=scan)).count()
+    for name, build in (("bands", charts.return_bands), ("trend", charts.profit_trend),
+                        ("top20", charts.top20_cost_return)):
+        option = build(scan.kpis)
+        ctx[name] = json.dumps(option, ensure_ascii=False) if option else ""
+    return render(request, "scans/scan_detail.html", ctx)
 
 
 @login_required
 @require_GET
 def flag_list(request: HttpRequest, pk: int) -> HttpResponse:
-    """A scan's flags with filters (rule, branch, salesperson, severity) and a branch x rule heat map."""
+    """A scan's flags with filters (rule, branch, salesperson, severity, case), a page at a time."""
     scan = scoped_get(request.user, Scan.objects.select_related("institution"), pk=pk)
     flags = scoped(request.user, Flag.objects.filter(scan=scan))
     chosen = {k: request.GET.get(k, "") for k in FILTERS}
-    options = {k: sorted(v for v in set(flags.values_list(k, flat=True)) if v) for k in FILTERS}
+    options = {k: [(v, v == chosen[k]) for v in flags.exclude(**{k: ""}).values_list(k, flat=True).distinct()
+                   .order_by(k)] for k in FILTERS}   # (value, selected): no nested loop in the template
     for k, v in chosen.items():
         if v:
             flags = flags.filter(**{k: v})
-    cells = Counter(flags.exclude(branch="").values_list("branch", "rule_id"))
-    branches = sorted({b for b, _r in cells})
-    rules = sorted({r for _b, r in cells})
-    heat = {"tooltip": {}, "xAxis": {"type": "category", "data": rules, "axisLabel": {"rotate": 30}},
-            "yAxis": {"type": "category", "data": branches},
-            "visualMap": {"min": 0, "max": max(cells.values(), default=1), "orient": "horizontal"},
-            "series": [{"type": "heatmap", "data": [[rules.index(r), branches.index(b), n]
-                                                    for (b, r), n in cells.items()]}]}
+    case = None
+    if request.GET.get("case", "").isdigit():
+        case = scoped_get(request.user, Case.objects.filter(scan=scan), pk=int(request.GET["case"]))
+        flags = flags.filter(case=case)
+    page = Paginator(flags.order_by("rule_id", "entity_id", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = urlencode({**{k: v for k, v in chosen.items() if v}, **({"case": case.pk} if case else {})})
     return render(request, "scans/flag_list.html", {
-        "scan": scan, "flags": flags[:500], "total": flags.count(), "chosen": chosen, "options": options,
-        "heat": json.dumps(heat, ensure_ascii=False)})
+        "scan": scan, "flags": page.object_list, "page": page, "total": page.paginator.count, "chosen": chosen,
+        "options": options, "case": case, "query": query})
 
 
 @login_required
