@@ -58,9 +58,12 @@ def check_answers(fw: Framework, institution_id: str, answers: Mapping[str, Mapp
     (None when any problem) and every problem, named by question.
     """
     body = repr(sorted((q, dict(a)) for q, a in answers.items())).encode("utf-8")
-    records = [(i + 1, {"institution_id": institution_id, "question_id": q, "answer": a.get("value", ""),
-                        "comment": a.get("comment", "")})
-               for i, (q, a) in enumerate(answers.items())]
+    # every question of the framework as a record (blank = not answered), then questions the framework lacks
+    qids = [r.question.id for r in fw.refs()]
+    qids += [q for q in answers if q not in set(qids)]
+    blank: Mapping[str, str] = {}
+    records = [(i + 1, {"institution_id": institution_id, "question_id": q, "answer": answers.get(q, blank).get(
+        "value", ""), "comment": answers.get(q, blank).get("comment", "")}) for i, q in enumerate(qids)]
     subs, problems = check_records(records, fw, source, hashlib.sha256(body).hexdigest(), "web")
     if complete:
         given = {q for q, a in answers.items() if (a.get("value") or "").strip()}
@@ -71,10 +74,7 @@ def check_answers(fw: Framework, institution_id: str, answers: Mapping[str, Mapp
                              "a comment (the reason) is required for 'not applicable'", question=q)
                      for q, a in answers.items()
                      if _is_na(fw, q, a.get("value", "")) and not a.get("comment", "").strip()]
-    sub = subs[0] if subs and not problems else None
-    if sub is None and not problems:   # nothing answered at all: an empty draft
-        sub = Submission(institution_id, fw.id, fw.version, "", {}, source, "", "web")
-    return sub, problems
+    return (subs[0] if subs and not problems else None), problems
 
 
 def _is_na(fw: Framework, qid: str, value: str) -> bool:
