@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -171,7 +171,7 @@ def answer_save(request: HttpRequest, pk: int) -> HttpResponse:
     require_write(request.user, resp.institution, *WRITERS)
     action = request.POST.get("action")
     if action not in ("draft", "submit"):
-        return HttpResponse(_g("保存か提出かを選んでください。"), status=400)
+        return HttpResponse(gettext("保存か提出かを選んでください。"), status=400)
     fw = rounds.framework_of(rnd)
     answers = {}
     for ref in fw.refs():
@@ -210,11 +210,11 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
     form = WorkbookForm(request.POST, request.FILES)
     lang = lang_of(request)
     if not form.is_valid():
-        return HttpResponse(_g("回答票のファイルを選んでください。"), status=400)
+        return HttpResponse(gettext("回答票のファイルを選んでください。"), status=400)
     f = form.cleaned_data["workbook"]
     name = Path(f.name).name
     if f.size > MAX_WORKBOOK_BYTES or Path(name).suffix.lower() not in (".xlsx", ".xlsm"):
-        return _upload_refused(request, rnd, [_g("Excel の回答票(.xlsx、10MB まで)を選んでください。")])
+        return _upload_refused(request, rnd, [gettext("Excel の回答票(.xlsx、10MB まで)を選んでください。")])
     raw = b"".join(f.chunks())
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
