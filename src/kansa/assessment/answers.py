@@ -356,3 +356,12 @@ def check_batch(results: list[FileResult]) -> None:
             res.problems.append(Problem(str(res.path), "assess_institution_appears_more_than",
                                         {"inst": inst, "names": names}))
             res.submissions = []
+
+
+def check_records(records: Iterable[tuple[int, dict[str, Any]]], framework: Framework, source: str,
+                  digest: str, fmt: str) -> tuple[list[Submission], list[Problem]]:
+    """Check answers given as records (`institution_id, question_id, answer, comment`), as the CSV importer does.
+
+    For answers that arrive another way than a file (a web form): the same option, question and duplicate checks.
+    """
+    return _check_flat(Path(source), records, framework, digest, fmt)
