@@ -1,0 +1,168 @@
+"""The audit book's screens: scores explained and moving with the scan, plan checks, approval, findings, escalation."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.core import mail
+from django.test import TestCase, override_settings
+
+from kansa.web.audit.models import AuditEngagement, AuditEntity, AuditFinding, AuditNotice, AuditPlan
+from kansa.web.scans.models import Flag, Scan
+from kansa.web.trail.chain import verify
+from kansa.web.trail.models import Event
+from tests.web.people import World, make_world, signed_in
+
+
+def _scan(world: World, flags_at: dict[str, int]) -> Scan:
+    """A finished scan of the own institution with `n` conduct flags at each branch."""
+    scan = Scan.objects.create(institution=world.own, source_name="x.zip", status="done", as_of=date(2025, 12, 31))
+    Flag.objects.bulk_create([Flag(scan=scan, institution=world.own, rule_id="elderly_complex_product",
+                                   entity_type="trade", entity_id=f"T{b}{i}", branch=b, severity="high", reason="-")
+                              for b, n in flags_at.items() for i in range(n)])
+    return scan
+
+
+class AuditViewsTest(TestCase):
+    """Auditor, management and the first line on one institution's book."""
+
+    def setUp(self) -> None:
+        self.w = make_world()
+        self.auditor = signed_in(self.w.users["auditor"])
+        self.mgmt = signed_in(self.w.users["management"])
+        self.line = signed_in(self.w.users["business_line"])
+
+    def _universe(self, flags_at: dict[str, int]) -> Scan:
+        scan = _scan(self.w, flags_at)
+        assert self.auditor.post("/audit/universe/").status_code == 302
+        return scan
+
+    def _entity_page(self, key: str) -> str:
+        row = AuditEntity.objects.get(institution=self.w.own, key=key)
+        return self.auditor.get(f"/audit/entities/{row.pk}/").content.decode()
+
+    def test_the_universe_comes_from_the_latest_scan_with_themes_and_processes(self) -> None:
+        self._universe({"B01": 3, "B02": 1})
+        keys = set(AuditEntity.objects.filter(institution=self.w.own).values_list("key", flat=True))
+        assert {"branch:B01", "branch:B02", "theme:cyber", "theme:culture_incentives", "process:suitability"} <= keys
+        assert not AuditEntity.objects.filter(institution=self.w.other).exists()
+        assert Event.objects.filter(action="entity.create", object_id="branch:B01").exists() and verify().ok
+
+    def test_a_score_shows_its_signals_and_moves_when_the_scan_changes(self) -> None:
+        first = self._universe({"B01": 2})
+        before = self._entity_page("branch:B01")
+        assert "conduct_flags_per_branch" in before and "2 flags" in before and f"#{first.pk}" in before
+        second = _scan(self.w, {"B01": 30})
+        after = self._entity_page("branch:B01")
+        assert "30 flags" in after and f"#{second.pk}" in after
+        score = lambda html: float(html.split('id="score">')[1].split("=")[1].split("(")[0])  # noqa: E731
+        assert score(after) > score(before)
+
+    def test_an_override_needs_a_reason_and_goes_into_the_trail(self) -> None:
+        self._universe({"B01": 1})
+        row = AuditEntity.objects.get(institution=self.w.own, key="branch:B01")
+        url = f"/audit/entities/{row.pk}/override/"
+        assert self.auditor.post(url, {"inherent": 5, "control": 5, "reason": ""}).status_code == 400
+        assert self.auditor.post(url, {"inherent": 5, "control": 5, "reason": "新任支店長"}).status_code == 302
+        assert "新任支店長" in self._entity_page("branch:B01")
+        assert Event.objects.get(action="entity.risk_override").after["reason"] == "新任支店長"
+
+    def _plan_with(self, *engagements: dict[str, Any]) -> AuditPlan:
+        self.auditor.post("/audit/plans/", {"fiscal_year": 2025, "capacity_days": 100})
+        plan = AuditPlan.objects.get(institution=self.w.own, key="2025")
+        for e in engagements:
+            assert self.auditor.post("/audit/engagements/", {"quarter": 1, **e}).status_code == 302
+            key = AuditEngagement.objects.filter(institution=self.w.own).order_by("-id").first().key  # type: ignore
+            self.auditor.post(f"/audit/plans/{plan.pk}/change/", {"add": key})
+        return plan
+
+    def _checks(self, plan: AuditPlan) -> str:
+        html = self.auditor.get(f"/audit/plans/{plan.pk}/").content.decode()
+        return html.split('id="checks">')[1].split("</ul>")[0]
+
+    def test_plan_checks_fire_on_a_plan_without_cyber_or_theme_and_clear_when_added(self) -> None:
+        self._universe({"B01": 1})
+        plan = self._plan_with({"title": "支店監査", "type": "compliance", "entities": "branch:B01", "days": 30})
+        checks = self._checks(plan)
+        assert "サイバー" in checks and "テーマ" in checks and 'id="checks-pass"' not in checks
+        self._plan_with({"title": "サイバー", "type": "compliance", "entities": "theme:cyber", "days": 20},
+                        {"title": "企業文化", "type": "culture", "entities": "theme:culture_incentives", "days": 20})
+        checks = self._checks(plan)
+        assert "サイバー" not in checks and "テーマ" not in checks
+        self.auditor.post(f"/audit/plans/{plan.pk}/change/", {"capacity_days": 10})
+        assert "10" in self._checks(plan) and 'class="check"' in self._checks(plan)
+
+    def test_only_management_approves_and_a_later_change_needs_approval_again(self) -> None:
+        self._universe({"B01": 1})
+        plan = self._plan_with({"title": "サイバー", "type": "compliance", "entities": "theme:cyber", "days": 20})
+        assert self.auditor.post(f"/audit/plans/{plan.pk}/submit/").status_code == 302
+        assert self.auditor.post(f"/audit/plans/{plan.pk}/approve/").status_code == 403
+        assert self.line.post(f"/audit/plans/{plan.pk}/approve/").status_code == 403
+        assert self.mgmt.post(f"/audit/plans/{plan.pk}/approve/").status_code == 302
+        plan.refresh_from_db()
+        assert plan.status == "approved" and plan.data["approved_by"] == "management_user"
+        self.auditor.post(f"/audit/plans/{plan.pk}/change/", {"capacity_days": 150})
+        plan.refresh_from_db()
+        assert plan.status == "draft" and plan.data["version"] == 2
+        assert plan.data["history"][0]["approved_by"] == "management_user"
+
+    def _finding(self, due: date) -> AuditFinding:
+        self._universe({"B01": 5})
+        self._plan_with({"title": "支店監査", "type": "compliance", "entities": "branch:B01", "days": 30})
+        e = AuditEngagement.objects.get(institution=self.w.own, key="E-01")
+        r = self.auditor.post(f"/audit/engagements/{e.pk}/finding/", {
+            "entity": "branch:B01", "title": "高齢顧客への複雑商品販売", "condition": "c", "criteria": "c",
+            "cause": "c", "effect": "e", "severity": "high", "root_cause": "culture_incentives",
+            "true_cause": "手数料偏重の業績評価", "owner": "business_line_user", "due": due.isoformat()})
+        assert r.status_code == 302, r.content
+        return AuditFinding.objects.get(institution=self.w.own, key="F-001")
+
+    def test_a_finding_moves_only_along_its_states_and_closes_after_a_passed_retest(self) -> None:
+        f = self._finding(date.today() + timedelta(days=30))
+        move = f"/audit/findings/{f.pk}/move/"
+        assert self.line.post(move, {"after": "closed"}).status_code == 403       # the line never closes
+        assert self.auditor.post(move, {"after": "agreed"}).status_code == 403    # the owner agrees, not audit
+        self.line.post(move, {"after": "remediating"})                             # skipping a step: refused
+        f.refresh_from_db()
+        assert f.status == "identified"
+        self.line.post(move, {"after": "agreed"})
+        self.line.post(move, {"after": "remediating", "remediation": "評価体系の見直し"})
+        self.auditor.post(move, {"after": "closed"})                                # no re-test yet: refused
+        f.refresh_from_db()
+        assert f.status == "remediating" and f.data["remediation"] == "評価体系の見直し"
+        self.auditor.post(f"/audit/findings/{f.pk}/retest/", {"passed": "on", "note": "ok"})
+        self.auditor.post(move, {"after": "closed"})
+        f.refresh_from_db()
+        assert f.status == "closed" and f.data["retest"]["passed"] is True
+        assert [e.action for e in Event.objects.filter(object_id="F-001").order_by("id")] == [
+            "finding.create", "finding.agreed", "finding.remediating", "finding.retest", "finding.closed"]
+        assert self.w.users["risk_compliance"] and signed_in(
+            self.w.users["risk_compliance"]).get(f"/audit/findings/{f.pk}/").status_code == 403
+
+    @override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
+    def test_an_overdue_finding_escalates_to_owner_and_management_by_notice_and_mail(self) -> None:
+        for role in ("business_line", "management"):
+            u = self.w.users[role]
+            u.email = f"{role}@example.jp"  # type: ignore[attr-defined]
+            u.save()  # type: ignore[attr-defined]
+        self._finding(date.today() - timedelta(days=10))
+        mail.outbox.clear()
+        assert self.auditor.post("/audit/escalate/").status_code == 302
+        assert {n.to for n in AuditNotice.objects.all()} == {"business_line_user", "management"}
+        assert sorted(m.to[0] for m in mail.outbox) == ["business_line@example.jp", "management@example.jp"]
+        assert "F-001" in mail.outbox[0].subject and "手数料偏重" in mail.outbox[0].body
+        assert "F-001" in self.mgmt.get("/audit/").content.decode()
+
+    def test_a_finding_not_yet_due_sends_nothing(self) -> None:
+        self._finding(date.today() + timedelta(days=1))
+        mail.outbox.clear()
+        self.auditor.post("/audit/escalate/")
+        assert not AuditNotice.objects.exists() and not mail.outbox
+
+    def test_the_supervisor_reads_none_of_the_book(self) -> None:
+        self._universe({"B01": 1})
+        sup = signed_in(self.w.users["supervisor"])
+        assert sup.get("/audit/").status_code == 403
+        row = AuditEntity.objects.filter(institution=self.w.own).first()
+        assert sup.get(f"/audit/entities/{row.pk}/").status_code == 403  # type: ignore[union-attr]
