@@ -53,6 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "engagements": _rows(request, AuditEngagement, inst), "findings": findings,
         "notices": scoped(request.user, AuditNotice.objects).filter(institution=inst)[:50],
         "plan_form": PlanForm(initial={"fiscal_year": plans.fiscal_year_of(date.today()), "capacity_days": 200}),
+        "quarter": (date.today().month - 4) % 12 // 3 + 1,
         "engagement_form": EngagementForm(initial={"quarter": 1})})
 
 
