@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
@@ -143,7 +143,7 @@ def _negative_return_signals(path: Path) -> list[Signal]:
     return kpi_signals(kpis, str(path))
 
 
-def stored_scan_signals(flags: list[Mapping[str, Any]], kpis: Any, source: str) -> list[Signal]:
+def stored_scan_signals(flags: Sequence[Mapping[str, Any]], kpis: Any, source: str) -> list[Signal]:
     """Signals from a scan kept as flag records (the web app): flags per branch, cyber flags, negative returns.
 
     Without the trades table the branch signal is a flag count (conduct_flags_per_branch), not a rate.

@@ -93,8 +93,8 @@ class FindingForm(forms.Form):
     remediation = forms.CharField(label=_("改善計画"), widget=forms.Textarea, required=False, max_length=4000)
 
     def __init__(self, *args: object, owners: list[str] | None = None, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["owner"].choices = [(o, o) for o in owners or []]  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [(o, o) for o in owners or []]
 
 
 class MoveForm(forms.Form):

@@ -8,8 +8,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from kansa.audit.model import Book, Entity, Event
 from kansa.audit.events import record as book_event
+from kansa.audit.model import Book, Entity, Event
 from kansa.audit.risk import Signal, stored_scan_signals
 from kansa.audit.universe import universe_from_connection
 from kansa.web.scans.models import Flag, Scan

@@ -26,8 +26,16 @@ from kansa.audit.sampling import make_sample
 from kansa.services.audit import book_board_report
 from kansa.web.audit import book as books
 from kansa.web.audit.access import FINDING_READERS, OWNERS, READERS, apply, form_errors, institution, lang, writer
-from kansa.web.audit.forms import (EngagementForm, FindingForm, MoveForm, PhaseForm, RetestForm, SampleForm,
-                                   TeamForm, TestResultForm)
+from kansa.web.audit.forms import (
+    EngagementForm,
+    FindingForm,
+    MoveForm,
+    PhaseForm,
+    RetestForm,
+    SampleForm,
+    TeamForm,
+    TestResultForm,
+)
 from kansa.web.audit.models import AuditEngagement, AuditFinding, AuditNotice
 from kansa.web.audit.scandata import latest_scan, scan_flags
 from kansa.web.org.models import AUDITOR, Membership
