@@ -6,12 +6,14 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core import mail
+from django.db import connection
 from django.test import TestCase, override_settings
 
 from kansa.web.audit.models import AuditEngagement, AuditEntity, AuditFinding, AuditNotice, AuditPlan
 from kansa.web.scans.models import Flag, Scan
 from kansa.web.trail.chain import verify
 from kansa.web.trail.models import Event
+from tests.web.guard import guard_lifted
 from tests.web.people import World, make_world, signed_in
 
 
@@ -166,3 +168,45 @@ class AuditViewsTest(TestCase):
         assert sup.get("/audit/").status_code == 403
         row = AuditEntity.objects.filter(institution=self.w.own).first()
         assert sup.get(f"/audit/entities/{row.pk}/").status_code == 403  # type: ignore[union-attr]
+
+    def test_the_same_root_cause_on_the_same_entity_in_two_engagements_is_a_pattern(self) -> None:
+        f1 = self._finding(date.today() + timedelta(days=30))
+        assert "branch:B01" not in self.auditor.get("/audit/").content.decode().split('id="recurrences">')[1][:200]
+        self._plan_with({"title": "再監査", "type": "compliance", "entities": "branch:B01", "days": 10})
+        e2 = AuditEngagement.objects.get(institution=self.w.own, key="E-02")
+        self.auditor.post(f"/audit/engagements/{e2.pk}/finding/", {
+            "entity": "branch:B01", "title": "再発", "condition": "c", "criteria": "c", "cause": "c", "effect": "e",
+            "severity": "medium", "root_cause": "culture_incentives", "true_cause": "評価体系が変わっていない",
+            "owner": "business_line_user", "due": "2030-03-31"})
+        home = self.auditor.get("/audit/").content.decode().split('id="recurrences">')[1].split("</ul>")[0]
+        assert "culture_incentives / branch:B01: E-01, E-02 (F-001, F-002)" in home
+        assert 'id="recurrence"' in self.auditor.get(f"/audit/findings/{f1.pk}/").content.decode()
+
+    def test_a_stratified_sample_records_its_seed_and_every_rule_branch_stratum(self) -> None:
+        self._universe({"B01": 40, "B02": 3})
+        self._plan_with({"title": "支店監査", "type": "compliance", "entities": "branch:B01", "days": 30})
+        e = AuditEngagement.objects.get(institution=self.w.own, key="E-01")
+        url = f"/audit/engagements/{e.pk}/sample/"
+        self.auditor.post(url, {"seed": 7, "confidence": 0.95, "tolerable_rate": 0.1, "stratified": "on"})
+        self.auditor.post(url, {"seed": 7, "confidence": 0.95, "tolerable_rate": 0.1})
+        e.refresh_from_db()
+        strat, rand = e.data["samples"]
+        assert strat["seed"] == 7 and strat["population"] == 43 and rand["method"] == "random"
+        assert {i["stratum"] for i in strat["items"]} == {"elderly_complex_product / B01",
+                                                          "elderly_complex_product / B02"}
+        assert len(rand["items"]) == 29   # ln(0.05)/ln(0.9) rounded up, kansa.audit.sampling
+        item = rand["items"][0]["key"]
+        self.auditor.post(f"/audit/engagements/{e.pk}/test/", {"sample": "E-01-S2", "key": item,
+                                                                "result": "exception", "note": "署名なし"})
+        e.refresh_from_db()
+        assert e.data["samples"][1]["items"][0]["result"] == "exception"
+
+    def test_a_changed_audit_event_in_the_trail_is_named(self) -> None:
+        f = self._finding(date.today() + timedelta(days=30))
+        self.line.post(f"/audit/findings/{f.pk}/move/", {"after": "agreed"})
+        event = Event.objects.get(action="finding.agreed", object_id="F-001")
+        assert verify().ok and event.institution_code == self.w.own.code
+        with guard_lifted(), connection.cursor() as cur:
+            cur.execute("UPDATE kansa_trail_event SET actor = %s WHERE id = %s", ["someone_else", event.id])
+        v = verify()
+        assert v.broken_id == event.id and "changed" in v.reason

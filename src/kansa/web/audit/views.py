@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from kansa.audit import plan as plans
+from kansa.audit.findings import recurrences
 from kansa.audit.model import Book
 from kansa.audit.risk import RiskScore, assess, override_risk
 from kansa.web.audit import book as books
@@ -51,6 +52,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "inst": inst, "reader": True, "auditor": m.role == AUDITOR, "scan": scan,
         "entities": [(r, risk.get(r.key)) for r in entities], "plans": _rows(request, AuditPlan, inst),
         "engagements": _rows(request, AuditEngagement, inst), "findings": findings,
+        "recurrences": recurrences(book.findings.values()),
         "notices": scoped(request.user, AuditNotice.objects).filter(institution=inst)[:50],
         "plan_form": PlanForm(initial={"fiscal_year": plans.fiscal_year_of(date.today()), "capacity_days": 200}),
         "quarter": (date.today().month - 4) % 12 // 3 + 1,
