@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import TestCase, override_settings
 
@@ -210,3 +212,23 @@ class AuditViewsTest(TestCase):
             cur.execute("UPDATE kansa_trail_event SET actor = %s WHERE id = %s", ["someone_else", event.id])
         v = verify()
         assert v.broken_id == event.id and "changed" in v.reason
+
+    def test_evidence_is_kept_by_sha256_and_a_disguised_program_is_refused(self) -> None:
+        import hashlib
+        import tempfile
+        self._universe({"B01": 1})
+        self._plan_with({"title": "支店監査", "type": "compliance", "entities": "branch:B01", "days": 30})
+        e = AuditEngagement.objects.get(institution=self.w.own, key="E-01")
+        url = f"/audit/engagements/{e.pk}/evidence/"
+        pdf = b"%PDF-1.4 minimal evidence"
+        with tempfile.TemporaryDirectory() as tmp, self.settings(KANSA_AUDIT_EVIDENCE_DIR=tmp):
+            self.auditor.post(url, {"file": SimpleUploadedFile("調書.pdf", pdf)})
+            bad = self.auditor.post(url, {"file": SimpleUploadedFile("invoice.pdf", b"MZ\x90\x00 program")},
+                                    follow=True)
+            exe = self.auditor.post(url, {"file": SimpleUploadedFile("tool.exe", b"MZ")}, follow=True)
+            digest = hashlib.sha256(pdf).hexdigest()
+            stored = list(Path(tmp).rglob("*.pdf"))
+            assert [p.name for p in stored] == [f"{digest}.pdf"] and not stored[0].stat().st_mode & 0o111
+        e.refresh_from_db()
+        assert [v["sha256"] for v in e.data["evidence"]] == [digest]
+        assert "invoice.pdf" in bad.content.decode() and "tool.exe" in exe.content.decode()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from kansa.web.audit import views, work
+from kansa.web.audit import evidence, views, work
 
 app_name = "audit"
 urlpatterns = [
@@ -23,6 +23,7 @@ urlpatterns = [
     path("engagements/<int:pk>/team/", work.engagement_team, name="engagement_team"),
     path("engagements/<int:pk>/phase/", work.engagement_phase, name="engagement_phase"),
     path("engagements/<int:pk>/sample/", work.engagement_sample, name="engagement_sample"),
+    path("engagements/<int:pk>/evidence/", evidence.engagement_evidence, name="engagement_evidence"),
     path("engagements/<int:pk>/test/", work.sample_test, name="sample_test"),
     path("engagements/<int:pk>/finding/", work.finding_create, name="finding_create"),
     path("findings/<int:pk>/", work.finding, name="finding"),

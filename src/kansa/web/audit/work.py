@@ -26,6 +26,7 @@ from kansa.audit.sampling import make_sample
 from kansa.services.audit import book_board_report
 from kansa.web.audit import book as books
 from kansa.web.audit.access import FINDING_READERS, OWNERS, READERS, apply, form_errors, institution, lang, writer
+from kansa.web.audit.evidence import EvidenceForm
 from kansa.web.audit.forms import (
     EngagementForm,
     FindingForm,
@@ -84,7 +85,7 @@ def engagement(request: HttpRequest, pk: int) -> HttpResponse:
                                                               data__engagement_id=row.key)
     return render(request, "audit/engagement.html", {
         "row": row, "e": e, "findings": found, "auditor": membership(request.user).role == AUDITOR,
-        "team_form": TeamForm(), "sample_form": SampleForm(initial={"seed": 20260401}),
+        "team_form": TeamForm(), "evidence_form": EvidenceForm(), "sample_form": SampleForm(initial={"seed": 20260401}),
         "finding_form": FindingForm(owners=_owners(request), initial={"entity": (e.entity_ids or [""])[0]}),
         "next_phase": eng.PHASE_TRANSITIONS[e.phase]})
 
