@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import pypdf
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -232,3 +234,11 @@ class AuditViewsTest(TestCase):
         e.refresh_from_db()
         assert [v["sha256"] for v in e.data["evidence"]] == [digest]
         assert "invoice.pdf" in bad.content.decode() and "tool.exe" in exe.content.decode()
+
+    def test_the_engagement_report_pdf_names_its_finding_and_true_cause(self) -> None:
+        f = self._finding(date.today() + timedelta(days=30))
+        e = AuditEngagement.objects.get(institution=self.w.own, key=f.data["engagement_id"])
+        r = self.mgmt.get(f"/audit/engagements/{e.pk}/report/")
+        assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+        text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(r.content)).pages).replace("\n", "")
+        assert "高齢顧客への複雑商品販売" in text and "手数料偏重の業績評価" in text

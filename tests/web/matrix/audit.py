@@ -31,6 +31,7 @@ MATRIX: dict[str, Entry] = {
     "audit:engagement_phase": ("POST", "engagement", {A}, set(), {400}, {302}),
     "audit:engagement_sample": ("POST", "engagement", {A}, set(), {400}, {302}),
     "audit:engagement_evidence": ("POST", "engagement", {A}, set(), {400}, {302}),
+    "audit:engagement_report": ("GET", "engagement", BOOK, set(), {200}, {302}),
     "audit:sample_test": ("POST", "engagement", {A}, set(), {400}, {302}),
     "audit:finding_create": ("POST", "engagement", {A}, set(), {400}, {302}),
     "audit:finding": ("GET", "finding", {A, M, B}, set(), {200}, {302}),   # owned by business_line_user

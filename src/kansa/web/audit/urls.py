@@ -24,6 +24,7 @@ urlpatterns = [
     path("engagements/<int:pk>/phase/", work.engagement_phase, name="engagement_phase"),
     path("engagements/<int:pk>/sample/", work.engagement_sample, name="engagement_sample"),
     path("engagements/<int:pk>/evidence/", evidence.engagement_evidence, name="engagement_evidence"),
+    path("engagements/<int:pk>/report/", evidence.engagement_report, name="engagement_report"),
     path("engagements/<int:pk>/test/", work.sample_test, name="sample_test"),
     path("engagements/<int:pk>/finding/", work.finding_create, name="finding_create"),
     path("findings/<int:pk>/", work.finding, name="finding"),
