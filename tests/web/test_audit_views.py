@@ -242,3 +242,15 @@ class AuditViewsTest(TestCase):
         assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
         text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(r.content)).pages).replace("\n", "")
         assert "高齢顧客への複雑商品販売" in text and "手数料偏重の業績評価" in text
+
+    def test_the_demo_year_imports_once_and_every_screen_has_something(self) -> None:
+        from kansa.audit.demo import demo_book
+        from kansa.web.audit.book import import_book
+        n = import_book(self.w.own, demo_book("0001"), "demo")
+        assert n > 20 and import_book(self.w.own, demo_book("0001"), "demo") == n   # the second time adds nothing
+        home = self.mgmt.get("/audit/").content.decode()
+        assert "F-0" in home and "FY2025" in home
+        plan = AuditPlan.objects.get(institution=self.w.own, key="2025")
+        assert self.mgmt.get(f"/audit/plans/{plan.pk}/").status_code == 200
+        assert Event.objects.filter(action="findings.import").count() == AuditFinding.objects.count() > 0
+        assert not AuditFinding.objects.filter(institution=self.w.other).exists() and verify().ok

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
+from kansa.audit.events import record as book_event
 from kansa.audit.events import snapshot
 from kansa.audit.model import Book, Event
 from kansa.audit.store import book_from_dict
@@ -68,3 +69,17 @@ def change(institution: Institution, actor: str, rule: Callable[[Book], Event | 
         _store(institution, book)
         trail(actor, institution, events)
     return book
+
+
+def import_book(institution: Institution, source: Book, actor: str) -> int:
+    """Copy a kansa.audit book (the demo's year, a CLI book file) into an institution's empty book; records added."""
+    def rule(book: Book) -> list[Event]:
+        if any(getattr(book, attr) for attr in TABLES):
+            return []
+        events = []
+        for attr in TABLES:
+            for key, rec in getattr(source, attr).items():
+                getattr(book, attr)[key] = rec
+                events.append(book_event(book, actor, f"{attr}.import", key, None, rec))
+        return events
+    return sum(len(getattr(b, a)) for b in [change(institution, actor, rule)] for a in TABLES)

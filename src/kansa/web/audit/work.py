@@ -45,6 +45,14 @@ from kansa.web.scans.models import Flag, Scan
 from kansa.web.trail.chain import record
 
 
+def _next_key(pattern: str, taken: dict[str, object]) -> str:
+    """The first free id of the pattern (imported books may have gaps; a record is never overwritten)."""
+    n = len(taken) + 1
+    while pattern.format(n) in taken:
+        n += 1
+    return pattern.format(n)
+
+
 def _owners(request: HttpRequest) -> list[str]:
     rows = scoped(request.user, Membership.objects).filter(role__in=OWNERS).select_related("user")
     return sorted(m.user.get_username() for m in rows)
@@ -62,7 +70,7 @@ def engagement_create(request: HttpRequest) -> HttpResponse:
     entities = [x.strip() for x in d["entities"].split(",") if x.strip()]
 
     def rule(b: Book) -> Event:
-        key = f"E-{len(b.engagements) + 1:02d}"
+        key = _next_key("E-{:02d}", b.engagements)
         return eng.new_engagement(b, Engagement(key, d["title"], d["type"], entities, d["days"], d["quarter"]), who)
     return apply(request, inst, rule, reverse("audit:home"))
 
@@ -165,7 +173,7 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
     d = form.cleaned_data
 
     def rule(b: Book) -> Event:
-        key = f"F-{len(b.findings) + 1:03d}"
+        key = _next_key("F-{:03d}", b.findings)
         f = Finding(key, row.key, d["entity"], d["title"], d["condition"], d["criteria"], d["cause"], d["effect"],
                     d["severity"], d["root_cause"], d["true_cause"], d["owner"], d["due"], d["remediation"],
                     identified_on=date.today())
