@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections import Counter
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
@@ -45,7 +46,7 @@ from kansa.web.scans.models import Flag, Scan
 from kansa.web.trail.chain import record
 
 
-def _next_key(pattern: str, taken: dict[str, object]) -> str:
+def _next_key(pattern: str, taken: Mapping[str, object]) -> str:
     """The first free id of the pattern (imported books may have gaps; a record is never overwritten)."""
     n = len(taken) + 1
     while pattern.format(n) in taken:
