@@ -254,3 +254,21 @@ class AuditViewsTest(TestCase):
         assert self.mgmt.get(f"/audit/plans/{plan.pk}/").status_code == 200
         assert Event.objects.filter(action="findings.import").count() == AuditFinding.objects.count() > 0
         assert not AuditFinding.objects.filter(institution=self.w.other).exists() and verify().ok
+
+    def test_a_high_risk_entity_outside_its_cycle_fires_a_check_until_it_is_planned(self) -> None:
+        self._universe({"B01": 1, "B02": 1})
+        row = AuditEntity.objects.get(institution=self.w.own, key="branch:B02")
+        self.auditor.post(f"/audit/entities/{row.pk}/override/", {"inherent": 5, "control": 5, "reason": "不祥事"})
+        plan = self._plan_with({"title": "サイバー", "type": "theme", "entities": "theme:cyber", "days": 20})
+        checks = self._checks(plan)
+        assert "branch:B02" in checks and "branch:B01" not in checks   # B01 is not high risk: no check
+        self._plan_with({"title": "B02 監査", "type": "compliance", "entities": "branch:B02", "days": 20})
+        assert 'id="checks-pass"' in self._checks(plan)
+
+    def test_a_second_plan_for_the_same_year_is_refused_and_the_first_is_kept(self) -> None:
+        self._universe({"B01": 1})
+        plan = self._plan_with({"title": "サイバー", "type": "theme", "entities": "theme:cyber", "days": 20})
+        r = self.auditor.post("/audit/plans/", {"fiscal_year": 2025, "capacity_days": 5}, follow=True)
+        assert "fiscal_year" in r.content.decode()
+        plan.refresh_from_db()
+        assert plan.data["engagement_ids"] == ["E-01"] and plan.data["capacity_days"] == 100

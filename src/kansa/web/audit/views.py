@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from kansa.audit import plan as plans
+from kansa.audit.errors import AuditUsageError
 from kansa.audit.findings import recurrences
-from kansa.audit.model import Book
+from kansa.audit.model import Book, Event
 from kansa.audit.risk import RiskScore, assess, override_risk
 from kansa.web.audit import book as books
 from kansa.web.audit.access import FINDING_READERS, READERS, apply, form_errors, institution, lang, writer
@@ -106,7 +107,12 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return form_errors(form)
     fy, cap, who = form.cleaned_data["fiscal_year"], form.cleaned_data["capacity_days"], request.user.get_username()
-    return apply(request, inst, lambda b: plans.new_plan(b, fy, cap, who), reverse("audit:home"))
+
+    def rule(b: Book) -> Event:
+        if str(fy) in b.plans:   # kansa.audit.plan.new_plan would start the year over: change the plan instead
+            raise AuditUsageError("audit_bad_value", field="fiscal_year", value=fy, allowed="a year without a plan")
+        return plans.new_plan(b, fy, cap, who)
+    return apply(request, inst, rule, reverse("audit:home"))
 
 
 @login_required
