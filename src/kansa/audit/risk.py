@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
@@ -139,6 +139,31 @@ def _negative_return_signals(path: Path) -> list[Signal]:
         kpis = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
         raise AuditUsageError("audit_scan_unreadable", path=str(path), detail=str(exc)) from exc
+    return kpi_signals(kpis, str(path))
+
+
+def stored_scan_signals(flags: Sequence[Mapping[str, Any]], kpis: Any, source: str) -> list[Signal]:
+    """Signals from a scan kept as flag records (the web app): flags per branch, cyber flags, negative returns.
+
+    Without the trades table the branch signal is a flag count (conduct_flags_per_branch), not a rate.
+    """
+    per_branch: dict[str, int] = {}
+    cyber: dict[tuple[str, str], int] = {}
+    for f in flags:
+        name = CYBER_RULES.get(str(f.get("rule_id", "")))
+        if name:
+            key = (f"system:{_asset_of({k: str(v) for k, v in f.items() if v is not None})}", name)
+            cyber[key] = cyber.get(key, 0) + 1
+        elif f.get("branch"):
+            per_branch[str(f["branch"])] = per_branch.get(str(f["branch"]), 0) + 1
+    out = [Signal(f"branch:{b}", "conduct_flags_per_branch", float(n), source, f"{n} flags")
+           for b, n in sorted(per_branch.items())]
+    out += [Signal(eid, name, float(n), source, f"{n} flags") for (eid, name), n in sorted(cyber.items())]
+    return out + kpi_signals(kpis, source)
+
+
+def kpi_signals(kpis: Any, source: str) -> list[Signal]:
+    """Negative-return share per product type from the latest date of kpis.json objects."""
     if not isinstance(kpis, list) or not kpis:
         return []
     latest = max(kpis, key=lambda k: str(k.get("as_of_date", "")))
@@ -146,7 +171,7 @@ def _negative_return_signals(path: Path) -> list[Signal]:
     for ptype, block in sorted(latest.items()):
         if isinstance(block, dict) and "return_bands" in block:
             share = sum(float(b.get("share") or 0) for b in block["return_bands"] if b.get("band") in NEGATIVE_BANDS)
-            out.append(Signal(f"product_type:{ptype}", "negative_return_share", round(share, 4), str(path),
+            out.append(Signal(f"product_type:{ptype}", "negative_return_share", round(share, 4), source,
                               f"as of {latest.get('as_of_date')}: {block.get('customers')} customers"))
     return out
 

@@ -165,3 +165,10 @@ def _decode_record(tp: Any, value: Any, path: str, where: str) -> Any:
         if allowed and kwargs[name] not in allowed:
             raise _fail(path, here, f"{kwargs[name]!r} is not one of {', '.join(allowed)}")
     return tp(**kwargs)
+
+
+def book_from_dict(data: dict[str, Any], where: str = "database") -> Book:
+    """A book from JSON-plain data (as the web app keeps its records), checked like a book file."""
+    data = dict(data)
+    data.pop("format", None)
+    return typing.cast(Book, _decode(Book, data, where, ""))

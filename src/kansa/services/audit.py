@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from kansa.audit.demo import write_demo_book
-from kansa.audit.report import posture, write_board_report
+from kansa.audit.model import Book
+from kansa.audit.report import Posture, posture, write_board_report, write_engagement_report
 from kansa.audit.store import JsonBookStore
 from kansa.i18n import Lang
 
@@ -24,3 +25,14 @@ def audit_demo(folder: Path, *, workspace: Path | None, cyber_data: Path | None,
     book_file = write_demo_book(folder, "demo", workspace=workspace, cyber_data=cyber_data)
     files = board_report(book_file, folder, 2025, 3, conduct_scan=conduct_scan, cyber_scan=cyber_scan, lang=lang)
     return {"book": book_file, **files}
+
+
+def book_board_report(book: Book, out: Path, fiscal_year: int, quarter: int | None = None, *,
+                      posture_: Posture | None = None, lang: Lang = "ja") -> Path:
+    """The board report PDF of a book already in memory (the web app's), with the posture it was given."""
+    return write_board_report(book, out, fiscal_year, quarter, lang, posture_, pdf=True)["pdf"]
+
+
+def book_engagement_report(book: Book, engagement_id: str, out: Path, *, lang: Lang = "ja") -> Path:
+    """The report PDF of one engagement of a book already in memory: scope, team, work program, findings."""
+    return write_engagement_report(book, engagement_id, out, lang, pdf=True)["pdf"]

@@ -103,6 +103,18 @@ def prepare(out: Path) -> None:
         shutil.copytree(cyber, upload_dir(scan.pk), ignore=shutil.ignore_patterns("answer_key.csv"))
         n = run_scan.call(scan.pk)
         print(f"デモのサイバースキャン / demo cyber scan #{scan.pk}: {n} flags")
+    _import_audit_year(out, insts[0])
+
+
+def _import_audit_year(out: Path, institution: object) -> None:
+    """(child process) The demo's audit year (results/audit/demo.json) into the first institution's audit book."""
+    from kansa.audit.store import read_book
+    from kansa.web.audit.book import import_book
+
+    book_file = out / "results" / "audit" / "demo.json"
+    if book_file.exists():
+        n = import_book(institution, read_book(book_file), "demo")  # type: ignore[arg-type]
+        print(f"デモの監査台帳 / demo audit book: {n} records")
 
 
 if __name__ == "__main__":

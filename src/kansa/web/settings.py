@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "kansa.web.accounts",
     "kansa.web.scans",
     "kansa.web.assessments",
+    "kansa.web.audit",
     "django_tasks",
     "django_tasks_db",
 ]

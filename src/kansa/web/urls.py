@@ -10,4 +10,5 @@ urlpatterns = [
     path("trail/", include("kansa.web.trail.urls")),
     path("scans/", include("kansa.web.scans.urls")),
     path("assessments/", include("kansa.web.assessments.urls")),
+    path("audit/", include("kansa.web.audit.urls")),
 ]

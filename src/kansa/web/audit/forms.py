@@ -1,0 +1,111 @@
+"""The audit screens' forms: only shapes and limits; every audit rule is kansa.audit's."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kansa.audit.model import ENGAGEMENT_TYPES, ROOT_CAUSES, SEVERITIES, TEAM_ROLES
+
+
+def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
+    return [(v, v) for v in values]
+
+
+class OverrideForm(forms.Form):
+    """A manual risk score; the reason is required (kansa.audit refuses a blank one too)."""
+
+    inherent = forms.FloatField(label=_("固有リスク"), min_value=1, max_value=5)
+    control = forms.FloatField(label=_("統制リスク"), min_value=1, max_value=5)
+    reason = forms.CharField(label=_("理由"), max_length=2000)
+
+
+class PlanForm(forms.Form):
+    """A new draft plan for a fiscal year."""
+
+    fiscal_year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    capacity_days = forms.FloatField(label=_("監査要員日数"), min_value=0)
+
+
+class PlanChangeForm(forms.Form):
+    """Add or remove one engagement, or change the capacity."""
+
+    add = forms.CharField(label=_("追加する監査"), required=False, max_length=200)
+    remove = forms.CharField(label=_("外す監査"), required=False, max_length=200)
+    capacity_days = forms.FloatField(label=_("監査要員日数"), required=False, min_value=0)
+
+
+class EngagementForm(forms.Form):
+    """A new engagement on one or more entities of the universe."""
+
+    title = forms.CharField(label=_("件名"), max_length=200)
+    type = forms.ChoiceField(label=_("種類"), choices=_choices(ENGAGEMENT_TYPES))
+    entities = forms.CharField(label=_("対象（ID、カンマ区切り）"), max_length=2000)
+    days = forms.FloatField(label=_("日数"), min_value=0)
+    quarter = forms.IntegerField(label=_("四半期"), min_value=1, max_value=4)
+
+
+class TeamForm(forms.Form):
+    """A member of the engagement team."""
+
+    name = forms.CharField(label=_("氏名"), max_length=200)
+    role = forms.ChoiceField(label=_("役割"), choices=_choices(TEAM_ROLES))
+
+
+class PhaseForm(forms.Form):
+    """The next phase."""
+
+    after = forms.CharField(label=_("次の段階"), max_length=20)
+
+
+class SampleForm(forms.Form):
+    """Attribute sample from the latest scan's flags; the seed is recorded."""
+
+    seed = forms.IntegerField(label=_("乱数シード"))
+    confidence = forms.FloatField(label=_("信頼度"), initial=0.95)
+    tolerable_rate = forms.FloatField(label=_("許容逸脱率"), initial=0.05)
+    stratified = forms.BooleanField(label=_("ルール・支店で層化"), required=False)
+
+
+class TestResultForm(forms.Form):
+    """The result of testing one sampled item."""
+
+    sample = forms.CharField(max_length=200)
+    key = forms.CharField(max_length=400)
+    result = forms.ChoiceField(label=_("結果"), choices=[("pass", "pass"), ("exception", "exception")])
+    note = forms.CharField(label=_("メモ"), required=False, max_length=2000)
+
+
+class FindingForm(forms.Form):
+    """A finding with condition, criteria, cause, effect, root-cause category and the true cause."""
+
+    entity = forms.CharField(label=_("対象"), max_length=200)
+    title = forms.CharField(label=_("件名"), max_length=200)
+    condition = forms.CharField(label=_("事実（状況）"), widget=forms.Textarea, max_length=4000)
+    criteria = forms.CharField(label=_("基準"), widget=forms.Textarea, max_length=4000)
+    cause = forms.CharField(label=_("原因"), widget=forms.Textarea, max_length=4000)
+    effect = forms.CharField(label=_("影響"), widget=forms.Textarea, max_length=4000)
+    severity = forms.ChoiceField(label=_("重要度"), choices=_choices(SEVERITIES))
+    root_cause = forms.ChoiceField(label=_("根本原因の区分"), choices=_choices(ROOT_CAUSES))
+    true_cause = forms.CharField(label=_("真因"), widget=forms.Textarea, max_length=4000)
+    owner = forms.ChoiceField(label=_("改善責任者"), choices=[])
+    due = forms.DateField(label=_("期限"))
+    remediation = forms.CharField(label=_("改善計画"), widget=forms.Textarea, required=False, max_length=4000)
+
+    def __init__(self, *args: object, owners: list[str] | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [(o, o) for o in owners or []]
+
+
+class MoveForm(forms.Form):
+    """A finding's next status (kansa.audit decides whether it is legal)."""
+
+    after = forms.CharField(max_length=20)
+    remediation = forms.CharField(required=False, max_length=4000)
+
+
+class RetestForm(forms.Form):
+    """Audit's re-test of the remediation."""
+
+    passed = forms.BooleanField(label=_("再検証で有効と確認"), required=False)
+    note = forms.CharField(label=_("メモ"), required=False, max_length=2000)
