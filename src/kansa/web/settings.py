@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "kansa.web.trail",
     "kansa.web.accounts",
     "kansa.web.scans",
+    "kansa.web.fd",
     "django_tasks",
     "django_tasks_db",
 ]

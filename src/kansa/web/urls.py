@@ -9,4 +9,5 @@ urlpatterns = [
     path("accounts/", include("kansa.web.accounts.urls")),
     path("trail/", include("kansa.web.trail.urls")),
     path("scans/", include("kansa.web.scans.urls")),
+    path("fd/", include("kansa.web.fd.urls")),
 ]
