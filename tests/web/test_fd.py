@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import tempfile
+from datetime import date
 from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,10 +13,10 @@ from django.test import TestCase, override_settings
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from kansa.web.fd.models import KpiSubmission, PolicyDocument, SayDoDecision
+from kansa.web.fd.models import KpiSubmission
 from kansa.web.trail.models import Event
 from tests.web.fd_workbooks import GOOD, workbook
-from tests.web.fd_world import EXPLAINED, NO_INHOUSE, POLICY_2024, POLICY_2025, add_document, add_scan
+from tests.web.fd_world import POLICY_2025, add_document
 from tests.web.people import make_world, signed_in
 
 PUBLISHED = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "fd" / "common_kpi_published.csv"
@@ -119,3 +120,24 @@ def _bands(positive: float) -> dict[str, float]:
     neg = 100.0 - positive
     return dict(zip(GOOD, (neg * 0.1, neg * 0.2, neg * 0.3, neg * 0.4, positive * 0.4, positive * 0.3,
                            positive * 0.2, positive * 0.1), strict=True))
+
+
+class YearOnYearAndLanguageTest(UploadDir):
+    def test_year_on_year_change_is_shown_when_a_firm_has_two_base_dates(self) -> None:
+        c = signed_in(self.w.users["supervisor"])
+        files = [_xlsx("m24.xlsx", workbook("みどり銀行", as_of=date(2024, 3, 31), positive=70.0, bands=_bands(70.0))),
+                 _xlsx("m25.xlsx", workbook("みどり銀行", positive=76.0))]
+        assert c.post("/fd/submissions/", {"workbooks": files}).status_code == 302
+        body = c.get("/fd/compare/?as_of=2025-03-31").content.decode()
+        table = body[body.index('id="yoy"'):]
+        assert "2024-03-31" in table and "<td>6.0</td>" in table
+        body = c.get("/fd/compare/?as_of=2024-03-31").content.decode()
+        assert 'id="no-yoy"' in body
+
+    def test_the_comparison_reads_in_english_after_switching(self) -> None:
+        c = signed_in(self.w.users["supervisor"])
+        c.post("/fd/submissions/", {"workbooks": [_xlsx("m.xlsx", workbook("みどり銀行"))]})
+        c.post("/accounts/language/", {"language": "en", "next": "/"})
+        body = c.get("/fd/compare/").content.decode()
+        assert "Common KPIs compared by firm type" in body and "Regional bank" in body
+        assert "共通KPIの比較（業態別）" not in body

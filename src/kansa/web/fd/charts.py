@@ -14,6 +14,8 @@ from kansa.fd.coverage import VERDICT_LABELS, VERDICTS
 from kansa.fd.principles import Principles
 from kansa.i18n import Lang, pick
 
+COLOURS = {"concrete": "#2e7d32", "restated": "#f9a825", "not_applicable": "#90a4ae", "not_addressed": "#c62828"}
+
 
 def distribution(stats: Sequence[TypeStats], as_of: date, lang: Lang) -> dict[str, Any]:
     """Box plot of the positive-return share per firm type at one base date."""
@@ -30,7 +32,8 @@ def places_chart(places: Sequence[FirmPlace], as_of: date, lang: Lang) -> dict[s
     types = sorted({p.firm_type for p in rows})
     labels = [type_label(t, lang) for t in types]
     return {"tooltip": {"trigger": "item"}, "grid": {"left": 60, "bottom": 60},
-            "xAxis": {"type": "category", "data": labels}, "yAxis": {"type": "value", "name": "%", "min": 0, "max": 100},
+            "xAxis": {"type": "category", "data": labels},
+            "yAxis": {"type": "value", "name": "%", "min": 0, "max": 100},
             "series": [{"type": "scatter", "symbolSize": 9,
                         "data": [{"name": p.firm, "value": [types.index(p.firm_type), p.value]} for p in rows]}]}
 
@@ -54,7 +57,8 @@ def cost_return_chart(records: Sequence[KpiRecord], lang: Lang) -> dict[str, Any
     cost, ret = ("コスト（%）", "リターン（%）") if lang == "ja" else ("Cost (%)", "Return (%)")
     return {"tooltip": {"trigger": "item"}, "legend": {"top": 0}, "grid": {"left": 60, "top": 40},
             "xAxis": {"type": "value", "name": cost}, "yAxis": {"type": "value", "name": ret},
-            "series": [{"type": "scatter", "name": t, "data": pts, "symbolSize": 9} for t, pts in sorted(by_type.items())]}
+            "series": [{"type": "scatter", "name": t, "data": pts, "symbolSize": 9}
+                       for t, pts in sorted(by_type.items())]}
 
 
 def coverage_heatmap(firms: Sequence[FirmAnalysis], principles: Principles, lang: Lang) -> dict[str, Any] | None:
@@ -69,6 +73,6 @@ def coverage_heatmap(firms: Sequence[FirmAnalysis], principles: Principles, lang
             "xAxis": {"type": "category", "data": [i.label(lang) for i in items], "axisLabel": {"rotate": 45}},
             "yAxis": {"type": "category", "data": [f.firm for f in rows]},
             "visualMap": {"type": "piecewise", "orient": "horizontal", "bottom": 0,
-                          "pieces": [{"value": n, "label": pick(VERDICT_LABELS[v], lang)} for n, v in enumerate(VERDICTS)],
-                          "inRange": {"color": ["#2e7d32", "#f9a825", "#90a4ae", "#c62828"][:len(VERDICTS)]}},
+                          "pieces": [{"value": n, "label": pick(VERDICT_LABELS[v], lang), "color": COLOURS[v]}
+                                     for n, v in enumerate(VERDICTS)]},
             "series": [{"type": "heatmap", "data": data}]}
