@@ -56,7 +56,7 @@ class SubmissionTest(UploadDir):
             "workbooks": [_xlsx("midori.xlsx", workbook("みどり銀行")), _xlsx("aoba.xlsx", bad)]})
         body = r.content.decode()
         assert r.status_code == 400
-        assert "aoba.xlsx" in body and "B4:B11" in body and "103" in body
+        assert "aoba.xlsx" in body and "B4:B11" in body and "103" in body and "/tmp" not in body
         assert not KpiSubmission.objects.exists()   # the good one is not stored either
         assert not Event.objects.filter(object_type="kpi_submission").exists()
 

@@ -69,9 +69,11 @@ class UploadTest(PolicyCase):
         assert not documents_dir(self.w.own).exists() or not any(documents_dir(self.w.own).iterdir())
         assert not Event.objects.filter(object_type="policy_document").exists()
 
-    def test_the_error_names_the_file(self) -> None:
+    def test_the_error_names_the_file_as_uploaded(self) -> None:
         r = self._upload("auditor", "houshin.exe", b"x")
         assert "houshin.exe" in r.content.decode()
+        body = self._upload("auditor", "方針2025.docx", b"PK\x03\x04 broken").content.decode()
+        assert "方針2025.docx" in body and "/tmp" not in body
 
     def test_business_line_admin_and_supervisor_upload_nothing(self) -> None:
         for role in ("business_line", "admin", "supervisor"):

@@ -75,7 +75,12 @@ def _read(upload: Any) -> tuple[Submission, str]:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
         path.write_bytes(data)
-        sub = read_submission(path)
+        try:
+            sub = read_submission(path)
+        except FdErrors as exc:
+            raise FdErrors([reading.as_uploaded(e, path, name) for e in exc.errors]) from exc
+        except FdError as exc:
+            raise reading.as_uploaded(exc, path, name) from exc
     return sub, hashlib.sha256(data).hexdigest()
 
 

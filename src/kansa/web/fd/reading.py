@@ -49,10 +49,19 @@ def check_document(name: str, kind: str, data: bytes) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"upload{suffix}"
         path.write_bytes(data)
-        if kind == PolicyDocument.TABLE:
-            read_table(path)
-        else:
-            read_document(path)
+        try:
+            if kind == PolicyDocument.TABLE:
+                read_table(path)
+            else:
+                read_document(path)
+        except FdError as exc:
+            raise as_uploaded(exc, path, name) from exc
+
+
+def as_uploaded(exc: FdError, path: Path, name: str) -> FdError:
+    """The error naming the file as the user uploaded it, not the temporary copy the reader saw."""
+    fields = {k: v.replace(str(path), name) if isinstance(v, str) else v for k, v in exc.fields.items()}
+    return FdError(exc.code, **fields)
 
 
 def store_document(inst: Institution, doc: PolicyDocument, data: bytes) -> None:
