@@ -66,6 +66,10 @@ class SubmissionTest(UploadDir):
         assert r.status_code == 400 and "x.xlsx" in r.content.decode()
         assert not KpiSubmission.objects.exists()
 
+    def test_a_post_without_a_workbook_is_refused(self) -> None:
+        r = signed_in(self.w.users["supervisor"]).post("/fd/submissions/", {})
+        assert r.status_code == 400 and not KpiSubmission.objects.exists()
+
     def test_only_the_supervisor_submits(self) -> None:
         for role in ("auditor", "management", "admin"):
             r = signed_in(self.w.users[role]).post("/fd/submissions/", {

@@ -49,6 +49,8 @@ class MultipleFileField(forms.FileField):
     def clean(self, data: Any, initial: Any = None) -> Any:
         """A list of files, each checked as one."""
         single = super().clean
+        if not data:   # nothing chosen: the field's own "required" error, never an empty success
+            return [single(None, initial)]
         return [single(d, initial) for d in data] if isinstance(data, list | tuple) else [single(data, initial)]
 
 
