@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "kansa.web.scans",
     "kansa.web.assessments",
     "kansa.web.audit",
+    "kansa.web.fd",
     "django_tasks",
     "django_tasks_db",
 ]

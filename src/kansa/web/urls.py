@@ -11,4 +11,5 @@ urlpatterns = [
     path("scans/", include("kansa.web.scans.urls")),
     path("assessments/", include("kansa.web.assessments.urls")),
     path("audit/", include("kansa.web.audit.urls")),
+    path("fd/", include("kansa.web.fd.urls")),
 ]
