@@ -67,11 +67,9 @@ def check_answers(fw: Framework, institution_id: str, answers: Mapping[str, Mapp
     subs, problems = check_records(records, fw, source, hashlib.sha256(body).hexdigest(), "web")
     if complete:
         given = {q for q, a in answers.items() if (a.get("value") or "").strip()}
-        problems += [Problem(source, "未回答です(提出にはすべての質問への回答が必要です)",
-                             "not answered (every question must be answered to submit)", question=r.question.id)
+        problems += [Problem(source, "assess_round_unanswered", question=r.question.id)
                      for r in fw.refs() if r.question.id not in given]
-        problems += [Problem(source, "「該当なし」にはコメント(理由)が必要です",
-                             "a comment (the reason) is required for 'not applicable'", question=q)
+        problems += [Problem(source, "assess_round_na_needs_comment", question=q)
                      for q, a in answers.items()
                      if _is_na(fw, q, a.get("value", "")) and not a.get("comment", "").strip()]
     return (subs[0] if subs and not problems else None), problems
@@ -87,14 +85,11 @@ def read_workbook(path: Path, fw: Framework, institution_id: str, lang: Lang = "
     """Read an uploaded answer workbook with the importer's checks; a workbook for another institution is refused."""
     result = read_answer_file(path, fw, lang)
     if len(result.submissions) > 1:
-        result.problems.append(Problem(path.name, "1 つのファイルには自機関の回答だけを入れてください",
-                                       "a file may hold only your own institution's answers"))
+        result.problems.append(Problem(path.name, "assess_round_one_institution"))
     for sub in result.submissions:
         if sub.institution_id != institution_id:
-            result.problems.append(Problem(path.name, f"この回答票は別の金融機関 {sub.institution_id} 用です"
-                                           f"(自機関 {institution_id} 用の回答票で回答してください)",
-                                           f"this workbook is for another institution, {sub.institution_id} "
-                                           f"(answer on the workbook made for {institution_id})"))
+            result.problems.append(Problem(path.name, "assess_round_other_institution",
+                                           {"other": sub.institution_id, "own": institution_id}))
     if result.problems:
         result.submissions = []
     return result
