@@ -35,7 +35,9 @@ def test_init_rejects_a_weak_password_then_creates_the_admin_and_verify_names_a_
     r = _kansa(args, env, "Corr3ct-Horse-Battery\nCorr3ct-Horse-Battery\n")
     assert r.returncode == 0, r.stderr
     r = _kansa(["trail", "verify"], env)
-    assert r.returncode == 0 and "1 events" in r.stdout
+    assert r.returncode == 0 and "改ざんされていません: 1 件" in r.stdout
+    r = _kansa(["trail", "verify", "--lang", "en"], env)
+    assert r.returncode == 0 and "trail intact: 1 events" in r.stdout
     db = sqlite3.connect(tmp_path / "web.sqlite3")
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):  # the database's own guard first
         db.execute("UPDATE kansa_trail_event SET actor = 'mallory' WHERE id = 1")

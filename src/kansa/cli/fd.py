@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +14,10 @@ import typer
 from rich.console import Console
 
 from kansa.cli.handler import new_app
-from kansa.cli.options import LANG
+from kansa.cli.options import LANG, parse_date
 from kansa.cli.terminal import shown
 from kansa.i18n import check_lang
+from kansa.messages import UsageError
 
 app = new_app(no_args_is_help=True, rich_markup_mode="markdown")
 console = Console(stderr=True)
@@ -193,8 +193,7 @@ def audit_command(
     language = check_lang(lang)
     chosen = _formats(formats)
     if scan is None and (workspace is None) == (data is None):
-        raise typer.BadParameter("--workspace か --data のどちらか（または --scan）を指定してください / "
-                                 "give --workspace or --data (or --scan)")
+        raise UsageError("cli_fd_source_one_of")
     if scan is None:
         scan = _run_scan(data, workspace, out / "conduct", as_of, language)
     _saydo(docs, scan, workspace, decisions, out, principles, language, chosen)
@@ -206,27 +205,10 @@ def _run_scan(data: Path | None, workspace: Path | None, out: Path, as_of: str |
     from kansa.services import run_conduct_scan
 
     with progress_bar() as bar:
-        run_conduct_scan(data, workspace, out=out, as_of=_date(as_of), lang=lang, reporter=RichReporter(bar, lang),
+        run_conduct_scan(data, workspace, out=out, as_of=parse_date(as_of), lang=lang, reporter=RichReporter(bar, lang),
                          formats=("csv", "parquet", "html"))
     return out
 
-
-def _date(value: str | None) -> date | None:
-    if value is None:
-        return None
-    from kansa.jpdate import parse_era_date
-
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        pass
-    try:
-        parsed = parse_era_date(value)
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        raise typer.BadParameter(f"日付として読めません / not a date: {value!r} (2025-03-31, 令和7年3月31日)")
-    return parsed
 
 
 @app.command("kpi-template")
@@ -249,9 +231,9 @@ def kpi_template_command(
     language = check_lang(lang)
     if firm_type and firm_type not in FIRM_TYPES:
         raise typer.BadParameter(f"--type: {', '.join(FIRM_TYPES)}")
-    when = _date(as_of)
+    when = parse_date(as_of)
     if when is not None and (when.month, when.day) != (3, 31):
-        raise typer.BadParameter(f"--as-of は3月31日です / --as-of must be a 31 March, not {when}")
+        raise UsageError("cli_fd_as_of_march_31", when=str(when))
     console.print(str(write_template(out, language, firm, firm_type, when)), highlight=False)
 
 
@@ -303,7 +285,7 @@ def compare_command(
     language = check_lang(lang)
     paths = [p for s in submissions or [] for p in (sorted(s.glob("*.xlsx")) if s.is_dir() else [s])]
     if not paths and published is None:
-        raise typer.BadParameter("報告様式か --published を指定してください / give workbooks or --published")
+        raise UsageError("cli_fd_compare_input")
     subs, rejected = [], []
     with _reporter() as rep:
         task = rep.task("報告様式 / workbooks", len(paths))

@@ -9,7 +9,7 @@ import typer
 
 from kansa.cli.handler import CURRENT_LANG
 from kansa.i18n import LANGS, Lang
-from kansa.messages import UsageError
+from kansa.messages import UsageError, render
 
 
 def set_lang(value: str) -> Lang:
@@ -39,7 +39,7 @@ def parse_date(value: str | None) -> date | None:
     except ValueError as exc:
         raise typer.BadParameter(f"{exc}") from exc
     if parsed is None:
-        raise typer.BadParameter(f"日付として読めません / not a date: {value!r} (2026-03-31, 令和8年3月31日)")
+        raise typer.BadParameter(render("cli_not_a_date", CURRENT_LANG.get(), {"value": value}))
     return parsed
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from kansa.cli.handler import new_app
+from kansa.cli.options import parse_date
 from kansa.cli.terminal import progress_bar
 from kansa.synth.writer import EXCEL_MAX_ROWS
 
@@ -15,10 +16,9 @@ app = new_app(no_args_is_help=True, help="Write deterministic synthetic data wit
 
 
 def _as_of(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise typer.BadParameter(f"--as-of: 日付は YYYY-MM-DD で指定してください / use YYYY-MM-DD: {value!r}") from exc
+    parsed = parse_date(value)   # ISO or era; a bad date is a usage error in the user's language
+    assert parsed is not None
+    return parsed
 
 
 @app.command("conduct")

@@ -9,7 +9,9 @@ import sys
 import typer
 
 from kansa.cli.handler import new_app
-from kansa.messages import InputError
+from kansa.cli.options import LANG
+from kansa.i18n import check_lang
+from kansa.messages import InputError, render
 
 app = new_app()
 trail_app = new_app()
@@ -22,6 +24,7 @@ def init_command(
     institution_name: str = typer.Option(..., "--institution-name", help="Name of the admin's institution."),
     institution_type: str = typer.Option("other", "--institution-type",
                                          help="regional_bank|shinkin|shinkumi|securities|insurer|other"),
+    lang: str = LANG,
 ) -> None:
     """Create or upgrade the database (DATABASE_URL) and the first admin; the password is prompted."""
     from kansa.web import bootstrap
@@ -30,8 +33,7 @@ def init_command(
     password = typer.prompt("Password / パスワード", hide_input=True, confirmation_prompt=True)
     bootstrap.create_admin(bootstrap.NewAdmin(admin, password, institution_code, institution_name,
                                               institution_type))
-    typer.echo(f"初期化しました / initialised: admin `{admin}` at {institution_code}. "
-               "二要素認証は初回サインイン時に登録します / TOTP is enrolled at first sign-in.")
+    typer.echo(render("web_initialised", check_lang(lang), {"admin": admin, "institution": institution_code}))
 
 
 @app.command("serve")
@@ -70,11 +72,11 @@ def worker_command(
 
 
 @trail_app.command("verify")
-def verify_command() -> None:
+def verify_command(lang: str = LANG) -> None:
     """Recompute the trail's hash chain; name the first broken event (exit 1) or confirm it holds."""
     from kansa.web import bootstrap
     bootstrap.setup()
     checked, broken, reason = bootstrap.verify_trail()
     if broken is not None:
         raise InputError("web_trail_broken", event_id=broken, reason=reason, checked=checked)
-    typer.echo(f"証跡は改ざんされていません / trail intact: {checked} events")
+    typer.echo(render("web_trail_intact", check_lang(lang), {"checked": checked}))

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "kansa.web.accounts.middleware.RequireMfaMiddleware",
     "kansa.web.accounts.middleware.UserLanguageMiddleware",
+    "kansa.web.accounts.middleware.IdleExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -118,9 +119,10 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "org:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# sessions and cookies: HTTPS-only outside debug, expire after 30 idle minutes and at browser close
+# sessions and cookies: HTTPS-only outside debug, expire after 30 idle minutes (slid forward by
+# accounts.middleware.IdleExpiryMiddleware, at most one write a minute) and at browser close
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
