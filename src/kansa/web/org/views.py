@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import validate_password
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +21,7 @@ from kansa.web.org.scoping import is_supervisor, membership, require_role, requi
 from kansa.web.trail.chain import record
 
 READERS = ROLES
+INSTITUTIONS_PER_PAGE = 100   # a supervisor may watch hundreds; a page stays quick to render and to read
 
 
 @login_required
@@ -41,8 +45,10 @@ def institution_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("type", "")
     if kind:
         qs = qs.filter(type=kind)
-    return render(request, "org/institution_list.html", {"institutions": qs[:500], "kind": kind,
-                                                         "types": Institution._meta.get_field("type").choices})
+    page = Paginator(qs.order_by("code"), INSTITUTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "org/institution_list.html", {
+        "institutions": page.object_list, "page": page, "total": page.paginator.count, "kind": kind,
+        "query": urlencode({"type": kind} if kind else {}), "types": Institution._meta.get_field("type").choices})
 
 
 @login_required

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -111,8 +112,8 @@ def flag_list(request: HttpRequest, pk: int) -> HttpResponse:
     scan = scoped_get(request.user, Scan.objects.select_related("institution"), pk=pk)
     flags = scoped(request.user, Flag.objects.filter(scan=scan))
     chosen = {k: request.GET.get(k, "") for k in FILTERS}
-    options = {k: [(v, v == chosen[k]) for v in flags.exclude(**{k: ""}).values_list(k, flat=True).distinct()
-                   .order_by(k)] for k in FILTERS}   # (value, selected): no nested loop in the template
+    options = {k: [(v, v == chosen[k]) for v in values]   # (value, selected): no nested loop in the template
+               for k, values in _filter_values(scan, flags).items()}
     for k, v in chosen.items():
         if v:
             flags = flags.filter(**{k: v})
@@ -125,6 +126,22 @@ def flag_list(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "scans/flag_list.html", {
         "scan": scan, "flags": page.object_list, "page": page, "total": page.paginator.count, "chosen": chosen,
         "options": options, "case": case, "query": query})
+
+
+def _filter_values(scan: Scan, flags: Any) -> dict[str, list[str]]:
+    """The distinct rules, branches, salespeople and severities of a scan's (already scoped) flags.
+
+    A finished scan's flags never change, so the four DISTINCT queries run once per scan and process, not on
+    every page of the flag list; the key is the scan, which the caller has already checked the user may read.
+    """
+    key = f"kansa:flag-filters:{scan.pk}"
+    values: dict[str, list[str]] | None = cache.get(key)
+    if values is None:
+        values = {k: list(flags.exclude(**{k: ""}).values_list(k, flat=True).distinct().order_by(k))
+                  for k in FILTERS}
+        if scan.status == Scan.DONE:
+            cache.set(key, values, 3600)
+    return values
 
 
 @login_required
