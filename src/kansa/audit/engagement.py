@@ -111,6 +111,20 @@ def remove_step(book: Book, engagement_id: str, step_id: str, who: str) -> Event
     raise AuditUsageError("audit_unknown_id", kind="work-program step", id=step_id)
 
 
+def conclude_step(book: Book, engagement_id: str, step_id: str, conclusion: str, who: str) -> Event:
+    """Mark a step done with the auditor's conclusion (a blank conclusion is refused)."""
+    e = _open(book, engagement_id)
+    if not conclusion.strip():
+        raise AuditUsageError("audit_bad_value", field="conclusion", value="", allowed="a conclusion")
+    for step in e.steps:
+        if step.id == step_id:
+            before = {"done": step.done, "conclusion": step.conclusion}
+            step.done, step.conclusion = True, conclusion.strip()
+            return record(book, who, "engagement.step_done", engagement_id, before,
+                          {"step": step_id, "done": True, "conclusion": step.conclusion})
+    raise AuditUsageError("audit_unknown_id", kind="work-program step", id=step_id)
+
+
 def get_engagement(book: Book, engagement_id: str) -> Engagement:
     """An engagement by id (a usage error when unknown)."""
     engagement = book.engagements.get(engagement_id)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import date
 
 import typer
 
 from kansa.cli.handler import new_app
+from kansa.cli.options import AS_OF, parse_date
 from kansa.messages import InputError
 
 app = new_app()
@@ -67,6 +69,22 @@ def worker_command(
     from kansa.web import bootstrap
     bootstrap.setup()
     bootstrap.run_worker(batch=batch)
+
+
+@app.command("escalate")
+def escalate_command(
+    as_of: str | None = AS_OF,
+) -> None:
+    """Escalate overdue audit findings to their owners and management (notice and e-mail, once per episode).
+
+    Idempotent: run it daily from cron; a finding already escalated for the due date it missed is not sent again.
+    """
+    from kansa.web import bootstrap
+    bootstrap.setup()
+    from kansa.web.audit.escalation import escalate_all
+    for done in escalate_all("kansa web escalate", parse_date(as_of) or date.today()):
+        typer.echo(f"{done.institution}: 通知 {done.created} 件 / {done.created} notices, "
+                   f"既送 {done.already} / already sent, メール {done.mails} 通 / mails")
 
 
 @trail_app.command("verify")
