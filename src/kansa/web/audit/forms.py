@@ -127,7 +127,7 @@ class EntityForm(EntityEditForm):
     """A new entity by hand: its type and a key unique within the type (the id becomes type:key)."""
 
     kind = forms.ChoiceField(label=_("種類"), choices=_choices(ENTITY_KINDS))
-    key = forms.RegexField(label=_("キー"), max_length=120, regex=r"^[\w\-.]+$")
+    key = forms.RegexField(label=_("キー"), max_length=50, regex=r"^[\w\-.]+$")   # the trail keeps 64
     field_order = ["kind", "key", "name", "owner", "cycle_months", "last_audited", "inherent_judgement",
                    "control_judgement"]
 
