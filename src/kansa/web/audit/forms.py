@@ -156,7 +156,7 @@ class TableSampleForm(forms.Form):
     """An attribute sample of one contract table of an uploaded data folder (zip), random or stratified."""
 
     data = forms.FileField(label=_("データフォルダ（zip）"))
-    table = forms.ChoiceField(label=_("表"), choices=[(t, t) for t in sorted(TABLES)])
+    table = forms.ChoiceField(label=_("表"), choices=[(t, t) for t in sorted(TABLES)], initial="trades")
     strata = forms.CharField(label=_("層化する列（カンマ区切り、空欄なら無作為）"), max_length=400, required=False)
     seed = forms.IntegerField(label=_("乱数シード"))
     confidence = forms.FloatField(label=_("信頼度"), initial=0.95)
