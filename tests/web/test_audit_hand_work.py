@@ -10,6 +10,7 @@ from typing import Any
 import openpyxl
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.db import IntegrityError, transaction
 from django.test import TestCase, override_settings
 from typer.testing import CliRunner
 
@@ -210,6 +211,10 @@ class EscalationTest(TestCase):
                                                         "management@minato.example.jp"]
         assert Event.objects.filter(object_type="audit.notice").count() == 2 and verify().ok
         assert "手順書がない" in mail.outbox[0].body and "F-001" in mail.outbox[0].subject
+        first = AuditNotice.objects.filter(to="management").get()
+        with self.assertRaises(IntegrityError), transaction.atomic():   # the database refuses a second one too
+            AuditNotice.objects.create(institution=self.w.own, finding_key="F-001", to="management", text="again",
+                                       episode=first.episode)
 
     def test_a_new_due_date_missed_again_is_a_new_episode(self) -> None:
         self.auditor.post("/audit/escalate/")

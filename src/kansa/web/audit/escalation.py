@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
 from kansa.audit import findings as fnd
@@ -60,15 +60,19 @@ def escalate(institution: Institution, members: QuerySet[Membership], actor: str
             continue
         to = _recipients(people, n.to)
         text = _text(n)
-        with transaction.atomic():
-            notice = AuditNotice.objects.create(institution=institution, finding_key=n.finding_id, to=n.to,
-                                                text=text, episode=episode, mailed_to=to)
-            record(actor, "create", "audit.notice", notice.pk, institution_code=institution.code,
-                   after={"finding": n.finding_id, "to": n.to, "episode": episode, "mailed_to": to, "text": text})
-            if to:
-                send_mail(f"[kansa] 期限超過の指摘事項 / overdue finding {n.finding_id}", text, None, to)
-                mails += 1
-        created += 1
+        try:
+            with transaction.atomic():
+                notice = AuditNotice.objects.create(institution=institution, finding_key=n.finding_id, to=n.to,
+                                                    text=text, episode=episode, mailed_to=to)
+                record(actor, "create", "audit.notice", notice.pk, institution_code=institution.code,
+                       after={"finding": n.finding_id, "to": n.to, "episode": episode, "mailed_to": to,
+                              "text": text})
+                if to:
+                    send_mail(f"[kansa] 期限超過の指摘事項 / overdue finding {n.finding_id}", text, None, to)
+        except IntegrityError:   # a run at the same moment made this notice first (the constraint decides)
+            already += 1
+            continue
+        created, mails = created + 1, mails + bool(to)
     return Escalated(institution.code, created, already, mails)
 
 
