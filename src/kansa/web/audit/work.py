@@ -139,6 +139,9 @@ def engagement_sample(request: HttpRequest, pk: int) -> HttpResponse:
         sample = make_sample(f"{row.key}-S{len(e.samples) + 1}", f"scan #{scan.pk} flags", rows, "key",
                              seed=d["seed"], confidence=d["confidence"], tolerable_rate=d["tolerable_rate"],
                              strata=("rule_id", "branch") if d["stratified"] else ())
+        by_key = {r["key"]: r for r in rows}
+        for item in sample.items:   # the tester sees the flag they test: rule, branch, severity, reason
+            item.row = {k: v for k, v in by_key[item.key].items() if k != "key"}
         return eng.add_sample(b, row.key, sample, who)
     return apply(request, row.institution, rule, reverse("audit:engagement", args=[pk]))
 
