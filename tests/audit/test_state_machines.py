@@ -112,7 +112,7 @@ def test_validated_cannot_close_without_a_passed_retest() -> None:
     assert exc.value.code == "audit_retest_required"
 
 
-def test_overdue_findings_escalate_to_owner_and_high_severity_to_management() -> None:
+def test_every_overdue_finding_escalates_to_its_owner_and_to_management() -> None:
     book = _book()
     _finding(book, "F1")
     low = _finding(book, "F2")
@@ -120,7 +120,9 @@ def test_overdue_findings_escalate_to_owner_and_high_severity_to_management() ->
     done = _finding(book, "F3")
     done.status = "validated"
     notices = fnd.escalations(book, date(2025, 12, 15))
-    assert [(n.finding_id, n.to) for n in notices] == [("F1", "部長"), ("F1", "management"), ("F2", "部長")]
+    assert [(n.finding_id, n.to) for n in notices] == [("F1", "部長"), ("F1", "management"), ("F2", "部長"),
+                                                       ("F2", "management")]
+    assert fnd.episode(notices[0]) == "F1@2025-09-30" and fnd.episode(notices[2]) == "F2@2025-12-01"
     assert notices[0].days_overdue == 76 and notices[0].true_cause == "真因の説明"
     assert fnd.escalations(book, date(2025, 9, 30)) == []   # due today is not overdue
 

@@ -204,6 +204,9 @@ class AuditViewsTest(TestCase):
                                                                 "result": "exception", "note": "署名なし"})
         e.refresh_from_db()
         assert e.data["samples"][1]["items"][0]["result"] == "exception"
+        row = e.data["samples"][1]["items"][0]["row"]
+        assert row["rule_id"] == "elderly_complex_product" and row["severity"] == "high"
+        assert row["branch"] in {"B01", "B02"} and Flag.objects.get(pk=int(row["flag"])).entity_id == item.split(":")[1]
 
     def test_a_changed_audit_event_in_the_trail_is_named(self) -> None:
         f = self._finding(date.today() + timedelta(days=30))

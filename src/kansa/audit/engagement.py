@@ -59,12 +59,70 @@ def new_engagement(book: Book, engagement: Engagement, who: str, with_library: b
     for eid in engagement.entity_ids:
         if eid not in book.entities:
             raise AuditUsageError("audit_unknown_id", kind="entity", id=eid)
+        if book.entities[eid].retired_on is not None:
+            raise AuditUsageError("audit_bad_value", field="entity", value=eid, allowed="an entity not retired")
     if with_library and not engagement.steps:
-        engagement.steps = [Step(s["id"], s["title"], list(s.get("rules", [])), list(s.get("questions", [])))
-                            for s in library() if s.get("type") == engagement.type]
+        engagement.steps = [_step(s) for s in library() if s.get("type") == engagement.type]
     engagement.phase = "planning"
     book.engagements[engagement.id] = engagement
     return record(book, who, "engagement.create", engagement.id, None, engagement)
+
+
+def _step(entry: dict[str, Any]) -> Step:
+    return Step(entry["id"], entry["title"], list(entry.get("rules", [])), list(entry.get("questions", [])))
+
+
+def library_step(step_id: str) -> dict[str, Any]:
+    """One library step by id (a usage error naming it when the library has none)."""
+    for entry in library():
+        if entry["id"] == step_id:
+            return entry
+    raise AuditUsageError("audit_unknown_id", kind="work-program step", id=step_id)
+
+
+def _open(book: Book, engagement_id: str) -> Engagement:
+    e = get_engagement(book, engagement_id)
+    if e.phase == "closed":
+        raise TransitionError("audit_illegal_transition", kind="engagement", id=engagement_id, before=e.phase,
+                              after="work program changed", allowed="—")
+    return e
+
+
+def add_step(book: Book, engagement_id: str, step_id: str, who: str) -> Event:
+    """Put a library step (of any engagement type) into the work program, with its rule and question links."""
+    e = _open(book, engagement_id)
+    entry = library_step(step_id)
+    if any(s.id == step_id for s in e.steps):
+        raise AuditUsageError("audit_bad_value", field="step", value=step_id, allowed="a step not yet in the program")
+    step = _step(entry)
+    e.steps.append(step)
+    return record(book, who, "engagement.step_add", engagement_id, None, step)
+
+
+def remove_step(book: Book, engagement_id: str, step_id: str, who: str) -> Event:
+    """Take a step out of the work program (a step already concluded stays: its conclusion is evidence)."""
+    e = _open(book, engagement_id)
+    for i, step in enumerate(e.steps):
+        if step.id == step_id:
+            if step.done:
+                raise AuditUsageError("audit_bad_value", field="step", value=step_id, allowed="a step not yet done")
+            del e.steps[i]
+            return record(book, who, "engagement.step_remove", engagement_id, step, None)
+    raise AuditUsageError("audit_unknown_id", kind="work-program step", id=step_id)
+
+
+def conclude_step(book: Book, engagement_id: str, step_id: str, conclusion: str, who: str) -> Event:
+    """Mark a step done with the auditor's conclusion (a blank conclusion is refused)."""
+    e = _open(book, engagement_id)
+    if not conclusion.strip():
+        raise AuditUsageError("audit_bad_value", field="conclusion", value="", allowed="a conclusion")
+    for step in e.steps:
+        if step.id == step_id:
+            before = {"done": step.done, "conclusion": step.conclusion}
+            step.done, step.conclusion = True, conclusion.strip()
+            return record(book, who, "engagement.step_done", engagement_id, before,
+                          {"step": step_id, "done": True, "conclusion": step.conclusion})
+    raise AuditUsageError("audit_unknown_id", kind="work-program step", id=step_id)
 
 
 def get_engagement(book: Book, engagement_id: str) -> Engagement:

@@ -86,14 +86,18 @@ def overdue(book: Book, as_of: date) -> list[Finding]:
 
 
 def escalations(book: Book, as_of: date, management: str = "management") -> list[Notice]:
-    """The notices to send for overdue findings: to the owner, and high severity also to management."""
+    """The notices to send for overdue findings: every overdue finding goes to its owner and to management."""
     notices = []
     for f in overdue(book, as_of):
         days = (as_of - f.due).days
         notices.append(Notice(f.id, f.owner, f.title, f.severity, f.due, days, f.true_cause))
-        if f.severity == "high" or days > 90:
-            notices.append(Notice(f.id, management, f.title, f.severity, f.due, days, f.true_cause))
+        notices.append(Notice(f.id, management, f.title, f.severity, f.due, days, f.true_cause))
     return notices
+
+
+def episode(notice: Notice) -> str:
+    """The overdue episode a notice belongs to: a finding is late once per due date (a new due date, a new episode)."""
+    return f"{notice.finding_id}@{notice.due.isoformat()}"
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,8 @@ class Entity:
     inherent_judgement: float = 2.0   # 1 (low) .. 5 (high): the auditors' own view before data
     control_judgement: float = 2.0
     override: Override | None = None
+    retired_on: date | None = None      # retired by hand: kept for history, no longer scored or planned
+    retired_reason: str = ""
 
 
 @dataclass
@@ -97,6 +99,7 @@ class SampleItem:
     stratum: str = ""
     result: str = "untested"
     note: str = ""
+    row: dict[str, str] = field(default_factory=dict)   # the sampled row's values (table samples), as text
 
 
 @dataclass

@@ -11,7 +11,7 @@ from typing import Any
 
 from kansa import __version__
 from kansa.audit.findings import OPEN, escalations, overdue, recurrences
-from kansa.audit.model import Book, Finding
+from kansa.audit.model import Book, Engagement, Finding
 from kansa.audit.plan import get_plan, plan_engagements
 from kansa.i18n import Lang
 from kansa.reports.excel import Sheet, write_workbook
@@ -137,6 +137,21 @@ def write_board_report(book: Book, out: Path, fiscal_year: int, quarter: int | N
     return files
 
 
+def _engagement_sheets(e: Engagement, found: list[Finding], lang: Lang) -> list[Sheet]:
+    ja = lang == "ja"
+    return [
+        Sheet("指摘事項" if ja else "Findings", ["ID", "title", "severity", "root_cause", "true_cause", "status"],
+              [[f.id, f.title, f.severity, f.root_cause, f.true_cause, f.status] for f in found]),
+        Sheet("監査手続" if ja else "Work program", ["step", "title", "rules", "questions", "done", "conclusion"],
+              [[s.id, s.title, ", ".join(s.rule_ids), ", ".join(s.question_ids), s.done, s.conclusion]
+               for s in e.steps]),
+        Sheet("サンプル" if ja else "Samples", ["sample", "source", "method", "seed", "confidence", "tolerable_rate",
+                                              "population", "item", "stratum", "result", "note"],
+              [[s.id, s.source, s.method, s.seed, s.confidence, s.tolerable_rate, s.population, i.key, i.stratum,
+                i.result, i.note] for s in e.samples for i in s.items]),
+    ]
+
+
 def write_engagement_report(book: Book, engagement_id: str, out: Path, lang: Lang = "ja",
                             pdf: bool = True) -> dict[str, Path]:
     """Write the report of one engagement: scope, team, work program, samples and its findings."""
@@ -149,10 +164,7 @@ def write_engagement_report(book: Book, engagement_id: str, out: Path, lang: Lan
     out.mkdir(parents=True, exist_ok=True)
     files = {"html": out / f"engagement_{engagement_id}.html", "xlsx": out / f"engagement_{engagement_id}.xlsx"}
     files["html"].write_text(html, encoding="utf-8")
-    write_workbook(files["xlsx"], [Sheet("指摘事項" if lang == "ja" else "Findings",
-                                         ["ID", "title", "severity", "root_cause", "true_cause", "status"],
-                                         [[f.id, f.title, f.severity, f.root_cause, f.true_cause, f.status]
-                                          for f in found])])
+    write_workbook(files["xlsx"], _engagement_sheets(e, found, lang))
     if pdf:
         files["pdf"] = write_pdf(html, out / f"engagement_{engagement_id}.pdf")
     return files

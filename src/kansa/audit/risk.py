@@ -257,14 +257,14 @@ def score_entity(entity: Entity, signals: list[Signal], weights: Mapping[str, An
 
 def assess(book: Book, signals: list[Signal], weights: Mapping[str, Any] | None = None,
            as_of: date | None = None) -> dict[str, RiskScore]:
-    """Risk scores of every entity in the book from the given signals plus time since last audit."""
+    """Risk scores of every entity in the book (retired ones left out) from the signals and time since last audit."""
     weights = weights or default_weights()
     as_of = as_of or date.today()
     by_entity: dict[str, list[Signal]] = {}
     for s in signals:
         by_entity.setdefault(s.entity_id, []).append(s)
     return {eid: score_entity(e, [*by_entity.get(eid, []), cycle_signal(e, as_of)], weights)
-            for eid, e in book.entities.items()}
+            for eid, e in book.entities.items() if e.retired_on is None}
 
 
 def override_risk(book: Book, entity_id: str, inherent: float, control: float, reason: str, who: str) -> Event:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -103,14 +104,34 @@ def build_universe(workspace: Path | str, book: Book, *, who: str = "system",
     return events
 
 
-def edit_entity(book: Book, entity_id_: str, who: str, **changes: Any) -> Event:
-    """Change an entity's editable fields (owner, cycle, last audited, judgement) and return the trail event."""
+def _check_values(changes: dict[str, Any]) -> None:
+    """Limits a hand edit must keep: a positive cycle, judgements on the 1..5 scale, a name."""
+    cycle = changes.get("cycle_months")
+    if cycle is not None and (isinstance(cycle, bool) or not isinstance(cycle, int) or not 1 <= cycle <= 120):
+        raise AuditUsageError("audit_bad_value", field="cycle_months", value=cycle, allowed="1..120")
+    for key in ("inherent_judgement", "control_judgement"):
+        value = changes.get(key)
+        if value is not None and not 1 <= float(value) <= 5:
+            raise AuditUsageError("audit_bad_value", field=key, value=value, allowed="1..5")
+    if "name" in changes and not str(changes["name"]).strip():
+        raise AuditUsageError("audit_bad_value", field="name", value="", allowed="a name")
+
+
+def get_entity(book: Book, entity_id_: str) -> Entity:
+    """An entity by id (a usage error when unknown)."""
     entity = book.entities.get(entity_id_)
     if entity is None:
         raise AuditUsageError("audit_unknown_id", kind="entity", id=entity_id_)
+    return entity
+
+
+def edit_entity(book: Book, entity_id_: str, who: str, **changes: Any) -> Event:
+    """Change an entity's editable fields (owner, cycle, last audited, judgement) and return the trail event."""
+    entity = get_entity(book, entity_id_)
     bad = sorted(set(changes) - set(EDITABLE))
     if bad:
         raise AuditUsageError("audit_bad_value", field=bad[0], value=changes[bad[0]], allowed=", ".join(EDITABLE))
+    _check_values(changes)
     before = {k: getattr(entity, k) for k in changes}
     for key, value in changes.items():
         setattr(entity, key, value)
@@ -118,8 +139,29 @@ def edit_entity(book: Book, entity_id_: str, who: str, **changes: Any) -> Event:
 
 
 def add_entity(book: Book, entity: Entity, who: str) -> Event:
-    """Add an entity by hand (a third party or process the data does not show)."""
+    """Add an entity by hand (a third party or process the data does not show); an id already taken is refused."""
     if entity.kind not in ENTITY_KINDS:
         raise AuditUsageError("audit_bad_value", field="kind", value=entity.kind, allowed=", ".join(ENTITY_KINDS))
+    if entity.id in book.entities:
+        raise AuditUsageError("audit_bad_value", field="id", value=entity.id, allowed="an id not yet in the universe")
+    _check_values({k: getattr(entity, k) for k in EDITABLE})
     book.entities[entity.id] = entity
     return record(book, who, "entity.create", entity.id, None, entity)
+
+
+def retire_entity(book: Book, entity_id_: str, who: str, on: date, reason: str) -> Event:
+    """Retire an entity (a closed branch, a decommissioned system): kept with its history, no longer scored."""
+    entity = get_entity(book, entity_id_)
+    if entity.retired_on is not None:
+        raise AuditUsageError("audit_bad_value", field="retired_on", value=entity.retired_on.isoformat(),
+                              allowed="an entity not yet retired")
+    if not reason.strip():
+        raise AuditUsageError("audit_retire_reason", id=entity_id_)
+    entity.retired_on, entity.retired_reason = on, reason.strip()
+    return record(book, who, "entity.retire", entity_id_, {"retired_on": None},
+                  {"retired_on": on, "reason": entity.retired_reason})
+
+
+def active(book: Book) -> dict[str, Entity]:
+    """The entities not retired: the universe that is scored and planned."""
+    return {k: e for k, e in book.entities.items() if e.retired_on is None}

@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import date
 
 import typer
 
 from kansa.cli.handler import new_app
-from kansa.cli.options import LANG
+from kansa.cli.options import AS_OF, LANG, parse_date
 from kansa.i18n import check_lang
 from kansa.messages import InputError, render
 
@@ -69,6 +70,23 @@ def worker_command(
     from kansa.web import bootstrap
     bootstrap.setup()
     bootstrap.run_worker(batch=batch)
+
+
+@app.command("escalate")
+def escalate_command(
+    as_of: str | None = AS_OF,
+    lang: str = LANG,
+) -> None:
+    """Escalate overdue audit findings to their owners and management (notice and e-mail, once per episode).
+
+    Idempotent: run it daily from cron; a finding already escalated for the due date it missed is not sent again.
+    """
+    from kansa.web import bootstrap
+    bootstrap.setup()
+    from kansa.web.audit.escalation import escalate_all
+    for done in escalate_all("kansa web escalate", parse_date(as_of) or date.today()):
+        typer.echo(render("web_escalated", check_lang(lang), {"institution": done.institution, "created": done.created,
+                                                              "already": done.already, "mails": done.mails}))
 
 
 @trail_app.command("verify")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from kansa.audit.demo import write_demo_book
 from kansa.audit.model import Book
 from kansa.audit.report import Posture, posture, write_board_report, write_engagement_report
 from kansa.audit.store import JsonBookStore
 from kansa.i18n import Lang
+
+ReportFormat = Literal["pdf", "xlsx"]
 
 
 def board_report(book_file: Path, out: Path, fiscal_year: int, quarter: int | None = None, *,
@@ -28,11 +31,12 @@ def audit_demo(folder: Path, *, workspace: Path | None, cyber_data: Path | None,
 
 
 def book_board_report(book: Book, out: Path, fiscal_year: int, quarter: int | None = None, *,
-                      posture_: Posture | None = None, lang: Lang = "ja") -> Path:
-    """The board report PDF of a book already in memory (the web app's), with the posture it was given."""
-    return write_board_report(book, out, fiscal_year, quarter, lang, posture_, pdf=True)["pdf"]
+                      posture_: Posture | None = None, lang: Lang = "ja", fmt: ReportFormat = "pdf") -> Path:
+    """The board report (PDF, or the Excel workbook) of a book already in memory, with the posture it was given."""
+    return write_board_report(book, out, fiscal_year, quarter, lang, posture_, pdf=fmt == "pdf")[fmt]
 
 
-def book_engagement_report(book: Book, engagement_id: str, out: Path, *, lang: Lang = "ja") -> Path:
-    """The report PDF of one engagement of a book already in memory: scope, team, work program, findings."""
-    return write_engagement_report(book, engagement_id, out, lang, pdf=True)["pdf"]
+def book_engagement_report(book: Book, engagement_id: str, out: Path, *, lang: Lang = "ja",
+                           fmt: ReportFormat = "pdf") -> Path:
+    """The report (PDF, or the Excel workbook) of one engagement: scope, team, work program, samples, findings."""
+    return write_engagement_report(book, engagement_id, out, lang, pdf=fmt == "pdf")[fmt]

@@ -162,3 +162,14 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 LOGGING = {"version": 1, "disable_existing_loggers": False,
            "handlers": {"console": {"class": "logging.StreamHandler"}},
            "loggers": {"axes": {"handlers": ["console"], "level": "WARNING"}}}
+
+# mail (overdue-finding escalation): SMTP from the environment; KANSA_EMAIL_BACKEND=console prints instead
+_EMAIL_BACKENDS = {"smtp": "django.core.mail.backends.smtp.EmailBackend",
+                   "console": "django.core.mail.backends.console.EmailBackend"}
+EMAIL_BACKEND = _EMAIL_BACKENDS.get(os.environ.get("KANSA_EMAIL_BACKEND", "smtp"), _EMAIL_BACKENDS["smtp"])
+EMAIL_HOST = os.environ.get("KANSA_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("KANSA_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("KANSA_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("KANSA_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("KANSA_EMAIL_TLS", "0") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("KANSA_EMAIL_FROM", "kansa@localhost")

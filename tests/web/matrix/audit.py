@@ -19,6 +19,9 @@ MATRIX: dict[str, Entry] = {
     "audit:universe_build": ("POST", False, {A}, set(), {302, 400}, {302}),   # 400 when no scan is done
     "audit:entity": ("GET", "entity", BOOK, set(), {200}, {302}),
     "audit:entity_override": ("POST", "entity", {A}, set(), {400}, {302}),
+    "audit:entity_create": ("POST", False, {A}, set(), {400}, {302}),
+    "audit:entity_edit": ("POST", "entity", {A}, set(), {400}, {302}),
+    "audit:entity_retire": ("POST", "entity", {A}, set(), {400}, {302}),
     "audit:plan_create": ("POST", False, {A}, set(), {400}, {302}),
     "audit:plan": ("GET", "plan", BOOK, set(), {200}, {302}),
     "audit:plan_change": ("POST", "plan", {A}, set(), {400}, {302}),
@@ -33,6 +36,10 @@ MATRIX: dict[str, Entry] = {
     "audit:engagement_evidence": ("POST", "engagement", {A}, set(), {400}, {302}),
     "audit:engagement_report": ("GET", "engagement", BOOK, set(), {200}, {302}),
     "audit:sample_test": ("POST", "engagement", {A}, set(), {400}, {302}),
+    "audit:step_add": ("POST", "engagement", {A}, set(), {400}, {302}),
+    "audit:step_remove": ("POST", "engagement", {A}, set(), {400}, {302}),
+    "audit:step_done": ("POST", "engagement", {A}, set(), {400}, {302}),
+    "audit:table_sample": ("POST", "engagement", {A}, set(), {400}, {302}),
     "audit:finding_create": ("POST", "engagement", {A}, set(), {400}, {302}),
     "audit:finding": ("GET", "finding", {A, M, B}, set(), {200}, {302}),   # owned by business_line_user
     "audit:finding_move": ("POST", "finding", {A, B}, set(), {400}, {302}),

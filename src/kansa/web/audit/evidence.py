@@ -1,8 +1,7 @@
-"""Engagement files: evidence in (kansa.audit checks type and size, stores by SHA-256, never runs it), report out."""
+"""Engagement evidence files: kansa.audit checks type and size, stores them by SHA-256 and never runs them."""
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -12,13 +11,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from kansa.audit import engagement as eng
 from kansa.audit.model import Book, Event
-from kansa.services.audit import book_engagement_report
-from kansa.web.audit import book as books
-from kansa.web.audit.access import READERS, apply, form_errors, institution, lang, writer
+from kansa.web.audit.access import apply, form_errors, writer
 from kansa.web.audit.models import AuditEngagement
 from kansa.web.org.models import AUDITOR
 from kansa.web.org.scoping import scoped_get
@@ -57,19 +54,3 @@ def engagement_evidence(request: HttpRequest, pk: int) -> HttpResponse:
         def rule(b: Book) -> Event:
             return eng.attach_evidence(b, row.key, local, store, who)
         return apply(request, row.institution, rule, reverse("audit:engagement", args=[pk]))
-
-
-@login_required
-@require_GET
-def engagement_report(request: HttpRequest, pk: int) -> HttpResponse:
-    """The engagement report PDF through kansa.services.audit."""
-    row: AuditEngagement = scoped_get(request.user, AuditEngagement.objects, pk=pk)
-    institution(request, *READERS)
-    out = Path(tempfile.mkdtemp(prefix="kansa-engagement-"))
-    try:
-        pdf = book_engagement_report(books.load(row.institution), row.key, out, lang=lang(request))
-        body, name = pdf.read_bytes(), pdf.name
-    finally:
-        shutil.rmtree(out, ignore_errors=True)
-    return HttpResponse(body, content_type="application/pdf",
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})

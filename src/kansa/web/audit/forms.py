@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kansa.audit.model import ENGAGEMENT_TYPES, ROOT_CAUSES, SEVERITIES, TEAM_ROLES
+from kansa.audit.model import ENGAGEMENT_TYPES, ENTITY_KINDS, ROOT_CAUSES, SEVERITIES, TEAM_ROLES
+from kansa.contract.schema import TABLES
 
 
 def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -109,3 +110,54 @@ class RetestForm(forms.Form):
 
     passed = forms.BooleanField(label=_("再検証で有効と確認"), required=False)
     note = forms.CharField(label=_("メモ"), required=False, max_length=2000)
+
+
+class EntityEditForm(forms.Form):
+    """What the head of audit edits on an entity: name, owner, cycle, last audited, the auditors' judgement."""
+
+    name = forms.CharField(label=_("名称"), max_length=200)
+    owner = forms.CharField(label=_("所管"), max_length=200, required=False)
+    cycle_months = forms.IntegerField(label=_("監査周期（月）"), min_value=1, max_value=120)
+    last_audited = forms.DateField(label=_("前回監査"), required=False)
+    inherent_judgement = forms.FloatField(label=_("固有リスクの判断（1〜5）"), min_value=1, max_value=5)
+    control_judgement = forms.FloatField(label=_("統制リスクの判断（1〜5）"), min_value=1, max_value=5)
+
+
+class EntityForm(EntityEditForm):
+    """A new entity by hand: its type and a key unique within the type (the id becomes type:key)."""
+
+    kind = forms.ChoiceField(label=_("種類"), choices=_choices(ENTITY_KINDS))
+    key = forms.RegexField(label=_("キー"), max_length=50, regex=r"^[\w\-.]+$")   # the trail keeps 64
+    field_order = ["kind", "key", "name", "owner", "cycle_months", "last_audited", "inherent_judgement",
+                   "control_judgement"]
+
+
+class RetireForm(forms.Form):
+    """Retiring an entity: from when and why."""
+
+    on = forms.DateField(label=_("廃止日"))
+    reason = forms.CharField(label=_("理由"), max_length=2000)
+
+
+class StepForm(forms.Form):
+    """One work-program step of the library, by id."""
+
+    step = forms.CharField(label=_("監査手続"), max_length=40)
+
+
+class ConcludeForm(forms.Form):
+    """A step done, with its conclusion."""
+
+    step = forms.CharField(max_length=40)
+    conclusion = forms.CharField(label=_("結論"), max_length=4000)
+
+
+class TableSampleForm(forms.Form):
+    """An attribute sample of one contract table of an uploaded data folder (zip), random or stratified."""
+
+    data = forms.FileField(label=_("データフォルダ（zip）"))
+    table = forms.ChoiceField(label=_("表"), choices=[(t, t) for t in sorted(TABLES)], initial="trades")
+    strata = forms.CharField(label=_("層化する列（カンマ区切り、空欄なら無作為）"), max_length=400, required=False)
+    seed = forms.IntegerField(label=_("乱数シード"))
+    confidence = forms.FloatField(label=_("信頼度"), initial=0.95)
+    tolerable_rate = forms.FloatField(label=_("許容逸脱率"), initial=0.05)

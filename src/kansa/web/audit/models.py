@@ -69,6 +69,10 @@ class AuditNotice(models.Model):
     to = models.CharField(max_length=150)
     text = models.TextField()
     at = models.DateTimeField(auto_now_add=True)
+    episode = models.CharField(max_length=220, default="")    # finding@due date: one notice per overdue episode
+    mailed_to = models.JSONField(default=list)
 
     class Meta:
         ordering = ["-at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["institution", "finding_key", "to", "episode"],
+                                               name="audit_notice_once_per_episode")]

@@ -64,6 +64,7 @@ def scan_signals(scan: Scan) -> list[Signal]:
 
 
 def scan_flags(scan: Scan) -> list[dict[str, str]]:
-    """The scan's flags as rows to sample on: key rule:entity, with rule_id and branch for strata."""
-    return [{"key": f"{r}:{e}", "rule_id": r, "branch": b or "-", "flag": str(pk)}
-            for pk, r, e, b in Flag.objects.filter(scan=scan).values_list("pk", "rule_id", "entity_id", "branch")]
+    """The scan's flags as rows to sample on: key rule:entity, rule_id and branch for strata, severity and reason."""
+    return [{"key": f"{r}:{e}", "rule_id": r, "branch": b or "-", "flag": str(pk), "severity": sev, "reason": why}
+            for pk, r, e, b, sev, why in Flag.objects.filter(scan=scan).values_list(
+                "pk", "rule_id", "entity_id", "branch", "severity", "reason")]

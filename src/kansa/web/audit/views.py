@@ -18,9 +18,18 @@ from kansa.audit.model import Book, Event
 from kansa.audit.risk import RiskScore, assess, override_risk
 from kansa.web.audit import book as books
 from kansa.web.audit.access import FINDING_READERS, READERS, apply, form_errors, institution, lang, writer
-from kansa.web.audit.forms import EngagementForm, OverrideForm, PlanChangeForm, PlanForm
+from kansa.web.audit.forms import (
+    EngagementForm,
+    EntityEditForm,
+    EntityForm,
+    OverrideForm,
+    PlanChangeForm,
+    PlanForm,
+    RetireForm,
+)
 from kansa.web.audit.models import AuditEngagement, AuditEntity, AuditFinding, AuditNotice, AuditPlan
 from kansa.web.audit.scandata import build_universe, latest_scan, scan_signals
+from kansa.web.audit.universe import initial
 from kansa.web.org.models import AUDITOR, MANAGEMENT, Institution
 from kansa.web.org.scoping import membership, scoped, scoped_get
 from kansa.web.scans.models import Scan
@@ -57,7 +66,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "notices": scoped(request.user, AuditNotice.objects).filter(institution=inst)[:50],
         "plan_form": PlanForm(initial={"fiscal_year": plans.fiscal_year_of(date.today()), "capacity_days": 200}),
         "quarter": (date.today().month - 4) % 12 // 3 + 1,
-        "engagement_form": EngagementForm(initial={"quarter": 1})})
+        "engagement_form": EngagementForm(initial={"quarter": 1}),
+        "entity_form": EntityForm(initial={"cycle_months": 36, "inherent_judgement": 2, "control_judgement": 2})})
 
 
 @login_required
@@ -80,7 +90,9 @@ def entity(request: HttpRequest, pk: int) -> HttpResponse:
     institution(request, *READERS)
     risk, scan = scores(request, books.load(row.institution))
     return render(request, "audit/entity.html", {"row": row, "score": risk.get(row.key), "scan": scan,
-                                                 "form": OverrideForm(),
+                                                 "form": OverrideForm(), "edit_form": EntityEditForm(
+                                                     initial=initial(row.data)),
+                                                 "retire_form": RetireForm(initial={"on": date.today()}),
                                                  "auditor": membership(request.user).role == AUDITOR})
 
 

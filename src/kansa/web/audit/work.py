@@ -1,20 +1,14 @@
-"""Audit work screens: engagements (team, phases, samples), findings through to closing, escalation, board report."""
+"""Audit work screens: engagements (team, phases, samples of flags) and findings through to closing."""
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from collections import Counter
 from collections.abc import Mapping
 from datetime import date
-from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
@@ -22,11 +16,9 @@ from kansa.audit import engagement as eng
 from kansa.audit import findings as fnd
 from kansa.audit.events import record as book_event
 from kansa.audit.model import Book, Engagement, Event, Finding, TeamMember
-from kansa.audit.report import Posture
 from kansa.audit.sampling import make_sample
-from kansa.services.audit import book_board_report
 from kansa.web.audit import book as books
-from kansa.web.audit.access import FINDING_READERS, OWNERS, READERS, apply, form_errors, institution, lang, writer
+from kansa.web.audit.access import FINDING_READERS, OWNERS, READERS, apply, form_errors, institution, writer
 from kansa.web.audit.evidence import EvidenceForm
 from kansa.web.audit.forms import (
     EngagementForm,
@@ -35,15 +27,16 @@ from kansa.web.audit.forms import (
     PhaseForm,
     RetestForm,
     SampleForm,
+    TableSampleForm,
     TeamForm,
     TestResultForm,
 )
-from kansa.web.audit.models import AuditEngagement, AuditFinding, AuditNotice
+from kansa.web.audit.models import AuditEngagement, AuditFinding
+from kansa.web.audit.program import library_choices
 from kansa.web.audit.scandata import latest_scan, scan_flags
 from kansa.web.org.models import AUDITOR, Membership
 from kansa.web.org.scoping import membership, scoped, scoped_get
-from kansa.web.scans.models import Flag, Scan
-from kansa.web.trail.chain import record
+from kansa.web.scans.models import Scan
 
 
 def _next_key(pattern: str, taken: Mapping[str, object]) -> str:
@@ -95,6 +88,7 @@ def engagement(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "audit/engagement.html", {
         "row": row, "e": e, "findings": found, "auditor": membership(request.user).role == AUDITOR,
         "team_form": TeamForm(), "evidence_form": EvidenceForm(), "sample_form": SampleForm(initial={"seed": 20260401}),
+        "library": library_choices(e), "table_form": TableSampleForm(initial={"seed": 20260401}),
         "finding_form": FindingForm(owners=_owners(request), initial={"entity": (e.entity_ids or [""])[0]}),
         "next_phase": eng.PHASE_TRANSITIONS[e.phase]})
 
@@ -145,6 +139,9 @@ def engagement_sample(request: HttpRequest, pk: int) -> HttpResponse:
         sample = make_sample(f"{row.key}-S{len(e.samples) + 1}", f"scan #{scan.pk} flags", rows, "key",
                              seed=d["seed"], confidence=d["confidence"], tolerable_rate=d["tolerable_rate"],
                              strata=("rule_id", "branch") if d["stratified"] else ())
+        by_key = {r["key"]: r for r in rows}
+        for item in sample.items:   # the tester sees the flag they test: rule, branch, severity, reason
+            item.row = {k: v for k, v in by_key[item.key].items() if k != "key"}
         return eng.add_sample(b, row.key, sample, who)
     return apply(request, row.institution, rule, reverse("audit:engagement", args=[pk]))
 
@@ -241,48 +238,3 @@ def finding_retest(request: HttpRequest, pk: int) -> HttpResponse:
     return apply(request, row.institution,
                  lambda b: fnd.retest_finding(b, row.key, who, d["passed"], date.today(), d["note"]),
                  reverse("audit:finding", args=[pk]))
-
-
-@login_required
-@require_POST
-def escalate(request: HttpRequest) -> HttpResponse:
-    """Overdue findings: a notice in the application and an e-mail to the owner (and management when serious)."""
-    inst = writer(request, AUDITOR)
-    book = books.load(inst)
-    users = {m.user.get_username(): m for m in scoped(request.user, Membership.objects).select_related("user")}
-    managers = [m.user.email for m in users.values() if m.role == "management" and m.user.email]
-    with transaction.atomic():
-        for n in fnd.escalations(book, date.today()):
-            text = (f"{n.finding_id} {n.title}: {n.days_overdue} days overdue (due {n.due}, {n.severity}). "
-                    f"真因: {n.true_cause}")
-            notice = AuditNotice.objects.create(institution=inst, finding_key=n.finding_id, to=n.to, text=text)
-            record(request.user.get_username(), "create", "audit.notice", notice.pk, institution_code=inst.code,
-                   after={"finding": n.finding_id, "to": n.to, "text": text})
-            to = managers if n.to == "management" else [users[n.to].user.email] if n.to in users else []
-            if to and all(to):
-                send_mail(f"[kansa] 期限超過の指摘事項 / overdue finding {n.finding_id}", text, None, to)
-    return redirect("audit:home")
-
-
-@login_required
-@require_GET
-def board_report(request: HttpRequest) -> HttpResponse:
-    """The board / audit-committee report PDF of a fiscal quarter, through kansa.services.audit."""
-    inst = institution(request, *READERS)
-    try:
-        fy, quarter = int(request.GET.get("fiscal_year", "")), int(request.GET.get("quarter", "0")) or None
-    except ValueError:
-        return HttpResponse("fiscal_year and quarter must be numbers", status=400)
-    book = books.load(inst)
-    if str(fy) not in book.plans or (quarter is not None and quarter not in (1, 2, 3, 4)):
-        return HttpResponse("no plan for that fiscal year", status=400)
-    scan = latest_scan(scoped(request.user, Scan.objects).filter(institution=inst))
-    counts = Counter(Flag.objects.filter(scan=scan).values_list("severity", flat=True)) if scan else Counter()
-    out = Path(tempfile.mkdtemp(prefix="kansa-board-"))
-    try:
-        pdf = book_board_report(book, out, fy, quarter, posture_=Posture(dict(counts), {}, {}), lang=lang(request))
-        body, name = pdf.read_bytes(), pdf.name
-    finally:
-        shutil.rmtree(out, ignore_errors=True)
-    return HttpResponse(body, content_type="application/pdf",
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
