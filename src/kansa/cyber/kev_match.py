@@ -30,9 +30,18 @@ from kansa.cyber.kev import (
     software_id,
     vendor_keys,
 )
-from kansa.cyber.kev_aliases import AliasData, load_aliases, normalise, package_names, translate_ja
+from kansa.cyber.kev_aliases import AliasData, load_aliases, normalise, package_names, translate_ja, vendor_core
+from kansa.cyber.kev_general import (
+    Proposal,
+    by_global_name,
+    by_model,
+    by_package,
+    by_vendor_fuzzy,
+    by_vendor_os,
+    words,
+)
 
-CONFIDENCE = {"alias": 0.97, "package": 0.95, "name": 0.9, "cpe": 0.9}
+CONFIDENCE = {"alias": 0.97, "package": 0.95, "name": 0.9, "cpe": 0.9, "model": 0.9, "vendor+fuzzy": 0.85}
 FUZZY_FLOOR = 88.0  # rapidfuzz token_set_ratio at or above which a same-vendor name is proposed for review
 _NOISE_SUFFIX = re.compile(
     r"\((?:remove only|x64|x86|64-bit|32-bit|64 bit|32 bit)\)|\b(?:x64|x86|amd64|i386|arm64|aarch64|noarch|64-bit|"
@@ -82,10 +91,10 @@ def clean_product(product: str, data: AliasData) -> str:
 
 
 def _entries(vendor: str, product: str, index: dict[str, list[KevEntry]], data: AliasData,
-             exact: bool = False) -> list[KevEntry]:
+             exact: bool = False, keys: frozenset[str] | None = None) -> list[KevEntry]:
     """Entries whose alternatives name (vendor, product) by tokens (the original matcher); with `exact`, also
     entries whose product is this very name (a reviewed rule may name 'Multiple Firewalls', which has no tokens)."""
-    keys = vendor_keys(vendor, data)
+    keys = keys if keys is not None else vendor_keys(vendor, data)
     names = installed_names(product, vendor)
     wanted = normalise(product)
     seen: dict[str, KevEntry] = {}
@@ -127,8 +136,48 @@ def _package_rules(vendor: str, product: str, keys: frozenset[str], data: AliasD
     return list(out.items())
 
 
+def _more_vendor_keys(vendor: str, product: str, keys: frozenset[str], index: dict[str, list[KevEntry]]
+                      ) -> dict[str, str]:
+    """KEV vendor keys the row names beyond its publisher: the publisher's first word ('Trihedral Engineering
+    Ltd.' -> trihedral) and a vendor word leading the product name ('Apache Superset'), each with the product
+    name left to match."""
+    out: dict[str, str] = {}
+    first = words(vendor_core(vendor))
+    if first and len(first[0]) >= 4 and first[0] in index and first[0] not in keys:
+        out[first[0]] = product
+    lead = words(product)
+    for n in (2, 1):
+        k = "".join(lead[:n])
+        if len(lead) > n and len(k) >= 3 and k in index and k not in keys:
+            out[k] = " ".join(lead[n:])
+    return out
+
+
+def _general_index(index: dict[str, list[KevEntry]]) -> dict[frozenset[str], list[KevEntry]]:
+    """Every KEV product alternative -> its entries (for package names that name no vendor); cached per index."""
+    cached = _GENERAL.get(id(index))
+    if cached is not None and cached[0] is index:
+        return cached[1]
+    alts: dict[frozenset[str], list[KevEntry]] = {}
+    seen: set[str] = set()
+    for entries in index.values():
+        for e in entries:
+            if e.cve_id in seen or "multiple" in e.product.lower():
+                continue
+            seen.add(e.cve_id)
+            for alt in e.alternatives:
+                if alt:
+                    alts.setdefault(alt, []).append(e)
+    _GENERAL.clear()
+    _GENERAL[id(index)] = (index, alts)
+    return alts
+
+
+_GENERAL: dict[int, tuple[dict[str, list[KevEntry]], dict[frozenset[str], list[KevEntry]]]] = {}
+
+
 def match_row(vendor: str, product: str, cpe: str | None, index: dict[str, list[KevEntry]],
-              data: AliasData | None = None) -> RowMatch:
+              data: AliasData | None = None, version: str = "") -> RowMatch:
     """All KEV entries for one row, by tier; see the module docstring."""
     data = data or load_aliases()
     result = RowMatch()
@@ -154,6 +203,7 @@ def match_row(vendor: str, product: str, cpe: str | None, index: dict[str, list[
         kv, kp = _split(name)
         add(_entries(kv, kp, index, data, exact=True), "package", source)
     add(_entries(vendor, clean, index, data), "name", "")
+    _general_tiers(vendor, product, clean, version, keys, index, data, found, add, result)
     parsed = parse_cpe(cpe)
     if parsed:
         cpe_found = _entries(parsed[0], clean_product(parsed[1], data), index, data)
@@ -170,9 +220,48 @@ def match_row(vendor: str, product: str, cpe: str | None, index: dict[str, list[
         if normalise(f"{m.entry.vendor_project}|{m.entry.product}") in blocked:
             del found[cve]  # a reviewed near-miss: this installed name is not that KEV product
     result.accepted = sorted(found.values(), key=lambda m: m.entry.cve_id)
-    if not found:
+    if not found and not result.review:
         result.review += _fuzzy(keys, clean, index)
     return result
+
+
+def _general_tiers(vendor: str, product: str, clean: str, version: str, keys: frozenset[str],
+                   index: dict[str, list[KevEntry]], data: AliasData, found: dict[str, Match],
+                   add: Any, result: RowMatch) -> None:
+    """Matching from the catalogue alone (kev_general): more vendor keys, the version column, models, package
+    names, and same-vendor names by similarity (accepted only when near-identical, else for review)."""
+    more = _more_vendor_keys(vendor, product, keys, index)
+    for k, rest in more.items():
+        add(_entries(vendor, clean_product(rest, data), index, data, keys=frozenset({k})), "name", f"vendor {k}")
+    all_keys = keys | frozenset(more)
+    own = [e for k in all_keys for e in index.get(k, ())]
+    ver = " ".join(w for w in words(version) if not any(c.isdigit() for c in w))
+    if ver and own:
+        add(_entries(vendor, clean_product(ver, data), index, data, keys=all_keys), "name", "version column")
+    if own:
+        _take(by_model(product, own), add, result)
+    if not found:
+        packaged = bool(keys & (data.distributions | data.ecosystems)) or " " not in product.strip()
+        if packaged:
+            _take(by_package(product, index, frozenset(k for k in all_keys if k not in data.distributions
+                                                         and k not in data.ecosystems), _general_index(index)),
+                  add, result)
+    if not found and own:
+        _take(by_vendor_os(product, own), add, result)
+    if not found and not own:
+        _take(by_global_name(installed_names(clean, vendor), _general_index(index)), add, result)
+    if not found and own:
+        vwords = set(words(vendor)) | set(all_keys)
+        _take(by_vendor_fuzzy(clean, vwords, own), add, result)
+
+
+def _take(p: Proposal | None, add: Any, result: RowMatch) -> None:
+    if p is None:
+        return
+    if p.accept:
+        add(list(p.entries), p.path, p.rule)
+    else:
+        result.review += [Match(e, p.path, round(0.7 * p.score, 3), p.rule) for e in p.entries]
 
 
 def _fuzzy(keys: frozenset[str], clean: str, index: dict[str, list[KevEntry]]) -> list[Match]:
@@ -213,9 +302,10 @@ def match_inventory(software: pa.Table | Iterable[dict[str, Any]], catalog: KevC
     for row in rows:
         vendor, product = str(row.get("vendor") or ""), str(row.get("product") or "")
         cpe = str(row.get("cpe") or "")
-        ck = (vendor, product, cpe)
+        version = str(row.get("version") or "")
+        ck = (vendor, product, cpe, " ".join(w for w in words(version) if not any(c.isdigit() for c in w)))
         if ck not in cache:
-            cache[ck] = match_row(vendor, product, cpe or None, index, aliases)
+            cache[ck] = match_row(vendor, product, cpe or None, index, aliases, ck[3])
         found = cache[ck]
         sid = software_id(str(row.get("asset_id")), vendor, product, str(row.get("version") or ""))
         base = (sid, row.get("asset_id"), vendor, product, row.get("version"), cpe or None)
