@@ -91,21 +91,30 @@ def clean_product(product: str, data: AliasData) -> str:
 
 
 def _entries(vendor: str, product: str, index: dict[str, list[KevEntry]], data: AliasData,
-             exact: bool = False, keys: frozenset[str] | None = None) -> list[KevEntry]:
+             exact: bool = False, keys: frozenset[str] | None = None, eponymous: bool = True) -> list[KevEntry]:
     """Entries whose alternatives name (vendor, product) by tokens (the original matcher); with `exact`, also
     entries whose product is this very name (a reviewed rule may name 'Multiple Firewalls', which has no tokens)."""
     keys = keys if keys is not None else vendor_keys(vendor, data)
     names = installed_names(product, vendor)
     wanted = normalise(product)
+    theirs = _publisher_words(vendor)
     seen: dict[str, KevEntry] = {}
     for k in keys:
         for entry in index.get(k, ()):
             if entry.cve_id not in seen and (
                 (exact and normalise(entry.product) == wanted)
-                or any(names_product(alt, inst, entry) for alt in entry.alternatives for inst in names)
+                or any(names_product(alt, inst, entry) for alt in entry.alternatives for inst in names
+                       if alt or eponymous)
+                or any(names_product(alt - theirs, inst, entry) for alt in entry.alternatives
+                       if alt & theirs and alt - theirs for inst in names)
             ):
                 seen[entry.cve_id] = entry
     return list(seen.values())
+
+
+def _publisher_words(vendor: str) -> frozenset[str]:
+    """The publisher's own words, left out of a KEV name too ('Brocade Fabric OS' by Brocade is 'Fabric OS')."""
+    return frozenset(w for w in words(vendor_core(vendor)) if len(w) >= 3)
 
 
 def _words(text: str) -> list[str]:
@@ -237,7 +246,8 @@ def _general_tiers(vendor: str, product: str, clean: str, version: str, keys: fr
     own = [e for k in all_keys for e in index.get(k, ())]
     ver = " ".join(w for w in words(version) if not any(c.isdigit() for c in w))
     if ver and own:
-        add(_entries(vendor, clean_product(ver, data), index, data, keys=all_keys), "name", "version column")
+        add(_entries(vendor, clean_product(ver, data), index, data, keys=all_keys, eponymous=False), "name",
+            "version column")
     if own:
         _take(by_model(product, own), add, result)
     if not found:
