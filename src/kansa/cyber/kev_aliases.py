@@ -211,7 +211,7 @@ def translate_ja(text: str, data: AliasData) -> str:
 def package_names(product: str) -> Sequence[str]:
     """The names a package goes by: as written, an SCA `group:artifact` or `vendor/package` and its last part."""
     name = normalise(product).replace(" ", "")
-    names = [name]
+    names = [name, re.sub(r"-\d[\w.+~:-]*$", "", name)]  # 'kernel-3.10.0-1160.el7.x86_64' -> 'kernel'
     for sep in (":", "/"):
         if sep in name:
             names.append(name.rsplit(sep, 1)[1])

@@ -56,6 +56,7 @@ _GLOBAL_STOP = frozenset({
 _WEAK = frozenset({
     "desktop", "cms", "connect", "server", "os", "app", "application", "suite", "platform", "community", "web",
     "portal", "onsite", "prem", "premise", "service", "edition", "enterprise", "standard", "professional",
+    "gpl", "oss", "light", "lite", "free", "ce", "ee", "ftp", "file", "messaging", "mail",
 })
 ACCEPT_FUZZY = 95.0  # token_set_ratio at or above which a same-vendor name of a small vendor is accepted
 REVIEW_FUZZY = 75.0  # ... at or above which it goes to review
