@@ -56,7 +56,8 @@ _EDITION_WORDS = frozenset({
     "ltsc", "ltsb", "lts", "esr", "update", "updates", "express", "x86", "x64", "bit", "ja", "jp", "japanese",
     "日本語", "日本語版", "cu", "sp", "rtm", "premium", "ultimate", "essentials", "classic", "continuous", "release",
     "development", "kit", "jdk", "jre", "runtime", "environment", "antivirus", "microsoft", "windows",
-    "foundation", "proplus", "activex", "vm", "corp", "advanced",
+    "foundation", "proplus", "activex", "vm", "corp", "advanced", "january", "february", "march", "april", "may",
+    "june", "july", "august", "september", "october", "november", "december",
 })
 # KEV products that are parts of a bigger installed product: (vendor key, KEV product) -> the bigger product's
 # names. KEV lists Win32k, SMBv1 ... apart from Windows, Excel apart from Office, Chromium V8 apart from Chrome.

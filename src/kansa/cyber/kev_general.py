@@ -56,7 +56,7 @@ _GLOBAL_STOP = frozenset({
 _WEAK = frozenset({
     "desktop", "cms", "connect", "server", "os", "app", "application", "suite", "platform", "community", "web",
     "portal", "onsite", "prem", "premise", "service", "edition", "enterprise", "standard", "professional",
-    "gpl", "oss", "light", "lite", "free", "ce", "ee", "ftp", "file", "messaging", "mail",
+    "gpl", "oss", "light", "lite", "free", "ce", "ee", "ftp", "file", "messaging", "mail", "bit",
 })
 ACCEPT_FUZZY = 95.0  # token_set_ratio at or above which a same-vendor name of a small vendor is accepted
 REVIEW_FUZZY = 75.0  # ... at or above which it goes to review
@@ -128,6 +128,8 @@ def package_core(product: str) -> tuple[list[str], bool]:
     core: list[str] = []
     for i, tok in enumerate(raw):
         if tok in _PKG_BLOCK and not (i == 0 and len(raw) == 1):
+            if singular(tok) in _KIND_WORDS:
+                continue  # 'plugins' in 'org.jenkins-ci.plugins': KEV names plugins and actions as such
             return [], True
         if tok in _PKG_GROUP or tok.isdigit() or re.fullmatch(r"v?\d[\da-z]*", tok):
             continue
@@ -138,6 +140,10 @@ def package_core(product: str) -> tuple[list[str], bool]:
             continue
         core.append(singular(tok))
     return list(dict.fromkeys(core)), False
+
+
+# Words KEV adds to the name of a plugin or action ('Matrix Project Plugin', 'changed-files GitHub Action').
+_KIND_WORDS = frozenset({"plugin", "action", "github"})
 
 
 def by_package(product: str, vendor_index: dict[str, list[KevEntry]], row_keys: frozenset[str],
@@ -151,7 +157,8 @@ def by_package(product: str, vendor_index: dict[str, list[KevEntry]], row_keys: 
     for vk in dict.fromkeys(vendors):
         rest = frozenset(t for t in core if t != vk)
         entries = vendor_index[vk]
-        hit = [e for e in entries if rest in e.alternatives] if rest else [
+        hit = [e for e in entries if rest in e.alternatives or rest in {a - _KIND_WORDS for a in e.alternatives}
+               ] if rest else [
             e for e in entries if frozenset() in e.alternatives]
         if hit:
             return Proposal(tuple(hit), "package", f"package name: {vk} {' '.join(sorted(rest))}".strip(), True)
@@ -195,6 +202,18 @@ def by_vendor_os(product: str, entries: Iterable[KevEntry]) -> Proposal | None:
         return None
     (name, hit), = systems.items()
     return Proposal(tuple(hit), "model", f"device of a vendor whose only KEV operating system is {name}", True, 0.85)
+
+
+def shorter_names(matched: Iterable[KevEntry], entries: Iterable[KevEntry]) -> Proposal | None:
+    """Other KEV names of a small vendor that are a shorter form of a matched name ('Nexus Repository' for a row
+    matched to 'Nexus Repository Manager'): KEV files one product under both."""
+    pool = [e for e in entries if "multiple" not in e.product.lower()]
+    if not pool or len({e.product for e in pool}) > SMALL_VENDOR:
+        return None
+    mine = [frozenset(words(e.product)) for e in matched if len(e.alternatives) == 1]  # not 'X and Y' names
+    hit = [e for e in pool if e not in matched and any(
+        (theirs := frozenset(words(e.product))) and theirs < m for m in mine)]
+    return Proposal(tuple(hit), "name", "shorter KEV name of the matched product", True) if hit else None
 
 
 def by_vendor_fuzzy(clean: str, vendor_words: set[str], entries: list[KevEntry]) -> Proposal | None:

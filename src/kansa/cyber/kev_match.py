@@ -34,6 +34,7 @@ from kansa.cyber.kev_aliases import AliasData, load_aliases, normalise, package_
 from kansa.cyber.kev_general import (
     Proposal,
     by_global_name,
+    shorter_names,
     by_model,
     by_package,
     by_vendor_fuzzy,
@@ -256,6 +257,8 @@ def _general_tiers(vendor: str, product: str, clean: str, version: str, keys: fr
             _take(by_package(product, index, frozenset(k for k in all_keys if k not in data.distributions
                                                          and k not in data.ecosystems), _general_index(index)),
                   add, result)
+    if found and own:
+        _take(shorter_names([m.entry for m in found.values()], own), add, result)
     if not found and own:
         _take(by_vendor_os(product, own), add, result)
     if not found and not own:
