@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from kansa.cyber.kev import KevEntry, singular
-from kansa.cyber.kev_aliases import normalise
+from kansa.cyber.kev_aliases import normalise, vendor_core
 
 # Words that make an installed name another thing than the product: a client, agent, add-on, tool, pack.
 NEAR_MISS = frozenset({
@@ -49,7 +49,7 @@ _PKG_BLOCK = NEAR_MISS | {"utils", "tools", "headers", "docs", "clients", "plugi
 _PKG_GROUP = frozenset({"org", "com", "net", "io", "de", "jp", "github", "maven", "npm", "pypi", "nuget"})
 _GLOBAL_STOP = frozenset({
     "kernel", "framework", "frontend", "desktop", "viewer", "compact", "firewall", "controller", "gateway",
-    "helpdesk", "window", "project", "pixel", "sense", "server", "routers", "device", "webmail", "framework",
+    "helpdesk", "window", "project", "pixel", "sense", "server", "routers", "device", "webmail",
 })
 # Words an installed name may add to a small vendor's KEV product name and still be it ('Joomla! CMS', 'Authy
 # Desktop', 'Mirth Connect Server'); any other extra word may be another product ('jquery-ui' is not jQuery).
@@ -147,9 +147,9 @@ _KIND_WORDS = frozenset({"plugin", "action", "github"})
 
 
 def by_package(product: str, vendor_index: dict[str, list[KevEntry]], row_keys: frozenset[str],
-               global_alts: dict[frozenset[str], list[KevEntry]]) -> Proposal | None:
-    """KEV entries a package name stands for: a product of the vendor the name or the row names, or a
-    distinctive KEV product name of any vendor."""
+               global_alts: dict[frozenset[str], list[KevEntry]], registry: bool) -> Proposal | None:
+    """KEV entries a package name stands for: a product of the vendor the name or the row names, or, for a
+    row published by a distribution or a registry (`registry`), a distinctive KEV product name of any vendor."""
     core, blocked = package_core(product)
     if blocked or not core:
         return None
@@ -163,7 +163,7 @@ def by_package(product: str, vendor_index: dict[str, list[KevEntry]], row_keys: 
         if hit:
             return Proposal(tuple(hit), "package", f"package name: {vk} {' '.join(sorted(rest))}".strip(), True)
     key = frozenset(core)
-    if len(key) >= 2 or (len(key) == 1 and len(core[0]) >= 5 and core[0] not in _GLOBAL_STOP):
+    if registry and (len(key) >= 2 or (len(key) == 1 and len(core[0]) >= 5 and core[0] not in _GLOBAL_STOP)):
         hit = global_alts.get(key, [])
         if hit:
             return Proposal(tuple(hit), "package", "package name equals a KEV product name", True, 0.9)
@@ -239,3 +239,54 @@ def by_vendor_fuzzy(clean: str, vendor_words: set[str], entries: list[KevEntry])
     accept = (score >= ACCEPT_FUZZY and len(names) <= SMALL_VENDOR and extras <= _WEAK and bool(shared))
     return Proposal(tuple(names[name]), "vendor+fuzzy", f"rapidfuzz token_set_ratio {score:.0f} with {name!r}",
                     accept, round(score / 100, 3))
+
+
+def more_vendor_keys(vendor: str, product: str, keys: frozenset[str], index: dict[str, list[KevEntry]]
+                      ) -> dict[str, str]:
+    """KEV vendor keys the row names beyond its publisher: the publisher's first word ('Trihedral Engineering
+    Ltd.' -> trihedral) and a vendor word leading the product name ('Apache Superset'), each with the product
+    name left to match."""
+    out: dict[str, str] = {}
+    first = words(vendor_core(vendor))
+    if (first and len(first[0]) >= 4 and first[0] in index and first[0] not in keys
+            and set(first[1:]) <= _CORPORATE_WORDS | set(words(product))):  # or 'Apache APISIX' publishing 'apisix'
+        out[first[0]] = product
+    lead = words(product)
+    for n in (2, 1):
+        k = "".join(lead[:n])
+        if len(lead) > n and len(k) >= 3 and k in index and k not in keys:
+            out[k] = " ".join(lead[n:])
+    return out
+
+
+# Words after a publisher's name that say what kind of company it is ('Trihedral Engineering', 'Srimax Software
+# System'), not which: 'Acme Widgets' is not Acme.
+_CORPORATE_WORDS = frozenset({
+    "engineering", "software", "system", "technology", "technologie", "solution", "international", "electronic",
+    "communication", "network", "lab", "group", "corporation", "industry", "industrie", "studio", "digital",
+    "computing", "security", "consulting", "service", "development", "holding", "ltd", "inc", "llc", "co", "corp",
+    "gmbh", "ag", "sa", "bv", "ab", "kk", "limited", "company", "pty",
+})
+
+
+def general_index(index: dict[str, list[KevEntry]]) -> dict[frozenset[str], list[KevEntry]]:
+    """Every KEV product alternative -> its entries (for package names that name no vendor); cached per index."""
+    cached = _GENERAL.get(id(index))
+    if cached is not None and cached[0] is index:
+        return cached[1]
+    alts: dict[frozenset[str], list[KevEntry]] = {}
+    seen: set[str] = set()
+    for entries in index.values():
+        for e in entries:
+            if e.cve_id in seen or "multiple" in e.product.lower():
+                continue
+            seen.add(e.cve_id)
+            for alt in e.alternatives:
+                if alt:
+                    alts.setdefault(alt, []).append(e)
+    _GENERAL.clear()
+    _GENERAL[id(index)] = (index, alts)
+    return alts
+
+
+_GENERAL: dict[int, tuple[dict[str, list[KevEntry]], dict[frozenset[str], list[KevEntry]]]] = {}

@@ -34,11 +34,13 @@ from kansa.cyber.kev_aliases import AliasData, load_aliases, normalise, package_
 from kansa.cyber.kev_general import (
     Proposal,
     by_global_name,
-    shorter_names,
     by_model,
     by_package,
     by_vendor_fuzzy,
     by_vendor_os,
+    general_index,
+    more_vendor_keys,
+    shorter_names,
     words,
 )
 
@@ -146,46 +148,6 @@ def _package_rules(vendor: str, product: str, keys: frozenset[str], data: AliasD
     return list(out.items())
 
 
-def _more_vendor_keys(vendor: str, product: str, keys: frozenset[str], index: dict[str, list[KevEntry]]
-                      ) -> dict[str, str]:
-    """KEV vendor keys the row names beyond its publisher: the publisher's first word ('Trihedral Engineering
-    Ltd.' -> trihedral) and a vendor word leading the product name ('Apache Superset'), each with the product
-    name left to match."""
-    out: dict[str, str] = {}
-    first = words(vendor_core(vendor))
-    if first and len(first[0]) >= 4 and first[0] in index and first[0] not in keys:
-        out[first[0]] = product
-    lead = words(product)
-    for n in (2, 1):
-        k = "".join(lead[:n])
-        if len(lead) > n and len(k) >= 3 and k in index and k not in keys:
-            out[k] = " ".join(lead[n:])
-    return out
-
-
-def _general_index(index: dict[str, list[KevEntry]]) -> dict[frozenset[str], list[KevEntry]]:
-    """Every KEV product alternative -> its entries (for package names that name no vendor); cached per index."""
-    cached = _GENERAL.get(id(index))
-    if cached is not None and cached[0] is index:
-        return cached[1]
-    alts: dict[frozenset[str], list[KevEntry]] = {}
-    seen: set[str] = set()
-    for entries in index.values():
-        for e in entries:
-            if e.cve_id in seen or "multiple" in e.product.lower():
-                continue
-            seen.add(e.cve_id)
-            for alt in e.alternatives:
-                if alt:
-                    alts.setdefault(alt, []).append(e)
-    _GENERAL.clear()
-    _GENERAL[id(index)] = (index, alts)
-    return alts
-
-
-_GENERAL: dict[int, tuple[dict[str, list[KevEntry]], dict[frozenset[str], list[KevEntry]]]] = {}
-
-
 def match_row(vendor: str, product: str, cpe: str | None, index: dict[str, list[KevEntry]],
               data: AliasData | None = None, version: str = "") -> RowMatch:
     """All KEV entries for one row, by tier; see the module docstring."""
@@ -240,7 +202,7 @@ def _general_tiers(vendor: str, product: str, clean: str, version: str, keys: fr
                    add: Any, result: RowMatch) -> None:
     """Matching from the catalogue alone (kev_general): more vendor keys, the version column, models, package
     names, and same-vendor names by similarity (accepted only when near-identical, else for review)."""
-    more = _more_vendor_keys(vendor, product, keys, index)
+    more = more_vendor_keys(vendor, product, keys, index)
     for k, rest in more.items():
         add(_entries(vendor, clean_product(rest, data), index, data, keys=frozenset({k})), "name", f"vendor {k}")
     all_keys = keys | frozenset(more)
@@ -252,17 +214,17 @@ def _general_tiers(vendor: str, product: str, clean: str, version: str, keys: fr
     if own:
         _take(by_model(product, own), add, result)
     if not found:
-        packaged = bool(keys & (data.distributions | data.ecosystems)) or " " not in product.strip()
-        if packaged:
+        registry = bool(keys & (data.distributions | data.ecosystems))
+        if registry or " " not in product.strip():
             _take(by_package(product, index, frozenset(k for k in all_keys if k not in data.distributions
-                                                         and k not in data.ecosystems), _general_index(index)),
-                  add, result)
+                                                         and k not in data.ecosystems), general_index(index),
+                             registry), add, result)
     if found and own:
         _take(shorter_names([m.entry for m in found.values()], own), add, result)
     if not found and own:
         _take(by_vendor_os(product, own), add, result)
     if not found and not own:
-        _take(by_global_name(installed_names(clean, vendor), _general_index(index)), add, result)
+        _take(by_global_name(installed_names(clean, vendor), general_index(index)), add, result)
     if not found and own:
         vwords = set(words(vendor)) | set(all_keys)
         _take(by_vendor_fuzzy(clean, vwords, own), add, result)
@@ -309,7 +271,7 @@ def match_inventory(software: pa.Table | Iterable[dict[str, Any]], catalog: KevC
     """Accepted matches (`kev_matches`) and the uncertain ones for review (`kev_review`), every one with why."""
     rows = software.to_pylist() if isinstance(software, pa.Table) else list(software)
     index = kev_index(catalog)
-    cache: dict[tuple[str, str, str], RowMatch] = {}
+    cache: dict[tuple[str, str, str, str], RowMatch] = {}
     out: dict[str, list[Any]] = {f.name: [] for f in KEV_MATCH_SCHEMA}
     review: dict[str, list[Any]] = {f.name: [] for f in KEV_REVIEW_SCHEMA}
     for row in rows:
