@@ -249,7 +249,7 @@ def more_vendor_keys(vendor: str, product: str, keys: frozenset[str], index: dic
     out: dict[str, str] = {}
     first = words(vendor_core(vendor))
     if (first and len(first[0]) >= 4 and first[0] in index and first[0] not in keys
-            and set(first[1:]) <= _CORPORATE_WORDS | set(words(product))):  # or 'Apache APISIX' publishing 'apisix'
+            and set(first[1:]) <= _CORPORATE_WORDS):  # not 'Acme Widgets Ltd' (tests/cyber/test_rules_software.py)
         out[first[0]] = product
     lead = words(product)
     for n in (2, 1):
