@@ -5,7 +5,10 @@ old -> new product name, Windows feature), `package` (a distribution or library 
 project), `name` (the normalised vendor and product agree token for token), `cpe` (the row's CPE 2.3 name).
 The row's name is the truth (a scanner's CPE may be wrong): a CPE match is accepted where the name says
 nothing about it, and goes to review where the name speaks and disagrees (same vendor, shared words, or other
-matches). `fuzzy` (rapidfuzz on the vendor's KEV product names) only ever proposes, for review.
+matches). Then the general tiers of kev_general, which need no reviewed data: the version column, device
+models, package names, a KEV name of another publisher, shorter names of a matched product, and same-vendor
+similarity (`vendor+fuzzy`, rapidfuzz): accepted only when near-identical for a vendor with few KEV products,
+otherwise proposed for review, like every uncertain match.
 """
 
 from __future__ import annotations
