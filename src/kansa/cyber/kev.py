@@ -56,7 +56,8 @@ _EDITION_WORDS = frozenset({
     "ltsc", "ltsb", "lts", "esr", "update", "updates", "express", "x86", "x64", "bit", "ja", "jp", "japanese",
     "日本語", "日本語版", "cu", "sp", "rtm", "premium", "ultimate", "essentials", "classic", "continuous", "release",
     "development", "kit", "jdk", "jre", "runtime", "environment", "antivirus", "microsoft", "windows",
-    "foundation", "proplus", "activex", "vm", "corp",
+    "foundation", "proplus", "activex", "vm", "corp", "advanced", "january", "february", "march", "april", "may",
+    "june", "july", "august", "september", "october", "november", "december",
 })
 # KEV products that are parts of a bigger installed product: (vendor key, KEV product) -> the bigger product's
 # names. KEV lists Win32k, SMBv1 ... apart from Windows, Excel apart from Office, Chromium V8 apart from Chrome.
@@ -96,7 +97,7 @@ _CHROMIUM_PREFIXES = ("chromium", "chrome ")
 _PRODUCT_NOISE = frozenset({
     "server", "servers", "software", "data", "center", "centre", "appliance", "appliances", "edition",
     "series", "the", "and", "for", "of", "system", "systems", "suite", "platform", "formerly", "version",
-    "multiple", "products", "devices", "se",
+    "multiple", "products", "devices", "se", "router", "routers", "device", "camera", "cameras",
 })
 _PRODUCT_ALIASES: dict[str, str] = {"log4j2": "log4j", "msexchange": "exchange", "iis": "iis", "app": "application",
                                     "ウイルスバスター": "officescan"}  # Trend Micro's Japanese name for it
@@ -166,13 +167,30 @@ def vendor_keys(vendor: str, data: AliasData | None = None) -> frozenset[str]:
 
 
 def _vendor_tokens(vendor: str) -> set[str]:
-    return set(_tokens(vendor)) | set(vendor_keys(vendor))
+    return {singular(t) for t in _tokens(vendor)} | set(vendor_keys(vendor))
+
+
+_NOT_PLURAL = ("ss", "us", "is", "os", "cms")
+
+
+def singular(token: str) -> str:
+    """A plural English word as its singular ('Controllers' -> 'controller'), applied to both sides alike."""
+    if len(token) > 4 and token.isascii() and token.endswith("s") and not token.endswith(_NOT_PLURAL):
+        return token[:-1]
+    return token
+
+
+_EDITION_WORDS = _EDITION_WORDS | frozenset(singular(w) for w in _EDITION_WORDS)
+
+
+def _words(text: str) -> list[str]:
+    return [singular(_PRODUCT_ALIASES.get(t, t)) for t in _tokens(text)]
 
 
 def product_tokens(product: str, vendor: str = "") -> frozenset[str]:
     """The tokens that name an installed product (vendor words and generic words removed)."""
     drop = (_vendor_tokens(vendor) | _brands(vendor_keys(vendor))) if vendor else set()
-    toks = [_PRODUCT_ALIASES.get(t, t) for t in _tokens(product.replace("_", " "))]
+    toks = _words(product.replace("_", " "))
     return frozenset(t for t in toks if t not in drop and t not in _PRODUCT_NOISE)
 
 
@@ -189,7 +207,16 @@ def installed_names(product: str, vendor: str) -> tuple[frozenset[str], ...]:
     text = _nfkc(product)
     names = [product_tokens(text, vendor), product_tokens(_PAREN.sub(" ", text), vendor)]
     names += [product_tokens(m.group(1), vendor) for m in _PAREN.finditer(text)]
+    if not any(names) and _tokens(text) and _is_vendor_name(text, vendor):
+        return (frozenset(),)  # only vendor and generic words ('Wazuh Server'): the vendor's eponymous product
     return tuple(dict.fromkeys(n for n in names if n))
+
+
+def _is_vendor_name(product: str, vendor: str) -> bool:
+    """The product's words are the vendor's whole name ('Wazuh Server' by Wazuh; not 'APISIX' by Apache APISIX)."""
+    mine = {singular(t) for t in _tokens(product)} - _PRODUCT_NOISE
+    theirs = {singular(t) for t in _tokens(vendor_core(vendor))} - _VENDOR_NOISE
+    return bool(mine) and mine == theirs
 
 
 def kev_alternatives(product: str, vendor: str) -> tuple[frozenset[str], ...]:
@@ -197,11 +224,12 @@ def kev_alternatives(product: str, vendor: str) -> tuple[frozenset[str], ...]:
     text = _nfkc(product)
     parts = [m.group(1) for m in _PAREN.finditer(text)]
     parts += _SPLIT_ALTERNATIVES.split(_PAREN.sub(" ", text))
+    parts += _acronym_forms(text)
     keys = vendor_keys(vendor)
     drop = _vendor_tokens(vendor) | _brands(keys)
     alts: list[frozenset[str]] = []
     for part in parts:
-        toks = [_PRODUCT_ALIASES.get(t, t) for t in _tokens(part)]
+        toks = _words(part)
         if not toks or "multiple" in toks:
             continue  # 'Multiple Products' names nothing that can be matched
         named = frozenset(t for t in toks if t not in _PRODUCT_NOISE)
@@ -217,6 +245,23 @@ def kev_alternatives(product: str, vendor: str) -> tuple[frozenset[str], ...]:
         if whole.startswith("chromium"):
             alts.append(frozenset({"chromium"}))  # the `chromium` package gets every Chromium part (README R2)
     return tuple(dict.fromkeys(alts))
+
+
+def _acronym_forms(text: str) -> list[str]:
+    """'Agile Product Lifecycle Management (PLM)' is also 'Agile PLM': the words the bracketed acronym stands
+    for replaced by it (installed names use either)."""
+    out = []
+    for m in _PAREN.finditer(text):
+        acronym = m.group(1).strip()
+        if not (2 <= len(acronym) <= 6 and acronym.isalpha() and acronym.isascii()):
+            continue
+        words = text[:m.start()].split()
+        for k in range(len(acronym), 1, -1):
+            lead = [w for w in words[-k:] if w not in ("and", "of", "for", "&")]
+            if len(words) > k and "".join(w[0] for w in lead) == acronym:
+                out.append(" ".join([*words[:-k], acronym]))
+                break
+    return out
 
 
 def parse_cpe(cpe: str | None) -> tuple[str, str] | None:

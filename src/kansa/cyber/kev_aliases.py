@@ -38,7 +38,12 @@ _KEY_CHARS = re.compile(r"[^0-9a-z\u3040-\u30ff\u3400-\u9fff]+")
 
 def normalise(text: str | None) -> str:
     """NFKC (full/half width folded), lower case, trademark signs dropped, spaces collapsed; idempotent."""
-    out = _SIGNS.sub(" ", text or "")
+    return _normalise(text or "")
+
+
+@lru_cache(maxsize=1 << 16)
+def _normalise(text: str) -> str:
+    out = _SIGNS.sub(" ", text)
     while True:
         nxt = _SPACES.sub(" ", _SIGN_WORDS.sub(" ", unicodedata.normalize("NFKC", out).lower())).strip()
         if nxt == out:
@@ -63,6 +68,7 @@ def vendor_variants(vendor: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v for v in (core, bare) if v))
 
 
+@lru_cache(maxsize=1 << 14)
 def vendor_core(vendor: str) -> str:
     """A vendor name without Japanese legal-entity forms and the Japan-subsidiary marker, normalised."""
     text = normalise(vendor).replace("㈱", " ")
@@ -211,7 +217,7 @@ def translate_ja(text: str, data: AliasData) -> str:
 def package_names(product: str) -> Sequence[str]:
     """The names a package goes by: as written, an SCA `group:artifact` or `vendor/package` and its last part."""
     name = normalise(product).replace(" ", "")
-    names = [name]
+    names = [name, re.sub(r"-\d[\w.+~:-]*$", "", name)]  # 'kernel-3.10.0-1160.el7.x86_64' -> 'kernel'
     for sep in (":", "/"):
         if sep in name:
             names.append(name.rsplit(sep, 1)[1])

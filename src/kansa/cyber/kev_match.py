@@ -5,7 +5,10 @@ old -> new product name, Windows feature), `package` (a distribution or library 
 project), `name` (the normalised vendor and product agree token for token), `cpe` (the row's CPE 2.3 name).
 The row's name is the truth (a scanner's CPE may be wrong): a CPE match is accepted where the name says
 nothing about it, and goes to review where the name speaks and disagrees (same vendor, shared words, or other
-matches). `fuzzy` (rapidfuzz on the vendor's KEV product names) only ever proposes, for review.
+matches). Then the general tiers of kev_general, which need no reviewed data: the version column, device
+models, package names, a KEV name of another publisher, shorter names of a matched product, and same-vendor
+similarity (`vendor+fuzzy`, rapidfuzz): accepted only when near-identical for a vendor with few KEV products,
+otherwise proposed for review, like every uncertain match.
 """
 
 from __future__ import annotations
@@ -30,9 +33,21 @@ from kansa.cyber.kev import (
     software_id,
     vendor_keys,
 )
-from kansa.cyber.kev_aliases import AliasData, load_aliases, normalise, package_names, translate_ja
+from kansa.cyber.kev_aliases import AliasData, load_aliases, normalise, package_names, translate_ja, vendor_core
+from kansa.cyber.kev_general import (
+    Proposal,
+    by_global_name,
+    by_model,
+    by_package,
+    by_vendor_fuzzy,
+    by_vendor_os,
+    general_index,
+    more_vendor_keys,
+    shorter_names,
+    words,
+)
 
-CONFIDENCE = {"alias": 0.97, "package": 0.95, "name": 0.9, "cpe": 0.9}
+CONFIDENCE = {"alias": 0.97, "package": 0.95, "name": 0.9, "cpe": 0.9, "model": 0.9, "vendor+fuzzy": 0.85}
 FUZZY_FLOOR = 88.0  # rapidfuzz token_set_ratio at or above which a same-vendor name is proposed for review
 _NOISE_SUFFIX = re.compile(
     r"\((?:remove only|x64|x86|64-bit|32-bit|64 bit|32 bit)\)|\b(?:x64|x86|amd64|i386|arm64|aarch64|noarch|64-bit|"
@@ -82,21 +97,30 @@ def clean_product(product: str, data: AliasData) -> str:
 
 
 def _entries(vendor: str, product: str, index: dict[str, list[KevEntry]], data: AliasData,
-             exact: bool = False) -> list[KevEntry]:
+             exact: bool = False, keys: frozenset[str] | None = None, eponymous: bool = True) -> list[KevEntry]:
     """Entries whose alternatives name (vendor, product) by tokens (the original matcher); with `exact`, also
     entries whose product is this very name (a reviewed rule may name 'Multiple Firewalls', which has no tokens)."""
-    keys = vendor_keys(vendor, data)
+    keys = keys if keys is not None else vendor_keys(vendor, data)
     names = installed_names(product, vendor)
     wanted = normalise(product)
+    theirs = _publisher_words(vendor)
     seen: dict[str, KevEntry] = {}
     for k in keys:
         for entry in index.get(k, ()):
             if entry.cve_id not in seen and (
                 (exact and normalise(entry.product) == wanted)
-                or any(names_product(alt, inst, entry) for alt in entry.alternatives for inst in names)
+                or any(names_product(alt, inst, entry) for alt in entry.alternatives for inst in names
+                       if alt or eponymous)
+                or any(names_product(alt - theirs, inst, entry) for alt in entry.alternatives
+                       if alt & theirs and alt - theirs for inst in names)
             ):
                 seen[entry.cve_id] = entry
     return list(seen.values())
+
+
+def _publisher_words(vendor: str) -> frozenset[str]:
+    """The publisher's own words, left out of a KEV name too ('Brocade Fabric OS' by Brocade is 'Fabric OS')."""
+    return frozenset(w for w in words(vendor_core(vendor)) if len(w) >= 3)
 
 
 def _words(text: str) -> list[str]:
@@ -128,7 +152,7 @@ def _package_rules(vendor: str, product: str, keys: frozenset[str], data: AliasD
 
 
 def match_row(vendor: str, product: str, cpe: str | None, index: dict[str, list[KevEntry]],
-              data: AliasData | None = None) -> RowMatch:
+              data: AliasData | None = None, version: str = "") -> RowMatch:
     """All KEV entries for one row, by tier; see the module docstring."""
     data = data or load_aliases()
     result = RowMatch()
@@ -154,6 +178,7 @@ def match_row(vendor: str, product: str, cpe: str | None, index: dict[str, list[
         kv, kp = _split(name)
         add(_entries(kv, kp, index, data, exact=True), "package", source)
     add(_entries(vendor, clean, index, data), "name", "")
+    _general_tiers(vendor, product, clean, version, keys, index, data, found, add, result)
     parsed = parse_cpe(cpe)
     if parsed:
         cpe_found = _entries(parsed[0], clean_product(parsed[1], data), index, data)
@@ -170,9 +195,51 @@ def match_row(vendor: str, product: str, cpe: str | None, index: dict[str, list[
         if normalise(f"{m.entry.vendor_project}|{m.entry.product}") in blocked:
             del found[cve]  # a reviewed near-miss: this installed name is not that KEV product
     result.accepted = sorted(found.values(), key=lambda m: m.entry.cve_id)
-    if not found:
+    if not found and not result.review:
         result.review += _fuzzy(keys, clean, index)
     return result
+
+
+def _general_tiers(vendor: str, product: str, clean: str, version: str, keys: frozenset[str],
+                   index: dict[str, list[KevEntry]], data: AliasData, found: dict[str, Match],
+                   add: Any, result: RowMatch) -> None:
+    """Matching from the catalogue alone (kev_general): more vendor keys, the version column, models, package
+    names, and same-vendor names by similarity (accepted only when near-identical, else for review)."""
+    more = more_vendor_keys(vendor, product, keys, index)
+    for k, rest in more.items():
+        add(_entries(vendor, clean_product(rest, data), index, data, keys=frozenset({k})), "name", f"vendor {k}")
+    all_keys = keys | frozenset(more)
+    own = [e for k in all_keys for e in index.get(k, ())]
+    ver = " ".join(w for w in words(version) if not any(c.isdigit() for c in w))
+    if ver and own:
+        add(_entries(vendor, clean_product(ver, data), index, data, keys=all_keys, eponymous=False), "name",
+            "version column")
+    if own:
+        _take(by_model(product, own), add, result)
+    if not found:
+        registry = bool(keys & (data.distributions | data.ecosystems))
+        if registry or " " not in product.strip():
+            _take(by_package(product, index, frozenset(k for k in all_keys if k not in data.distributions
+                                                         and k not in data.ecosystems), general_index(index),
+                             registry), add, result)
+    if found and own:
+        _take(shorter_names([m.entry for m in found.values()], own), add, result)
+    if not found and own:
+        _take(by_vendor_os(product, own), add, result)
+    if not found and not own:
+        _take(by_global_name(installed_names(clean, vendor), general_index(index)), add, result)
+    if not found and own:
+        vwords = set(words(vendor)) | set(all_keys)
+        _take(by_vendor_fuzzy(clean, vwords, own), add, result)
+
+
+def _take(p: Proposal | None, add: Any, result: RowMatch) -> None:
+    if p is None:
+        return
+    if p.accept:
+        add(list(p.entries), p.path, p.rule)
+    else:
+        result.review += [Match(e, p.path, round(0.7 * p.score, 3), p.rule) for e in p.entries]
 
 
 def _fuzzy(keys: frozenset[str], clean: str, index: dict[str, list[KevEntry]]) -> list[Match]:
@@ -207,15 +274,16 @@ def match_inventory(software: pa.Table | Iterable[dict[str, Any]], catalog: KevC
     """Accepted matches (`kev_matches`) and the uncertain ones for review (`kev_review`), every one with why."""
     rows = software.to_pylist() if isinstance(software, pa.Table) else list(software)
     index = kev_index(catalog)
-    cache: dict[tuple[str, str, str], RowMatch] = {}
+    cache: dict[tuple[str, str, str, str], RowMatch] = {}
     out: dict[str, list[Any]] = {f.name: [] for f in KEV_MATCH_SCHEMA}
     review: dict[str, list[Any]] = {f.name: [] for f in KEV_REVIEW_SCHEMA}
     for row in rows:
         vendor, product = str(row.get("vendor") or ""), str(row.get("product") or "")
         cpe = str(row.get("cpe") or "")
-        ck = (vendor, product, cpe)
+        version = str(row.get("version") or "")
+        ck = (vendor, product, cpe, " ".join(w for w in words(version) if not any(c.isdigit() for c in w)))
         if ck not in cache:
-            cache[ck] = match_row(vendor, product, cpe or None, index, aliases)
+            cache[ck] = match_row(vendor, product, cpe or None, index, aliases, ck[3])
         found = cache[ck]
         sid = software_id(str(row.get("asset_id")), vendor, product, str(row.get("version") or ""))
         base = (sid, row.get("asset_id"), vendor, product, row.get("version"), cpe or None)
