@@ -75,6 +75,8 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--requests", type=int, default=6000, help="stop after this many requests in all")
     ap.add_argument("--think", type=float, default=0.0, help="seconds a user waits between clicks (0: none)")
+    ap.add_argument("--warmup", type=float, default=5.0,
+                    help="seconds of load before timing starts (gunicorn workers import and fill caches; not counted)")
     ap.add_argument("--flags", type=int, default=10_000)
     ap.add_argument("--institutions", type=int, default=500)
     ap.add_argument("--workers", type=int, default=4)
@@ -105,11 +107,14 @@ def main() -> None:
     budget = iter(range(a.requests))   # next() is atomic enough under the GIL for a shared request budget
     try:
         _wait(base + "/accounts/login/")
-        stop = time.monotonic() + a.seconds
+        measure_from = time.monotonic() + a.warmup
+        stop = measure_from + a.seconds
 
         def user() -> None:
             rng = random.Random()
-            while time.monotonic() < stop and next(budget, None) is not None:
+            if a.think:   # users arrive spread over one think time, as people do, not all in the same millisecond
+                time.sleep(rng.uniform(0, a.think))
+            while time.monotonic() < stop and (time.monotonic() < measure_from or next(budget, None) is not None):
                 name = rng.choice(list(pages))
                 who, path = pages[name]
                 req = urllib.request.Request(base + path,
@@ -121,7 +126,9 @@ def main() -> None:
                         ok = r.status == 200 and r.url.endswith(path)
                 except Exception:
                     ok = False
-                if ok:
+                if time.monotonic() < measure_from:
+                    pass   # warm-up: not timed
+                elif ok:
                     times[name].append(time.perf_counter() - t)
                 else:
                     errors[0] += 1
@@ -135,7 +142,8 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait()
-    print(f"{a.users} users, {a.seconds:.0f} s, {a.flags} flags, {a.institutions} institutions, "
+    print(f"{a.users} users, {a.seconds:.0f} s after {a.warmup:.0f} s warm-up, {a.flags} flags, "
+          f"{a.institutions} institutions, "
           f"think {a.think:.1f} s, gunicorn {a.workers}x4 threads, {env['DATABASE_URL'].split(':')[0]}; "
           f"errors {errors[0]}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     for name, ts in times.items():
