@@ -15,8 +15,8 @@ from kansa.cli.options import LANG
 from kansa.engine.catalog import domains
 from kansa.engine.loader import catalog_dir, lint_file, load_catalog
 from kansa.engine.spec import RuleSpec
-from kansa.i18n import Lang, pick
-from kansa.messages import UsageError
+from kansa.i18n import Lang, check_lang, pick
+from kansa.messages import UsageError, render
 
 app = new_app(
     no_args_is_help=True,
@@ -97,6 +97,7 @@ def lint_command(
     files: list[Path] = typer.Argument(
         None, help="検査するルールファイル（省略時は全カタログ） / rule files; default: all"
     ),
+    lang: str = LANG,
 ) -> None:
     """ルール定義とSQLを検査（終了コード1で誤りあり）。Lint rule files: spec fields and the portable-SQL rules."""
     paths = list(files or []) or [p for d in domains() for p in sorted(catalog_dir(d).glob("*.yaml"))]
@@ -107,6 +108,6 @@ def lint_command(
             bad += 1
             for issue in issues:
                 typer.echo(f"{path}: [{issue.code}] {issue.message}")
-    typer.echo(f"{len(paths)} ファイル検査、{bad} 件に誤り / {len(paths)} files checked, {bad} with problems")
+    typer.echo(render("rules_lint_done", check_lang(lang), {"files": len(paths), "bad": bad}))
     if bad:
         raise typer.Exit(1)
