@@ -98,7 +98,7 @@ def test_renamed_acquired_and_japanese_vendor_names_are_the_kev_vendor(spelling:
     ("Maven", "org.apache.tomcat:tomcat-jasper", "9.0.40", "Apache|Tomcat"),
     ("NuGet", "DotNetNuke.Web", "9.10.2", "DotNetNuke (DNN)|DotNetNuke (DNN)"),
     ("Packagist", "illuminate/encryption", "5.5.40", "Laravel|Laravel Framework"),
-    ("Oracle Linux", "kernel-uek-core", "5.15.0", "Linux|Kernel"),
+    ("Red Hat", "kernel-rt-core", "5.14.0", "Linux|Kernel"),
 ])
 def test_the_data_finds_its_planted_rows(catalog: KevCatalog, vendor: str, product: str, version: str,
                                          expected: str) -> None:
@@ -121,7 +121,7 @@ def test_the_data_finds_its_planted_rows(catalog: KevCatalog, vendor: str, produ
     ("Debian", "redis-tools", "Redis"),
     ("Red Hat", "glibc-langpack-ja", "GNU"),
     ("Packagist", "org.apache.struts:struts-core", "Apache|Struts 2"),
-    ("株式会社日立製作所", "JP1/Base", "Hitachi"),
+    ("株式会社日立ソリューションズ", "秘文 Data Encryption", "Hitachi"),
 ])
 def test_the_data_leaves_near_misses_alone(catalog: KevCatalog, vendor: str, product: str,
                                            not_expected: str) -> None:
