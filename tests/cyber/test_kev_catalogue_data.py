@@ -126,3 +126,16 @@ def test_the_data_finds_its_planted_rows(catalog: KevCatalog, vendor: str, produ
 def test_the_data_leaves_near_misses_alone(catalog: KevCatalog, vendor: str, product: str,
                                            not_expected: str) -> None:
     assert [p for p in found(catalog, vendor, product) if p.startswith(not_expected)] == []
+
+
+def test_every_kev_product_written_as_kev_writes_it_finds_itself(catalog: KevCatalog) -> None:
+    pairs = sorted({(e.vendor_project.strip(), e.product.strip()) for e in catalog.entries})
+    rows = [{"asset_id": str(i), "vendor": v, "product": p, "version": "", "cpe": None}
+            for i, (v, p) in enumerate(pairs)]
+    got: dict[int, set[tuple[str, str]]] = {}
+    for m in match_software(rows, catalog).to_pylist():
+        got.setdefault(int(m["asset_id"]), set()).add((m["kev_vendor"].strip(), m["kev_product"].strip()))
+    # Device-class names ('Multiple Routers') and protocols name no installable product (README rules B, U).
+    missing = [p for i, p in enumerate(pairs) if p not in got.get(i, set())
+               and "Multiple" not in p[1] and p != ("Treck TCP/IP stack", "IPv6")]
+    assert len(pairs) > 500 and missing == []
