@@ -122,6 +122,12 @@ def test_the_data_finds_its_planted_rows(catalog: KevCatalog, vendor: str, produ
     ("Red Hat", "glibc-langpack-ja", "GNU"),
     ("Packagist", "org.apache.struts:struts-core", "Apache|Struts 2"),
     ("株式会社日立ソリューションズ", "秘文 Data Encryption", "Hitachi"),
+    ("PyPI", "elasticsearch", "Elastic"),
+    ("Juniper Networks", "Junos Space Network Management Platform", "Juniper"),
+    ("TP-Link", "Deco X50", "TP-Link"),
+    ("Broadcom Inc.", "Symantec Endpoint Protection", "Symantec"),
+    ("Maven", "org.springframework.security:spring-security-core", "VMware"),
+    ("Red Hat", "kernel-devel", "Linux"),
 ])
 def test_the_data_leaves_near_misses_alone(catalog: KevCatalog, vendor: str, product: str,
                                            not_expected: str) -> None:
