@@ -128,6 +128,10 @@ def test_the_data_finds_its_planted_rows(catalog: KevCatalog, vendor: str, produ
     ("Broadcom Inc.", "Symantec Endpoint Protection", "Symantec"),
     ("Maven", "org.springframework.security:spring-security-core", "VMware"),
     ("Red Hat", "kernel-devel", "Linux"),
+    ("Opera Software", "Opera 12.16", "Google"),
+    ("ACME Corp.", "LM-3400", "Progress"),
+    ("Cisco", "Catalyst 9120", "Cisco"),
+    ("QNAP Systems, Inc.", "TR-004", "QNAP"),
 ])
 def test_the_data_leaves_near_misses_alone(catalog: KevCatalog, vendor: str, product: str,
                                            not_expected: str) -> None:
