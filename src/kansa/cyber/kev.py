@@ -21,6 +21,7 @@ import csv
 import gzip
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -39,11 +40,12 @@ _VENDOR_NOISE = frozenset({
     "the", "inc", "incorporated", "corp", "corporation", "co", "company", "ltd", "limited", "llc", "plc",
     "gmbh", "ag", "sa", "bv", "nv", "kk", "holdings", "group", "software", "systems", "technologies",
     "technology", "networks", "communications", "foundation", "labs", "project", "株式会社", "有限会社", "合同会社",
+    "ulc", "pvt", "pte", "kg", "ab", "oy", "gk",
 })
 # Legal forms only (a vendor key without them keeps 'Software', 'Group' ... that an alias may need).
 _LEGAL_FORMS = frozenset({
     "the", "inc", "incorporated", "corp", "corporation", "co", "company", "ltd", "limited", "llc", "plc", "gmbh",
-    "ag", "sa", "bv", "nv", "kk", "株式会社", "有限会社", "合同会社",
+    "ag", "sa", "bv", "nv", "kk", "株式会社", "有限会社", "合同会社", "ulc", "pvt", "pte", "kg", "ab", "oy", "gk",
 })
 # Old brand words a vendor dropped from its product names (Pulse Connect Secure is now Ivanti Connect Secure,
 # Citrix ADC is NetScaler ADC again): left out on both sides so either name matches.
@@ -153,7 +155,18 @@ def _brands(keys: frozenset[str]) -> frozenset[str]:
 def vendor_keys(vendor: str, data: AliasData | None = None) -> frozenset[str]:
     """Normalised keys for a vendor name: all tokens joined, and without corporate words; aliases applied
     (kev_data/aliases.yaml: renamed and acquired companies, Japanese names and legal-entity forms)."""
-    aliases = (data or load_aliases()).vendors
+    data = data or load_aliases()
+    cache = _VENDOR_KEYS.setdefault(data.sources, {})  # AliasData of the same files is the same data
+    found = cache.get(vendor)
+    if found is None:
+        found = cache[vendor] = _vendor_keys(vendor, data.vendors)
+    return found
+
+
+_VENDOR_KEYS: dict[tuple[str, ...], dict[str, frozenset[str]]] = {}
+
+
+def _vendor_keys(vendor: str, aliases: Mapping[str, frozenset[str]]) -> frozenset[str]:
     core_name = vendor_core(vendor)
     toks = _tokens(_PAREN.sub(" ", core_name))
     core = [t for t in toks if t not in _VENDOR_NOISE] or toks

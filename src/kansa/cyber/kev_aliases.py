@@ -21,6 +21,9 @@ import yaml
 from kansa.messages import InputError
 
 DEFAULT_ALIASES = Path(__file__).with_name("kev_data") / "aliases.yaml"
+# The shipped data, split by subject (renames and acquisitions, appliance model lines, Japanese names, library
+# coordinates); every file has the shape of aliases.yaml and all of them are read, aliases.yaml first.
+SHIPPED_ALIASES = (DEFAULT_ALIASES, *sorted(p for p in DEFAULT_ALIASES.parent.glob("*.yaml") if p != DEFAULT_ALIASES))
 
 # Signs that decorate a name without naming anything; removed BEFORE NFKC (which turns ™ into 'TM').
 _SIGNS = re.compile(r"[\u2122\u00ae\u00a9\u2120]")
@@ -32,7 +35,8 @@ _JA_SUBSIDIARY = re.compile(r"(?:^|\s)(?:japan|ジャパン)(?:\s|$)|ジャパ�
 _JA_DOT = re.compile(r"[・･]")
 # Dotted legal forms of other countries, which word tokens would split into letters ('JetBrains s.r.o.').
 _DOTTED_LEGAL = re.compile(
-    r"(?:^|[\s,])(?:s\.r\.o|a\.s|s\.a|s\.p\.a|s\.r\.l|b\.v|n\.v|k\.k|s\.a\.s|pty\.? ltd|co\.,? ltd)\.?(?=$|[\s,])")
+    r"(?:^|[\s,])(?:s\.r\.o|a\.s|s\.a|s\.p\.a|s\.r\.l|b\.v|n\.v|k\.k|g\.k|y\.k|s\.a\.s|a/s|pty\.? ltd|pvt\.? ltd|"
+    r"pte\.? ltd|co\.,? ltd|gmbh (?:&|and) co\.? kg|co\.? kg)\.?(?=$|[\s,])")
 _KEY_CHARS = re.compile(r"[^0-9a-z\u3040-\u30ff\u3400-\u9fff]+")
 
 
@@ -191,7 +195,8 @@ def _load(paths: tuple[str, ...]) -> AliasData:
             vendors[k] = vendors.get(k, frozenset()) | v
         ja.update(dict(part["ja"]))
         products += part["products"]
-        packages = part["packages"] + packages if p != paths[0] else packages + part["packages"]
+        shipped = p in _SHIPPED_NAMES
+        packages = packages + part["packages"] if shipped else part["packages"] + packages
         dists |= part["distributions"]
         ecos |= part["ecosystems"]
     return AliasData(vendors=vendors, ja_words=tuple(sorted(ja.items(), key=lambda kv: -len(kv[0]))),
@@ -199,9 +204,16 @@ def _load(paths: tuple[str, ...]) -> AliasData:
                      packages=tuple(packages), sources=paths)
 
 
+_SHIPPED = tuple(str(p) for p in SHIPPED_ALIASES)
+_SHIPPED_NAMES = frozenset(_SHIPPED)
+
+
 def load_aliases(extra: Iterable[Path] = ()) -> AliasData:
     """The shipped alias data plus the institution's files (theirs are added; their packages are tried first)."""
-    return _load((str(DEFAULT_ALIASES), *(str(Path(p).resolve()) for p in extra)))
+    if not extra:
+        return _load(_SHIPPED)
+    mine = tuple(s for s in (str(Path(p).resolve()) for p in extra) if s not in _SHIPPED_NAMES)
+    return _load((*_SHIPPED, *mine))
 
 
 def translate_ja(text: str, data: AliasData) -> str:

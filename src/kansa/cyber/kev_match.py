@@ -142,11 +142,12 @@ def _package_rules(vendor: str, product: str, keys: frozenset[str], data: AliasD
     if not packaged:
         return []
     whole = normalise(product)
+    names = package_names(product)
     out: dict[str, str] = {}
     for rule in data.packages:
         if (rule.only and not rule.only & keys) or (rule.veto and rule.veto.search(whole)):
             continue
-        if any(rule.pattern.fullmatch(name) for name in package_names(product)):
+        if any(rule.pattern.fullmatch(name) for name in names):
             out.update({n: rule.source for n in rule.names if n not in out})
     return list(out.items())
 
