@@ -56,7 +56,7 @@ def match_command(
     out: Path = typer.Option(..., "--out", help="Folder for kev_matches.csv and kev_review.csv."),
     kev: Path = typer.Option(Path("bundled"), "--kev", help="KEV JSON/CSV (default: the shipped snapshot)."),
     aliases: list[Path] = typer.Option([], "--aliases", help="The institution's alias file(s), same shape as "
-                                                           "kansa/cyber/kev_data/aliases.yaml (repeatable)."),
+                                                           "the files in kansa/cyber/kev_data/ (repeatable)."),
     lang: str = LANG,
 ) -> None:
     """Match a software list to KEV; every match says its path (alias/package/name/cpe) and confidence.

@@ -31,10 +31,10 @@ KEV_METHOD: dict[str, str] = {
         "に、IOS XE は IOS に一致しない）。KEVが構成要素名で掲載するもの（Win32k・SMBv1→Windows、Excel→Office、"
         "Chromium V8→Chrome・Edge 等）は対応表で親製品に結び付けた。"
         "型番で登録された機器（FortiGate→FortiOS 等）、買収・改称した会社、和文の法人名・製品名、Linuxパッケージと"
-        "ライブラリ名は、レビュー済みの別名データ（kev_data/aliases.yaml、機関ごとに kev_aliases.yaml で"
-        "追加可）で結び付け、"
+        "ライブラリ名は、レビュー済みの別名データ（kev_data/*.yaml: 改称・買収、機器型番→OS、日本語名、"
+        "ライブラリ座標。機関ごとに kev_aliases.yaml で追加可）で結び付け、"
         "一致ごとに経路（別名・パッケージ・名称・CPE）と確からしさを記録した。不確かな一致は kev_review.csv に出力し、"
-        "自動では採用していない。853行の正解付き台帳（tests/data/kev_inventory）で精度・再現率を測定している。"
+        "自動では採用していない。正解付き台帳（tests/data/kev_inventory、計1,463行）で精度・再現率を測定している。"
     ),
     "en": (
         "Installed software was compared with CISA's Known Exploited Vulnerabilities (KEV) catalog. KEV has no "
@@ -47,10 +47,11 @@ KEV_METHOD: dict[str, str] = {
         "Studio Code does not match Visual Studio, nor IOS XE classic IOS. Entries KEV files under a component "
         "(Win32k, SMBv1 -> Windows; Excel -> Office; Chromium V8 -> Chrome and Edge) are tied to the product through "
         "a table. Appliance models (FortiGate -> FortiOS), renamed or acquired vendors, Japanese company and product "
-        "names, Linux packages and library names are tied to KEV through reviewed alias data (kev_data/aliases.yaml, "
-        "extended per institution with kev_aliases.yaml); every match records its path (alias, package, name, CPE) "
+        "names, Linux packages and library names are tied to KEV through reviewed alias data (kev_data/*.yaml: "
+        "renames and acquisitions, appliance models, Japanese names, library coordinates; extended per "
+        "institution with kev_aliases.yaml); every match records its path (alias, package, name, CPE, model) "
         "and a confidence. Uncertain matches go to kev_review.csv and are not accepted automatically. Precision and "
-        "recall are measured on a labelled inventory of 853 rows (tests/data/kev_inventory)."
+        "recall are measured on labelled inventories (tests/data/kev_inventory, 1,463 rows in four sets)."
     ),
 }
 KEV_LIMITS: dict[str, str] = {
