@@ -53,8 +53,8 @@ def _spec(rule_id: str, severity: str = "high") -> RuleSpec:
 
 
 def test_rule_sections_show_the_worst_first_and_count_the_rest() -> None:
-    rows = _flags([("a", "trade", f"T{i}", "medium" if i % 2 else "high", float(i)) for i in range(7)]).to_pylist()
-    sections = _rule_sections([_spec("a"), _spec("b")], rows, "ja", top_n=3)
+    flags = _flags([("a", "trade", f"T{i}", "medium" if i % 2 else "high", float(i)) for i in range(7)])
+    sections = _rule_sections([_spec("a"), _spec("b")], flags, "ja", top_n=3)
     a = next(s for s in sections if s["id"] == "a")
     assert [f["entity_id"] for f in a["top"]] == ["T6", "T4", "T2"]  # high before medium, then by score
     assert a["more"] == 4 and a["counts"] == {"high": 4, "medium": 3, "low": 0}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -91,17 +92,26 @@ def _branch_matrix(con: duckdb.DuckDBPyConnection, flags: pa.Table) -> tuple[lis
     if flags.num_rows == 0:
         return [], [], []
     con.register("_report_flags", flags.select(["rule_id", "entity_type", "entity_id"]))
-    staff = "LEFT JOIN staff s ON f.entity_type = 'staff' AND s.staff_id = f.entity_id" if _exists(con, "staff") else ""
+    # Each lookup is narrowed to the flagged keys first (semi-joins), so the large tables are only probed.
+    staff = ("LEFT JOIN staff s ON f.entity_type = 'staff' AND s.staff_id = f.entity_id" if _exists(con, "staff")
+             else "")
     staff_col = "s.branch_id" if staff else "NULL"
     rows = con.execute(f"""
-        WITH hh AS (SELECT household_id, min(branch_id) AS branch_id FROM customers GROUP BY household_id),
+        WITH keys AS (SELECT DISTINCT entity_type, entity_id FROM _report_flags),
+        t AS (SELECT trade_id, branch_id FROM trades
+              WHERE trade_id IN (SELECT entity_id FROM keys WHERE entity_type = 'trade')),
+        c AS (SELECT customer_id, branch_id FROM customers
+              WHERE customer_id IN (SELECT entity_id FROM keys WHERE entity_type = 'customer')),
+        hh AS (SELECT household_id, min(branch_id) AS branch_id FROM customers
+               WHERE household_id IN (SELECT entity_id FROM keys WHERE entity_type = 'household')
+               GROUP BY household_id),
         fb AS (
             SELECT f.rule_id, coalesce(CASE f.entity_type
                 WHEN 'trade' THEN t.branch_id WHEN 'customer' THEN c.branch_id WHEN 'household' THEN hh.branch_id
                 WHEN 'staff' THEN {staff_col} WHEN 'branch' THEN f.entity_id END, '?') AS branch_id
             FROM _report_flags f
-            LEFT JOIN trades t ON f.entity_type = 'trade' AND t.trade_id = f.entity_id
-            LEFT JOIN customers c ON f.entity_type = 'customer' AND c.customer_id = f.entity_id
+            LEFT JOIN t ON f.entity_type = 'trade' AND t.trade_id = f.entity_id
+            LEFT JOIN c ON f.entity_type = 'customer' AND c.customer_id = f.entity_id
             LEFT JOIN hh ON f.entity_type = 'household' AND hh.household_id = f.entity_id
             {staff}
         )
@@ -305,17 +315,20 @@ def write_reports(con: duckdb.DuckDBPyConnection, result: ScanResult, *, rules: 
     """Write report.html, report.pdf and report.xlsx (those named in `formats`) into the scan's output folder.
 
     One context feeds all three: HTML from Jinja2, the PDF typeset by Typst, the workbook by XlsxWriter.
+    Typst runs in a worker thread (it releases the GIL) while Python writes the HTML and the workbook.
     """
     ctx = build_context(con, result, rules=rules, params=params, lang=lang, top_n=top_n, source=source,
                         engine=engine)
     out = result.out_dir
     files: dict[str, Path] = {}
-    if "html" in formats:
-        html = make_env("kansa.conduct").get_template("conduct_report.html.j2").render(**ctx)
-        files["report.html"] = out / "report.html"
-        files["report.html"].write_text(html, encoding="utf-8")
-    if "pdf" in formats:
-        files["report.pdf"] = write_conduct_pdf(ctx, out / "report.pdf")
-    if "xlsx" in formats:
-        files["report.xlsx"] = write_workbook(out / "report.xlsx", excel_sheets(ctx, result, rules, lang))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kansa-pdf") as pool:
+        pdf = pool.submit(write_conduct_pdf, ctx, out / "report.pdf") if "pdf" in formats else None
+        if "html" in formats:
+            html = make_env("kansa.conduct").get_template("conduct_report.html.j2").render(**ctx)
+            files["report.html"] = out / "report.html"
+            files["report.html"].write_text(html, encoding="utf-8")
+        if "xlsx" in formats:
+            files["report.xlsx"] = write_workbook(out / "report.xlsx", excel_sheets(ctx, result, rules, lang))
+        if pdf is not None:
+            files["report.pdf"] = pdf.result()
     return files
