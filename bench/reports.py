@@ -60,7 +60,7 @@ def in_process(data: Path, runs: int, work: Path) -> None:
 
     steps: dict[str, Callable[[], Any]] = {
         "context (incl. charts)": context,
-        "charts": lambda: report._kpi_charts(result.kpis, {}, "ja"),
+        "KPI charts (SVG)": lambda: report._kpi_charts(result.kpis, {}, "ja"),
         "html": lambda: report.write_reports(source.con, result, formats=("html",), **kwargs),
         "pdf": lambda: report.write_reports(source.con, result, formats=("pdf",), **kwargs),
         "xlsx": lambda: report.write_reports(source.con, result, formats=("xlsx",), **kwargs),

@@ -1,7 +1,8 @@
 """Charts drawn directly as SVG strings (no matplotlib): microseconds each, text kept as text for HTML and PDF.
 
 The same signatures as kansa.reports.charts (bar, line, scatter, heat map), so a report can switch by import.
-Sizes are in inches like matplotlib's figsize; one inch is 72 user units. Text widths are estimated (a CJK
+Sizes are in inches like matplotlib's figsize; one inch is 72 user units, and the SVG says its size in
+points (so a chart prints at the size matplotlib's did). Text widths are estimated (a CJK
 character one em, Latin about 0.58 em), which is enough to leave room for axis labels.
 """
 
@@ -52,8 +53,8 @@ def _t(x: float, y: float, s: str, *, size: float = BASE, anchor: str = "start",
 
 
 def _open(w: float, h: float) -> list[str]:
-    return [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:.0f} {h:.0f}" width="{w:.0f}" '
-            f'height="{h:.0f}" font-family="{FONT}">', f'<rect width="{w:.0f}" height="{h:.0f}" fill="#fff"/>']
+    return [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:.0f} {h:.0f}" width="{w:.0f}pt" '
+            f'height="{h:.0f}pt" font-family="{FONT}">', f'<rect width="{w:.0f}" height="{h:.0f}" fill="#fff"/>']
 
 
 class _Frame:
