@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from kansa import __version__
 from kansa.conduct.complaints import CATEGORY_LABELS, KIND_LABELS
@@ -91,15 +92,25 @@ def _branch_matrix(con: duckdb.DuckDBPyConnection, flags: pa.Table) -> tuple[lis
     """Flags per branch and rule; a flag's branch comes from its trade, customer, household, staff or itself."""
     if flags.num_rows == 0:
         return [], [], []
-    con.register("_report_flags", flags.select(["rule_id", "entity_type", "entity_id"]))
-    # Each lookup is narrowed to the flagged keys first (semi-joins), so the large tables are only probed.
+    # A trade flag's branch is in its evidence (every trade rule selects t.branch_id): the trades table is probed
+    # only for flags without it, so the heat map costs the same at 10M trades as at 1M.
+    con.register("_report_raw", flags.select(["rule_id", "entity_type", "entity_id", "evidence"]))
+    keyed = con.sql("""SELECT rule_id, entity_type, entity_id,
+                              CASE WHEN entity_type = 'trade' AND json_valid(evidence)
+                                   THEN json_extract_string(evidence, '$.branch_id') END AS ev_branch
+                       FROM _report_raw""").to_arrow_table()
+    con.unregister("_report_raw")
+    con.register("_report_flags", keyed)
+    probe = pc.sum(pc.and_(pc.equal(keyed["entity_type"], "trade"), pc.is_null(keyed["ev_branch"]))).as_py()
+    trades = ("SELECT trade_id, branch_id FROM trades WHERE trade_id IN "
+              "(SELECT entity_id FROM keys WHERE entity_type = 'trade' AND ev_branch IS NULL)" if probe
+              else "SELECT NULL::VARCHAR AS trade_id, NULL::VARCHAR AS branch_id WHERE false")
     staff = ("LEFT JOIN staff s ON f.entity_type = 'staff' AND s.staff_id = f.entity_id" if _exists(con, "staff")
              else "")
     staff_col = "s.branch_id" if staff else "NULL"
     rows = con.execute(f"""
-        WITH keys AS (SELECT DISTINCT entity_type, entity_id FROM _report_flags),
-        t AS (SELECT trade_id, branch_id FROM trades
-              WHERE trade_id IN (SELECT entity_id FROM keys WHERE entity_type = 'trade')),
+        WITH keys AS (SELECT DISTINCT entity_type, entity_id, ev_branch FROM _report_flags),
+        t AS ({trades}),
         c AS (SELECT customer_id, branch_id FROM customers
               WHERE customer_id IN (SELECT entity_id FROM keys WHERE entity_type = 'customer')),
         hh AS (SELECT household_id, min(branch_id) AS branch_id FROM customers
@@ -107,7 +118,8 @@ def _branch_matrix(con: duckdb.DuckDBPyConnection, flags: pa.Table) -> tuple[lis
                GROUP BY household_id),
         fb AS (
             SELECT f.rule_id, coalesce(CASE f.entity_type
-                WHEN 'trade' THEN t.branch_id WHEN 'customer' THEN c.branch_id WHEN 'household' THEN hh.branch_id
+                WHEN 'trade' THEN coalesce(f.ev_branch, t.branch_id) WHEN 'customer' THEN c.branch_id
+                WHEN 'household' THEN hh.branch_id
                 WHEN 'staff' THEN {staff_col} WHEN 'branch' THEN f.entity_id END, '?') AS branch_id
             FROM _report_flags f
             LEFT JOIN t ON f.entity_type = 'trade' AND t.trade_id = f.entity_id
