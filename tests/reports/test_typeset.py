@@ -38,9 +38,28 @@ def test_data_that_looks_like_typst_markup_is_printed_not_run(tmp_path: Path) ->
 
 
 def test_only_the_ipaex_files_are_handed_to_typst() -> None:
-    folder = Path(typeset.font_folder())
-    assert sorted(p.resolve() for p in folder.iterdir()) == sorted(Path(p).resolve() for p in typeset.ipaex_fonts())
+    handed = [p.resolve() for folder in typeset.font_folders() for p in Path(folder).iterdir()]
+    assert sorted(handed) == sorted(Path(p).resolve() for p in typeset.ipaex_fonts())
     assert {"IPAexGothic", "IPAexMincho"} <= set(typeset.typst_fonts().families())
+
+
+def test_fonts_kept_among_others_are_linked_into_a_private_folder(monkeypatch: pytest.MonkeyPatch,
+                                                                   tmp_path: Path) -> None:
+    shared = tmp_path / "truetype"
+    shared.mkdir()
+    for name, real in (("gothic.ttf", typeset.ipaex_fonts()[0]), ("mincho.ttf", typeset.ipaex_fonts()[1])):
+        (shared / name).symlink_to(real)
+    (shared / "other.ttf").write_bytes(b"not handed to typst")
+    monkeypatch.setattr(typeset, "IPAEX_FONTS", {"IPAexGothic": (str(shared / "gothic.ttf"),),
+                                                 "IPAexMincho": (str(shared / "mincho.ttf"),)})
+    typeset.ipaex_fonts.cache_clear()
+    typeset.font_folders.cache_clear()
+    try:
+        (folder,) = typeset.font_folders()
+        assert sorted(p.name for p in Path(folder).iterdir()) == ["gothic.ttf", "mincho.ttf"]
+    finally:
+        typeset.ipaex_fonts.cache_clear()
+        typeset.font_folders.cache_clear()
 
 
 def test_a_machine_without_ipaex_gets_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -43,13 +43,20 @@ def ipaex_fonts() -> tuple[str, ...]:
 
 
 @cache
-def font_folder() -> str:
-    """A private folder holding links to exactly the IPAex files (Typst reads folders, not single files)."""
+def font_folders() -> tuple[str, ...]:
+    """Folders holding exactly the IPAex files (Typst reads folders, not single files).
+
+    Debian keeps each IPAex font alone in its folder, and those folders are used as they are; any other layout
+    gets a private folder of links, removed when the process ends.
+    """
+    files = [Path(p) for p in ipaex_fonts()]
+    if all([entry.name for entry in font.parent.iterdir()] == [font.name] for font in files):
+        return tuple(str(f.parent) for f in files)
     folder = tempfile.mkdtemp(prefix="kansa-fonts-")
     atexit.register(shutil.rmtree, folder, True)
-    for path in ipaex_fonts():
-        Path(folder, Path(path).name).symlink_to(path)
-    return folder
+    for f in files:
+        Path(folder, f.name).symlink_to(f)
+    return (folder,)
 
 
 @cache
@@ -57,7 +64,7 @@ def typst_fonts() -> Any:
     """Typst's font book, built once a process: the IPAex files plus Typst's own (no system fonts)."""
     import typst  # imported here: only runs that write a PDF pay for loading it
 
-    return typst.Fonts(include_system_fonts=False, include_embedded_fonts=True, font_paths=[font_folder()])
+    return typst.Fonts(include_system_fonts=False, include_embedded_fonts=True, font_paths=list(font_folders()))
 
 
 def template_text(package: str, name: str) -> str:
