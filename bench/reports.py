@@ -3,6 +3,7 @@
     .venv/bin/kansa synth conduct --customers 100000 --out /tmp/c100k       # ~1.1M trades
     .venv/bin/python bench/reports.py /tmp/c100k --runs 5
     .venv/bin/python bench/reports.py /tmp/c100k --runs 3 --whole 3        # also csv vs all formats
+    .venv/bin/python bench/reports.py /tmp/c1m --whole 2 --whole-only      # 10M trades: whole processes only
 
 In-process: the folder is scanned once (open, rules, KPIs, cases), then each report step runs `--runs` times;
 the medians of wall and CPU seconds are printed (the machine is shared: CPU seconds are the steadier figure).
@@ -108,9 +109,11 @@ def main() -> None:
     ap.add_argument("data", type=Path, help="a CSV folder, e.g. from kansa synth conduct")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--whole", type=int, default=0, help="also run whole processes this many times each")
+    ap.add_argument("--whole-only", action="store_true", help="skip the in-process steps")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="kansa_bench_reports_"))
-    in_process(args.data, args.runs, work)
+    if not args.whole_only:
+        in_process(args.data, args.runs, work)
     if args.whole:
         whole(args.data, args.whole, work)
 
