@@ -77,3 +77,17 @@ def test_the_pdf_embeds_ipaex_and_no_font_from_the_system(scanned: dict[str, Pat
     assert "IPAexGothic" in fonts
     # IPAex for the text, Typst's own DejaVu Sans Mono for identifiers: nothing picked up from the machine
     assert {f for f in fonts if not f.startswith("DejaVuSansMono")} <= {"IPAexGothic", "IPAexMincho"}, fonts
+
+
+def test_a_workspace_scan_prints_each_files_sha256_whole(tmp_path: Path) -> None:
+    from kansa.contract.load import load_directory
+    from kansa.workspace import Workspace
+    from tests.conduct.test_scan_conduct import write_institution
+
+    loaded = load_directory(write_institution(tmp_path / "data"), domain="conduct")
+    assert loaded.ok, loaded.issues
+    Workspace(tmp_path / "ws").replace(loaded)
+    run_conduct_scan(workspace=tmp_path / "ws", out=tmp_path / "out", lang="en", report=("pdf",))
+    text = _flat(tmp_path / "out" / "report.pdf")
+    for f in loaded.files:
+        assert f"SHA-256{f.sha256}" in text, f.table  # on a line of its own, not cut at the page edge

@@ -180,6 +180,20 @@ def _complaints(ctx: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _manifest(ctx: Mapping[str, Any]) -> dict[str, Any]:
+    """Section 6: the files loaded; a SHA-256 (64 characters) gets a line of its own under its file's row."""
+    cols = list(ctx["manifest_cols"])
+    at = cols.index("sha256") if "sha256" in cols else None
+    rows, hashes = [], []
+    for row in ctx["manifest_rows"]:
+        cells = [iso(v) if v is not None else "" for v in row]
+        hashes.append(cells.pop(at) if at is not None else "")
+        rows.append(cells)
+    if at is not None:
+        cols.pop(at)
+    return {"manifest_cols": cols, "manifest_rows": rows, "manifest_sha256": hashes}
+
+
 def pdf_data(ctx: Mapping[str, Any]) -> dict[str, Any]:
     """The JSON handed to templates/conduct_report.typ."""
     title = _l(ctx, "顧客本位の業務運営 モニタリング報告", "Customer-oriented business conduct: monitoring report")
@@ -198,8 +212,7 @@ def pdf_data(ctx: Mapping[str, Any]) -> dict[str, Any]:
         "kpi": _kpis(ctx), "heatmap": ctx["heatmap"], "findings": _findings(ctx), "complaints": _complaints(ctx),
         "params": [[p["rule_id"], p["name"], p["default"], p["value"], p["overridden"], p["description"]]
                    for p in ctx["params"]],
-        "manifest_cols": ctx["manifest_cols"],
-        "manifest_rows": [[iso(v) if v is not None else "" for v in row] for row in ctx["manifest_rows"]],
+        **_manifest(ctx),
         "timings": " · ".join(f"{k} {v:.1f}s" for k, v in ctx["timings"].items()),
     }
 
