@@ -46,6 +46,17 @@ def test_heat_map_puts_each_flag_at_its_branch() -> None:
     assert branches[0] == "B5"  # most flags first
 
 
+def test_heat_map_takes_a_trade_flags_branch_from_its_evidence_without_reading_trades() -> None:
+    flags = _flags([("r_trade", "trade", "T777", "high", 1), ("r_trade", "trade", "T1", "high", 1)])
+    evidence = ['{"branch_id": "B7", "amount_jpy": 1}', "not json"]  # T1 has none: found in the trades table
+    flags = flags.set_column(flags.schema.get_field_index("evidence"), "evidence", pa.array(evidence))
+    branches, _rules, matrix = _branch_matrix(_con(), flags)
+    assert dict(zip(branches, (row[0] for row in matrix), strict=True)) == {"B7": 1, "B9": 1}
+    con = _con()
+    con.execute("DROP TABLE trades")  # nothing to look up: every trade flag says where it was booked
+    assert _branch_matrix(con, flags.slice(0, 1))[0] == ["B7"]
+
+
 def _spec(rule_id: str, severity: str = "high") -> RuleSpec:
     return RuleSpec(id=rule_id, domain="conduct", entity_type="trade", severity=severity,
                     title={"ja": f"題{rule_id}", "en": f"T {rule_id}"}, rationale={"ja": "理由", "en": "why"},
@@ -53,8 +64,8 @@ def _spec(rule_id: str, severity: str = "high") -> RuleSpec:
 
 
 def test_rule_sections_show_the_worst_first_and_count_the_rest() -> None:
-    rows = _flags([("a", "trade", f"T{i}", "medium" if i % 2 else "high", float(i)) for i in range(7)]).to_pylist()
-    sections = _rule_sections([_spec("a"), _spec("b")], rows, "ja", top_n=3)
+    flags = _flags([("a", "trade", f"T{i}", "medium" if i % 2 else "high", float(i)) for i in range(7)])
+    sections = _rule_sections([_spec("a"), _spec("b")], flags, "ja", top_n=3)
     a = next(s for s in sections if s["id"] == "a")
     assert [f["entity_id"] for f in a["top"]] == ["T6", "T4", "T2"]  # high before medium, then by score
     assert a["more"] == 4 and a["counts"] == {"high": 4, "medium": 3, "low": 0}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,21 +15,21 @@ import pyarrow.compute as pc
 from kansa import __version__
 from kansa.conduct.complaints import CATEGORY_LABELS, KIND_LABELS
 from kansa.conduct.kpis import BAND_LABELS, BANDS, KPI_PRODUCT_TYPES
+from kansa.conduct.report_excel import excel_sheets
+from kansa.conduct.report_pdf import write_conduct_pdf
 from kansa.contract.labels import PRODUCT_TYPE_LABELS
 from kansa.engine import resolve_params
 from kansa.engine.coverage import reason_text
 from kansa.engine.flags import SEVERITY_RANK
 from kansa.i18n import Lang, pick
 from kansa.jpdate import format_era, format_fiscal_year
-from kansa.reports.charts import bar_svg, heatmap_svg, line_svg, scatter_svg
-from kansa.reports.excel import Sheet, write_workbook
+from kansa.reports.excel import write_workbook
 from kansa.reports.html import make_env
-from kansa.reports.pdf import write_pdf
+from kansa.reports.svg import bar_svg, heatmap_svg, line_svg, scatter_svg
 
 if TYPE_CHECKING:
     from kansa.conduct.scan import ScanResult
 
-EXCEL_MAX_ROWS = 1_000_000  # below Excel's 1,048,576-row limit; the rest stay in flags.csv / flags.parquet
 HEATMAP_MAX_BRANCHES = 30
 
 
@@ -43,33 +43,46 @@ def _dates(d: date | str, lang: Lang) -> str:
     return f"{d.isoformat()}（{format_era(d)}）" if lang == "ja" else d.isoformat()
 
 
-def _flag_rows(flags: pa.Table) -> list[dict[str, Any]]:
-    """Flags as dicts with their evidence parsed."""
-    rows = flags.to_pylist()
-    for r in rows:
-        try:
-            r["evidence_obj"] = json.loads(r["evidence"]) if r.get("evidence") else {}
-        except ValueError:
-            r["evidence_obj"] = {}
-    return rows
+_ORDER = ("CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 9 END, "
+          "coalesce(score, 0.0) DESC, entity_id")  # worst first: SEVERITY_RANK, then score, then the entity
 
 
-def _rule_sections(rules: Sequence[Any], rows: list[dict[str, Any]], lang: Lang, top_n: int) -> list[dict[str, Any]]:
-    """One section per rule: title, meaning, counts, the worst `top_n` flags and how many more."""
+def _top_flags(flags: pa.Table, top_n: int) -> tuple[dict[str, list[dict[str, Any]]], list[dict[str, Any]]]:
+    """The worst `top_n` flags of each rule and the worst five overall, sorted in DuckDB (never all flags in Python)."""
+    con = duckdb.connect()
+    con.register("f", flags.select(["rule_id", "entity_type", "entity_id", "severity", "score", "event_date",
+                                    "reason"]))
+    per_rule = con.sql(f"SELECT * FROM f QUALIFY row_number() OVER (PARTITION BY rule_id ORDER BY {_ORDER}) <= ? "
+                           f"ORDER BY rule_id, {_ORDER}", params=[top_n]).to_arrow_table().to_pylist()
+    worst = con.sql(f"SELECT * FROM f ORDER BY {_ORDER} LIMIT 5").to_arrow_table().to_pylist()
+    con.close()
     by_rule: dict[str, list[dict[str, Any]]] = {}
-    for r in rows:
+    for r in per_rule:
         by_rule.setdefault(r["rule_id"], []).append(r)
+    return by_rule, worst
+
+
+def _severity_counts(flags: pa.Table) -> dict[tuple[str, str], int]:
+    """(rule_id, severity) -> number of flags, counted by Arrow."""
+    grouped = flags.group_by(["rule_id", "severity"]).aggregate([("entity_id", "count")])
+    return {(r, s): n for r, s, n in zip(grouped["rule_id"].to_pylist(), grouped["severity"].to_pylist(),
+                                          grouped["entity_id_count"].to_pylist(), strict=True)}
+
+
+def _rule_sections(rules: Sequence[Any], flags: pa.Table, lang: Lang, top_n: int) -> list[dict[str, Any]]:
+    """One section per rule: title, meaning, counts, the worst `top_n` flags and how many more."""
+    top, _worst = _top_flags(flags, top_n)
+    counted = _severity_counts(flags)
     sections = []
     for spec in rules:
-        flagged = sorted(by_rule.get(spec.id, []), key=lambda r: (SEVERITY_RANK.get(r["severity"], 9),
-                                                                   -(r["score"] or 0.0), r["entity_id"]))
-        counts = {s: sum(1 for r in flagged if r["severity"] == s) for s in SEVERITY_RANK}
+        counts = {s: counted.get((spec.id, s), 0) for s in SEVERITY_RANK}
+        count = sum(n for (r, _s), n in counted.items() if r == spec.id)
         sections.append({
             "id": spec.id, "title": pick(spec.title, lang), "severity": spec.severity,
             "entity_type": spec.entity_type,
             "meaning": pick(spec.summary, lang) or pick(spec.rationale, lang),
             "rationale": pick(spec.rationale, lang), "references": list(spec.references),
-            "count": len(flagged), "counts": counts, "top": flagged[:top_n], "more": max(0, len(flagged) - top_n),
+            "count": count, "counts": counts, "top": top.get(spec.id, []), "more": max(0, count - top_n),
         })
     sections.sort(key=lambda s: (-s["counts"]["high"], -s["count"], s["id"]))
     return sections
@@ -79,18 +92,38 @@ def _branch_matrix(con: duckdb.DuckDBPyConnection, flags: pa.Table) -> tuple[lis
     """Flags per branch and rule; a flag's branch comes from its trade, customer, household, staff or itself."""
     if flags.num_rows == 0:
         return [], [], []
-    con.register("_report_flags", flags.select(["rule_id", "entity_type", "entity_id"]))
-    staff = "LEFT JOIN staff s ON f.entity_type = 'staff' AND s.staff_id = f.entity_id" if _exists(con, "staff") else ""
+    # A trade flag's branch is in its evidence (every trade rule selects t.branch_id): the trades table is probed
+    # only for flags without it, so the heat map costs the same at 10M trades as at 1M.
+    con.register("_report_raw", flags.select(["rule_id", "entity_type", "entity_id", "evidence"]))
+    keyed = con.sql("""SELECT rule_id, entity_type, entity_id,
+                              CASE WHEN entity_type = 'trade' AND json_valid(evidence)
+                                   THEN json_extract_string(evidence, '$.branch_id') END AS ev_branch
+                       FROM _report_raw""").to_arrow_table()
+    con.unregister("_report_raw")
+    con.register("_report_flags", keyed)
+    probe = pc.sum(pc.and_(pc.equal(keyed["entity_type"], "trade"), pc.is_null(keyed["ev_branch"]))).as_py()
+    trades = ("SELECT trade_id, branch_id FROM trades WHERE trade_id IN "
+              "(SELECT entity_id FROM keys WHERE entity_type = 'trade' AND ev_branch IS NULL)" if probe
+              else "SELECT NULL::VARCHAR AS trade_id, NULL::VARCHAR AS branch_id WHERE false")
+    staff = ("LEFT JOIN staff s ON f.entity_type = 'staff' AND s.staff_id = f.entity_id" if _exists(con, "staff")
+             else "")
     staff_col = "s.branch_id" if staff else "NULL"
     rows = con.execute(f"""
-        WITH hh AS (SELECT household_id, min(branch_id) AS branch_id FROM customers GROUP BY household_id),
+        WITH keys AS (SELECT DISTINCT entity_type, entity_id, ev_branch FROM _report_flags),
+        t AS ({trades}),
+        c AS (SELECT customer_id, branch_id FROM customers
+              WHERE customer_id IN (SELECT entity_id FROM keys WHERE entity_type = 'customer')),
+        hh AS (SELECT household_id, min(branch_id) AS branch_id FROM customers
+               WHERE household_id IN (SELECT entity_id FROM keys WHERE entity_type = 'household')
+               GROUP BY household_id),
         fb AS (
             SELECT f.rule_id, coalesce(CASE f.entity_type
-                WHEN 'trade' THEN t.branch_id WHEN 'customer' THEN c.branch_id WHEN 'household' THEN hh.branch_id
+                WHEN 'trade' THEN coalesce(f.ev_branch, t.branch_id) WHEN 'customer' THEN c.branch_id
+                WHEN 'household' THEN hh.branch_id
                 WHEN 'staff' THEN {staff_col} WHEN 'branch' THEN f.entity_id END, '?') AS branch_id
             FROM _report_flags f
-            LEFT JOIN trades t ON f.entity_type = 'trade' AND t.trade_id = f.entity_id
-            LEFT JOIN customers c ON f.entity_type = 'customer' AND c.customer_id = f.entity_id
+            LEFT JOIN t ON f.entity_type = 'trade' AND t.trade_id = f.entity_id
+            LEFT JOIN c ON f.entity_type = 'customer' AND c.customer_id = f.entity_id
             LEFT JOIN hh ON f.entity_type = 'household' AND hh.household_id = f.entity_id
             {staff}
         )
@@ -253,21 +286,21 @@ def build_context(con: duckdb.DuckDBPyConnection, result: ScanResult, *, rules: 
                   params: Mapping[str, Mapping[str, Any]], lang: Lang, top_n: int, source: Path | None,
                   engine: str) -> dict[str, Any]:
     """Everything the report template shows."""
-    rows = _flag_rows(result.flags)
-    sections = _rule_sections(rules, rows, lang, top_n)
-    worst = sorted(rows, key=lambda r: (SEVERITY_RANK.get(r["severity"], 9), -(r["score"] or 0.0)))[:5]
+    sections = _rule_sections(rules, result.flags, lang, top_n)
+    _top, worst = _top_flags(result.flags, 5)
     titles = {s.id: pick(s.title, lang) for s in rules}
     branches, rule_ids, matrix = _branch_matrix(con, result.flags)
     kpis = result.kpis
     latest = kpis[-1] if kpis else None
     names = _product_names(con, [t["product_id"] for k in kpis[-1:] for p in KPI_PRODUCT_TYPES for t in k[p]["top20"]])
     manifest_cols, manifest_rows = _manifest(con)
-    by_sev = {s: sum(1 for r in rows if r["severity"] == s) for s in SEVERITY_RANK}
+    by_sev = {s: sum(sec["counts"][s] for sec in sections) for s in SEVERITY_RANK}
     return {
         "lang": lang, "ja": lang == "ja", "kansa_version": __version__,
         "as_of": _dates(result.as_of, lang), "generated": datetime.now().strftime("%Y-%m-%d %H:%M"),
         "source": str(source) if source else "", "engine": engine,
-        "total": len(rows), "by_severity": by_sev, "sev_label": {k: pick(v, lang) for k, v in SEVERITY_LABELS.items()},
+        "total": result.flags.num_rows, "by_severity": by_sev,
+        "sev_label": {k: pick(v, lang) for k, v in SEVERITY_LABELS.items()},
         "sections": sections, "worst": worst, "titles": titles,
         "heatmap": heatmap_svg(branches, rule_ids, matrix) if matrix else "",
         "kpis": kpis, "latest": latest, "names": names, "charts": _kpi_charts(kpis, names, lang),
@@ -284,68 +317,6 @@ def build_context(con: duckdb.DuckDBPyConnection, result: ScanResult, *, rules: 
     }
 
 
-def _excel_sheets(ctx: Mapping[str, Any], result: ScanResult, rules: Sequence[Any], lang: Lang) -> list[Sheet]:
-    """Summary and KPI sheets first, then one sheet per rule with every flag."""
-    ja = lang == "ja"
-    sheets = [Sheet("summary" if not ja else "サマリー",
-                    ["rule_id", "title", "entity_type", "flags", "high", "medium", "low"],
-                    [[s["id"], s["title"], s["entity_type"], s["count"], s["counts"]["high"], s["counts"]["medium"],
-                      s["counts"]["low"]] for s in ctx["sections"]],
-                    widths=[30, 60, 12, 8, 8, 8, 8], note=f"as_of {result.as_of.isoformat()}")]
-    if result.cases is not None:
-        sheets.append(Sheet("cases", ["rank", "case_id", "subject_type", "subject_id", "score", "rule_ids",
-                                      "flag_count", "reason"],
-                            [[c["rank"], c["case_id"], c["subject_type"], c["subject_id"], c["score"], c["rule_ids"],
-                              c["flag_count"], c["reason_ja"] if ja else c["reason_en"]]
-                             for c in result.cases.slice(0, EXCEL_MAX_ROWS).to_pylist()],
-                            widths=[6, 24, 10, 14, 8, 40, 8, 90]))
-    sheets.append(Sheet("coverage", ["rule_id", "status", "reason", "rows_in_scope", "period_from", "period_to",
-                                     "rows_after_as_of"],
-                        [[c["rule_id"], c["status"], c["text"] or c["reason"], c["rows_in_scope"], c["period_from"],
-                          c["period_to"], c["rows_after_as_of"]] for c in ctx["coverage"].values()],
-                        widths=[30, 14, 40, 12, 12, 12, 12]))
-    band_rows = [[k["as_of_date"], p, b["band"], b["customers"], b["share"]]
-                 for k in result.kpis for p in KPI_PRODUCT_TYPES for b in k[p]["return_bands"]]
-    sheets.append(Sheet("KPI_return_bands", ["as_of_date", "product_type", "band", "customers", "share"], band_rows,
-                        formats={"share": "0.0%"}))
-    top_rows = [[k["as_of_date"], p, i + 1, t["product_id"], ctx["names"].get(t["product_id"], ""), t["balance_jpy"],
-                 t["cost_rate"], t["return_5y"], t["risk_5y"]]
-                for k in result.kpis for p in KPI_PRODUCT_TYPES for i, t in enumerate(k[p]["top20"])]
-    sheets.append(Sheet("KPI_top20", ["as_of_date", "product_type", "rank", "product_id", "name", "balance_jpy",
-                                      "cost_rate", "return_5y", "risk_5y"], top_rows, formats={"balance_jpy": "#,##0"}))
-    mon_rows = [[k["as_of_date"], key, value] for k in result.kpis for key, value in k.get("monitoring", {}).items()
-                if isinstance(value, int | float) and not isinstance(value, bool)]
-    sheets.append(Sheet("monitoring", ["as_of_date", "indicator", "value"], mon_rows, widths=[12, 32, 16]))
-    branch_rows = [[k["as_of_date"], b["branch_id"], b["buys"], b["buy_amount_jpy"], b["structured_bond_share"],
-                    b["affiliated_share"], b["fee_rate_weighted"]]
-                   for k in result.kpis for b in k.get("monitoring", {}).get("by_branch", [])]
-    sheets.append(Sheet("monitoring_by_branch", ["as_of_date", "branch_id", "buys", "buy_amount_jpy",
-                                                 "structured_bond_share", "affiliated_share", "fee_rate_weighted"],
-                        branch_rows, formats={"buy_amount_jpy": "#,##0", "structured_bond_share": "0.0%",
-                                              "affiliated_share": "0.0%"}))
-    sheets.append(Sheet("complaints_summary", ["fiscal_year", "kind", "product_type", "count"],
-                        [list(r) for r in result.complaints["summary"]]))
-    sheets.append(Sheet("complaints_category", ["fiscal_year", "category", "count", "derived_from_text"],
-                        [[c["fiscal_year"], c["category"], c["count"], c["derived"]]
-                         for c in result.complaints["by_category"]]))
-    sheets.append(Sheet("complaints_by_branch", ["fiscal_year", "branch_id", "complaints", "customers", "per_1000",
-                                                 "prev_per_1000", "change_per_1000"],
-                        [[r["fiscal_year"], r["branch_id"], r["complaints"], r["customers"], r["per_1000"],
-                          r["prev_per_1000"], r["change_per_1000"]] for r in result.complaints["branch_rates"]]))
-    sheets.append(Sheet("parameters", ["rule_id", "name", "default", "value", "overridden", "description"],
-                        [[p["rule_id"], p["name"], p["default"], p["value"], p["overridden"],
-                          p["description"]] for p in ctx["params"]], widths=[30, 24, 14, 14, 10, 60]))
-    flags = result.flags
-    for spec in sorted(rules, key=lambda s: s.id):
-        part = flags.filter(pc.equal(flags["rule_id"], spec.id)).slice(0, EXCEL_MAX_ROWS)
-        sheets.append(Sheet(spec.id, ["entity_type", "entity_id", "severity", "score", "event_date", "reason",
-                                      "evidence"],
-                            ([r["entity_type"], r["entity_id"], r["severity"], r["score"], r["event_date"],
-                              r["reason"], r["evidence"]] for r in part.to_pylist()),
-                            widths=[10, 18, 8, 8, 11, 70, 60], note=pick(spec.title, lang)))
-    return sheets
-
-
 REPORT_FORMATS: tuple[str, ...] = ("html", "pdf", "xlsx")
 
 
@@ -353,17 +324,23 @@ def write_reports(con: duckdb.DuckDBPyConnection, result: ScanResult, *, rules: 
                   params: Mapping[str, Mapping[str, Any]], lang: Lang = "ja", top_n: int = 20,
                   source: Path | None = None, engine: str = "duckdb",
                   formats: Sequence[str] = REPORT_FORMATS) -> dict[str, Path]:
-    """Write report.html, report.pdf and report.xlsx (those named in `formats`) into the scan's output folder."""
+    """Write report.html, report.pdf and report.xlsx (those named in `formats`) into the scan's output folder.
+
+    One context feeds all three: HTML from Jinja2, the PDF typeset by Typst, the workbook by XlsxWriter.
+    Typst runs in a worker thread (it releases the GIL) while Python writes the HTML and the workbook.
+    """
     ctx = build_context(con, result, rules=rules, params=params, lang=lang, top_n=top_n, source=source,
                         engine=engine)
-    html = make_env("kansa.conduct").get_template("conduct_report.html.j2").render(**ctx)
     out = result.out_dir
     files: dict[str, Path] = {}
-    if "html" in formats:
-        files["report.html"] = out / "report.html"
-        files["report.html"].write_text(html, encoding="utf-8")
-    if "pdf" in formats:
-        files["report.pdf"] = write_pdf(html, out / "report.pdf")
-    if "xlsx" in formats:
-        files["report.xlsx"] = write_workbook(out / "report.xlsx", _excel_sheets(ctx, result, rules, lang))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kansa-pdf") as pool:
+        pdf = pool.submit(write_conduct_pdf, ctx, out / "report.pdf") if "pdf" in formats else None
+        if "html" in formats:
+            html = make_env("kansa.conduct").get_template("conduct_report.html.j2").render(**ctx)
+            files["report.html"] = out / "report.html"
+            files["report.html"].write_text(html, encoding="utf-8")
+        if "xlsx" in formats:
+            files["report.xlsx"] = write_workbook(out / "report.xlsx", excel_sheets(ctx, result, rules, lang))
+        if pdf is not None:
+            files["report.pdf"] = pdf.result()
     return files

@@ -5,31 +5,48 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Mapping, Sequence
+from functools import cache
 from html import escape
 from typing import Any
-
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # the Agg backend must be chosen before this import
 
 FONT_FAMILY = ["IPAexGothic", "DejaVu Sans"]  # Debian fonts-ipaexfont; CI installs it
 PALETTE = ["#1F3864", "#C55A11", "#548235", "#7030A0", "#BF8F00", "#2E75B6", "#A5A5A5"]
 
-plt.rcParams.update({
-    "font.family": FONT_FAMILY,
-    "svg.fonttype": "none",          # keep text as text: small files, crisp Japanese in the PDF
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.titlesize": 10,
-    "font.size": 8.5,
-})
+
+@cache
+def pyplot() -> Any:
+    """matplotlib.pyplot on the Agg backend with the report style, imported on first use (~0.35 s).
+
+    Imported lazily so that a scan whose reports do not draw matplotlib charts (the conduct set, drawn
+    by kansa.reports.svg) does not pay for it.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt  # the Agg backend must be chosen before this import
+
+    plt.rcParams.update({
+        "font.family": FONT_FAMILY,
+        "svg.fonttype": "none",          # keep text as text: small files, crisp Japanese in the PDF
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.titlesize": 10,
+        "font.size": 8.5,
+    })
+    return plt
+
+
+def __getattr__(name: str) -> Any:
+    """`plt` for modules that draw their own charts with the report style (kansa.fd.charts)."""
+    if name == "plt":
+        return pyplot()
+    raise AttributeError(name)
 
 
 def _to_svg(fig: Any) -> str:
     buf = io.StringIO()
     fig.savefig(buf, format="svg", bbox_inches="tight")
-    plt.close(fig)
+    pyplot().close(fig)
     svg = buf.getvalue()
     return svg[svg.index("<svg"):]  # drop the XML prolog and doctype so it can sit inline in HTML
 
@@ -38,7 +55,7 @@ def bar_svg(labels: Sequence[str], series: Mapping[str, Sequence[float]], *, tit
             ylabel: str = "", horizontal: bool = False, size: tuple[float, float] = (6.4, 2.8),
             value_format: str = "{:.0f}") -> str:
     """Grouped bars: one group per label, one bar per series."""
-    fig, ax = plt.subplots(figsize=size)
+    fig, ax = pyplot().subplots(figsize=size)
     n = max(len(series), 1)
     width = 0.8 / n
     for i, (name, values) in enumerate(series.items()):
@@ -67,7 +84,7 @@ def bar_svg(labels: Sequence[str], series: Mapping[str, Sequence[float]], *, tit
 def line_svg(x_labels: Sequence[str], series: Mapping[str, Sequence[float | None]], *, title: str = "",
              ylabel: str = "", size: tuple[float, float] = (6.4, 2.6)) -> str:
     """A line per series over ordered x labels (None leaves a gap)."""
-    fig, ax = plt.subplots(figsize=size)
+    fig, ax = pyplot().subplots(figsize=size)
     for i, (name, values) in enumerate(series.items()):
         ys = [math.nan if v is None else v for v in values]
         ax.plot(list(range(len(x_labels))), ys, marker="o", label=name, color=PALETTE[i % len(PALETTE)])
@@ -84,7 +101,7 @@ def scatter_svg(points: Sequence[tuple[float, float, str]], *, xlabel: str, ylab
                 sizes: Sequence[float] | None = None, highlight: tuple[float, float, str] | None = None,
                 size: tuple[float, float] = (5.6, 3.6)) -> str:
     """Labelled points (x, y, label); sizes scale the markers (e.g. balances); one optional highlighted point."""
-    fig, ax = plt.subplots(figsize=size)
+    fig, ax = pyplot().subplots(figsize=size)
     xs, ys = [p[0] for p in points], [p[1] for p in points]
     if sizes:
         top = max(sizes) or 1.0
@@ -111,7 +128,7 @@ def heatmap_svg(row_labels: Sequence[str], col_labels: Sequence[str], matrix: Se
     """A count heat map (rows x columns) with the numbers written in the cells."""
     h = max(1.6, 0.28 * len(row_labels) + 1.2)
     w = max(4.0, 0.55 * len(col_labels) + 2.0)
-    fig, ax = plt.subplots(figsize=size or (min(w, 10.0), min(h, 12.0)))
+    fig, ax = pyplot().subplots(figsize=size or (min(w, 10.0), min(h, 12.0)))
     data = [[float(v) for v in row] for row in matrix] or [[0.0]]
     im = ax.imshow(data, cmap="Reds", aspect="auto")
     top = max((v for row in data for v in row), default=0.0)
