@@ -107,8 +107,11 @@ class Workspace:
         except duckdb.Error as exc:  # not a DuckDB file, damaged, or from another DuckDB version
             raise _corrupt(self.db_path, exc) from exc
         try:
-            complete = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
-                                   [MANIFEST]).fetchone()
+            # fetchall, not fetchone: DuckDB 2 keeps a half-read result open, and the scan's first relation on
+            # this connection then fails with "connection has an unfinished result"
+            found = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                                [MANIFEST]).fetchall()
+            complete = found[0] if found else None
         except duckdb.Error as exc:
             con.close()
             raise _corrupt(self.db_path, exc) from exc

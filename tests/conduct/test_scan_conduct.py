@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import openpyxl
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
@@ -198,6 +199,22 @@ def test_scan_of_a_workspace_names_its_files_and_hashes_in_english(tmp_path: Pat
     trades = next(f for f in loaded.files if f.table == "trades")
     assert trades.sha256 in html and "Data provenance" in html and "Summary for management" in html
     assert "and 1 more" in html  # suitability_mismatch has two flags, one shown with --top 1
+
+
+def test_a_workspace_scan_with_an_explicit_date_gives_the_same_flags_as_the_folder(tmp_path: Path) -> None:
+    # DuckDB 2 refused the first rule when opening the workspace left a half-read result on the connection
+    from kansa.contract.load import load_directory
+    from kansa.workspace import Workspace
+
+    data = write_institution(tmp_path / "data")
+    loaded = load_directory(data, domain="conduct")
+    Workspace(tmp_path / "ws").replace(loaded)
+    on_ws = run_conduct_scan(workspace=tmp_path / "ws", out=tmp_path / "o1", as_of=date(2026, 3, 31), report=False)
+    on_dir = run_conduct_scan(data, out=tmp_path / "o2", as_of=date(2026, 3, 31), report=False)
+    def keys(flags: pa.Table) -> list[tuple[str, str]]:
+        return sorted((f["rule_id"], f["entity_id"]) for f in flags.to_pylist())
+
+    assert keys(on_ws.flags) and keys(on_ws.flags) == keys(on_dir.flags)
 
 
 @pytest.mark.spark

@@ -42,7 +42,8 @@ def check_foreign_keys(
 def fk_in_use(con: duckdb.DuckDBPyConnection, spec: TableSchema, column: str) -> bool:
     """True when the column holds at least one value (an empty optional FK needs no target table)."""
     w = work_table(spec.name)
-    return con.execute(f"SELECT count(*) FROM {w} WHERE {q(column)} IS NOT NULL").fetchone() != (0,)
+    # fetchall, not fetchone: DuckDB 2 keeps a half-read result open and refuses the next relation on the connection
+    return con.execute(f"SELECT count(*) FROM {w} WHERE {q(column)} IS NOT NULL").fetchall() != [(0,)]
 
 
 @cache
