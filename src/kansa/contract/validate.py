@@ -65,31 +65,44 @@ def _half_width(values: pa.Array) -> tuple[pa.Array, int]:
     return pa.array(fixed, pa.string()), changed
 
 
+# What Arrow's utf8_trim_whitespace (and str.strip) remove at either end of a cell: Unicode white space.
+WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+              "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+_EDGE = f"^[{WHITESPACE}]|[{WHITESPACE}]$"
+_WIDE_FROM = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000"
+_WIDE_TO = "".join(chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)) + " "
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def trimmed_sql(cell: str) -> str:
+    """SQL for a cell without surrounding white space (Unicode); the costly trim only where an edge is blank."""
+    return f"CASE WHEN regexp_matches({cell}, {_lit(_EDGE)}) THEN trim({cell}, {_lit(WHITESPACE)}) ELSE {cell} END"
+
+
+def _wide_sql(cell: str) -> str:
+    """True where a cell holds a full-width ASCII letter, digit or sign (byte length tells ASCII cheaply)."""
+    return f"(strlen({cell}) <> length({cell}) AND regexp_matches({cell}, '[\uFF01-\uFF5E\u3000]'))"
+
+
 def stage(con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSchema, present: dict[str, int]) -> dict[str, int]:
     """Put the table into DuckDB: trimmed text of every present column and its fast-path typed value.
 
     Keys lose full-width letters and digits first (Ｃ００１ is C001, as people type it); returns the count per column.
+    A CSV streamed into DuckDB (raw.relation) is trimmed and normalised in SQL where it is; other tables in Arrow.
     """
-    arrays: list[pa.Array] = [raw.rows]
-    names = ["_row"]
-    normalised: dict[str, int] = {}
-    for name, index in present.items():
-        # Arrow trims Unicode whitespace (the ideographic space too) far faster than SQL trim(x, chars).
-        values = pc.utf8_trim_whitespace(raw.columns[index])
-        if is_key(spec.column(name)):
-            values, changed = _half_width(values)
-            if changed:
-                normalised[name] = changed
-        arrays.append(values)
-        names.append(name)
-    src = pa.Table.from_arrays(arrays, names=names)
-    view = f"src_{spec.name}"
-    con.register(view, src)
-    inner = ["_row"]
+    if raw.relation is not None:
+        view, rows, cells, normalised = _sql_source(con, raw, spec, present)
+    else:
+        view, normalised = _arrow_source(con, raw, spec, present)
+        rows, cells = "_row", {name: q(name) for name in present}
+    inner = [f"{rows} AS _row"]
     outer = ["_row"]
     for col in spec.columns:
         if col.name in present:
-            text = f"NULLIF({q(col.name)}, '')"
+            text = f"NULLIF({cells[col.name]}, '')"
             if col.type == "string":
                 inner.append(f"{text} AS {q(col.name)}")
                 outer.append(q(col.name))
@@ -105,8 +118,56 @@ def stage(con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSchema, pres
         f"CREATE OR REPLACE TEMP TABLE {work_table(spec.name)} AS "
         f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {q(view)})"
     )
-    con.unregister(view)
+    if raw.relation is not None:
+        con.execute(f"DROP TABLE {q(view)}")  # the text cells are in the work table now
+    else:
+        con.unregister(view)
     return normalised
+
+
+def _arrow_source(
+    con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSchema, present: dict[str, int]
+) -> tuple[str, dict[str, int]]:
+    """Register the Arrow cells (trimmed, keys made half-width) as a view named after the table."""
+    arrays: list[pa.Array] = [raw.rows]
+    names = ["_row"]
+    normalised: dict[str, int] = {}
+    for name, index in present.items():
+        # Arrow trims Unicode whitespace (the ideographic space too) far faster than SQL trim(x, chars).
+        values = pc.utf8_trim_whitespace(raw.columns[index])
+        if is_key(spec.column(name)):
+            values, changed = _half_width(values)
+            if changed:
+                normalised[name] = changed
+        arrays.append(values)
+        names.append(name)
+    view = f"src_{spec.name}"
+    con.register(view, pa.Table.from_arrays(arrays, names=names))
+    return view, normalised
+
+
+def _sql_source(
+    con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSchema, present: dict[str, int]
+) -> tuple[str, str, dict[str, str], dict[str, int]]:
+    """The raw table's name, its row expression, the SQL of each present column's trimmed (half-width) text."""
+    assert raw.relation is not None
+    cells: dict[str, str] = {}
+    keys: list[str] = []
+    for name, index in present.items():
+        cells[name] = trimmed_sql(f"c{index}")
+        if is_key(spec.column(name)):
+            keys.append(name)
+    normalised: dict[str, int] = {}
+    if keys:
+        counts = ", ".join(f"count(*) FILTER (WHERE {_wide_sql(cells[k])})" for k in keys)
+        found = con.execute(f"SELECT {counts} FROM {q(raw.relation)}").fetchall()[0]
+        for key, changed in zip(keys, found, strict=True):
+            if changed:
+                normalised[key] = int(changed)
+                cell = cells[key]
+                cells[key] = f"CASE WHEN {_wide_sql(cell)} THEN translate({cell}, {_lit(_WIDE_FROM)}, " \
+                             f"{_lit(_WIDE_TO)}) ELSE {cell} END"
+    return raw.relation, raw.row_sql, cells, normalised
 
 
 def check_types(con: duckdb.DuckDBPyConnection, spec: TableSchema, present: dict[str, int], lang: Lang) -> list[Issue]:

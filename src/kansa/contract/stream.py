@@ -1,0 +1,373 @@
+"""Streaming CSV reader: SHA-256 and encoding in one pass, CP932 -> UTF-8 in slices, then DuckDB's own CSV reader.
+
+Memory does not grow with the file: the bytes pass through Python a slice at a time into a temporary UTF-8
+file that DuckDB reads (all columns as text, in parallel) into a table of the connection given. Rows are
+numbered as a spreadsheet shows them (header = row 1; a line break inside a quoted value stays in its row).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import duckdb
+import pyarrow as pa
+
+from kansa.contract.headers import Mapping
+from kansa.contract.issues import make_issue
+from kansa.contract.readers import (
+    _CP932_UNDEFINED_RE,
+    _LATIN_TEXT,
+    _WIDE_UTF8_LEAD,
+    NOT_TEXT,
+    RawTable,
+    _find_header,
+    _looks_like_utf8,
+    _sniff_delimiter,
+    bad_lines_in,
+    long_line,
+    sniff_not_text,
+)
+from kansa.i18n import Lang
+from kansa.limits import LIMITS, setting
+
+CHUNK = 8 << 20  # bytes read at a time
+_HEAD = 1 << 20  # what encoding sniffing looks at
+_BATCH = 50_000  # rows per batch on the row-by-row path
+_TRAILING = b"\r\n\t "  # trailing blank lines are not rows the user means
+
+
+@dataclass
+class Survey:
+    """What one pass over a file's bytes tells: SHA-256, size, its first MB and the encoding facts."""
+
+    sha256: str
+    size: int
+    head: bytes
+    blank: bool  # empty, or whitespace only
+    ascii: bool
+    utf8: bool  # decodes as UTF-8 from end to end
+    wide: bool  # holds a lead byte of a 3- or 4-byte UTF-8 sequence
+
+
+def survey(path: Path) -> Survey:
+    """Read the file once: SHA-256 of the very bytes parsed, size, and whether it is ASCII or valid UTF-8."""
+    h = hashlib.sha256()
+    size, head, blank, ascii_, utf8, wide = 0, b"", True, True, True, False
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as f:
+        while block := f.read(CHUNK):
+            h.update(block)
+            size += len(block)
+            if len(head) < _HEAD:
+                head += block[: _HEAD - len(head)]
+            if blank and not block.isspace():
+                blank = False
+            if not block.isascii():
+                ascii_ = False
+                wide = wide or _WIDE_UTF8_LEAD.search(block) is not None
+            if utf8:
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError:
+                    utf8 = False
+    if utf8:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8 = False
+    return Survey(h.hexdigest(), size, head, blank, ascii_, utf8, wide)
+
+
+def slices(f: BinaryIO, size: int = CHUNK) -> Iterator[bytes]:
+    """The file in slices that end at a line end (LF, else CR): no character and no line is cut in two."""
+    carry = b""
+    while block := f.read(size):
+        data = carry + block if carry else block
+        cut = data.rfind(b"\n")
+        if cut < 0:
+            cut = data.rfind(b"\r")
+        if cut < 0 and len(data) < 4 * size:
+            carry = data  # a line longer than a slice: read on (the line limit stops a hostile one)
+            continue
+        cut = len(data) - 1 if cut < 0 else cut
+        yield data[: cut + 1]
+        carry = data[cut + 1 :]
+    if carry:
+        yield carry
+
+
+def _kana_not_latin(path: Path) -> bool:
+    """Valid UTF-8 with only 2-byte sequences that is also CP932 and holds nothing Latin: read it as CP932."""
+    decoder = codecs.getincrementaldecoder("cp932")()
+    with path.open("rb") as f:
+        for piece in slices(f):
+            try:
+                decoder.decode(piece)
+            except UnicodeDecodeError:
+                return False
+            if _LATIN_TEXT.search(piece.decode("utf-8")):
+                return False
+    return True
+
+
+def encoding_of(path: Path, s: Survey) -> tuple[str, bool]:
+    """The encoding (utf-8-sig, utf-8 or cp932) and whether undecodable bytes are known to be there.
+
+    The same decision as readers.detect_encoding, from the survey instead of the whole file in memory.
+    """
+    if s.head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", not s.utf8
+    if s.ascii:
+        return "utf-8", False
+    if s.utf8:
+        return ("cp932" if not s.wide and _kana_not_latin(path) else "utf-8"), False
+    if _looks_like_utf8(s.head):
+        return "utf-8", True  # a UTF-8 file with a damaged byte must not be re-read as CP932 mojibake
+    return "cp932", False  # validated while it is converted
+
+
+class _NotCp932(Exception):
+    """A slice holds a byte that is not CP932 text."""
+
+
+def _utf8_slices(path: Path, encoding: str) -> Iterator[bytes]:
+    """The file as UTF-8 slices (BOM dropped); raises _NotCp932 at the first undecodable slice."""
+    with path.open("rb") as f:
+        first = True
+        for piece in slices(f):
+            if first and encoding == "utf-8-sig":
+                piece = piece[3:]
+            first = False
+            if encoding != "cp932" or piece.isascii():
+                yield piece
+                continue
+            try:
+                text = piece.decode("cp932")
+            except UnicodeDecodeError as exc:
+                raise _NotCp932 from exc
+            if _CP932_UNDEFINED_RE.search(text):
+                raise _NotCp932
+            yield text.encode("utf-8")
+
+
+def _report_bad_bytes(raw: RawTable, path: Path, encoding: str, lang: Lang) -> RawTable:
+    """One bad_encoding issue per row holding an undecodable byte, found a slice at a time."""
+    with path.open("rb") as f:
+        parts = slices(f)
+        if encoding == "utf-8-sig":
+            parts = _chain(next(parts, b"")[3:], parts)
+        found = bad_lines_in(parts, "cp932" if encoding == "cp932" else "utf-8")
+    for b in found:
+        raw.issues.append(make_issue("bad_encoding", lang, raw.table, b.row, None, f"0x{b.hex}", detail=path.name,
+                                     line=b.line))
+    return raw
+
+
+def _chain(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
+    yield first
+    yield from rest
+
+
+@dataclass
+class _Body:
+    """Where the data rows went (a temporary UTF-8 file) and what was seen on the way."""
+
+    path: Path
+    empty: bool = True
+    blank_line: bool = False  # an empty line among the rows: DuckDB would drop it silently
+    lone_cr: bool = False  # CR and LF line ends mixed: only the row-by-row reader counts them as people do
+    too_long: int | None = None  # first line over the limit
+
+
+def read_csv_into(con: duckdb.DuckDBPyConnection, path: Path, table: str, lang: Lang,
+                  mapping: Mapping | None = None, work_dir: Path | None = None) -> RawTable:
+    """Read a CSV/TSV into a DuckDB table of text cells (RawTable.relation); issues for broken files and rows."""
+    raw = RawTable(table, path, None, [], [], pa.array([], pa.int64()))
+    s = survey(path)
+    raw.digest = s.sha256, s.size
+    if s.blank:
+        raw.issues.append(make_issue("empty_file", lang, table, 1, None, None, detail=path.name))
+        return raw
+    kind = sniff_not_text(s.head)
+    if kind is not None:
+        raw.issues.append(make_issue("not_text", lang, table, None, None, None, detail=NOT_TEXT[kind][lang]))
+        return raw
+    encoding, bad = encoding_of(path, s)
+    raw.encoding = encoding
+    if bad:
+        return _report_bad_bytes(raw, path, encoding, lang)
+    fd, name = tempfile.mkstemp(prefix="kansa-csv-", suffix=".csv", dir=work_dir)
+    os.close(fd)
+    body = _Body(Path(name))
+    try:
+        try:
+            header = _write_body(path, encoding, body, raw, mapping, lang)
+        except _NotCp932:
+            return _report_bad_bytes(raw, path, "cp932", lang)
+        if header is None:
+            return raw
+        if body.too_long is not None:
+            limit = LIMITS.get().max_line_kb
+            raw.issues.append(make_issue("limit_line", lang, table, body.too_long, None, None, file=path.name,
+                                         line=body.too_long, limit=limit, setting=setting("max_line_kb")))
+            return raw
+        raw.relation, raw.con = f"raw_{table}", con
+        n = len(raw.headers)
+        if body.empty:
+            con.execute(f'CREATE OR REPLACE TEMP TABLE "{raw.relation}" (_row BIGINT, '
+                        + ", ".join(f"c{i} VARCHAR" for i in range(n)) + ")")
+            raw.count = 0
+            return raw
+        fast = not (body.blank_line or body.lone_cr) and _duckdb_read(con, raw, body.path, header)
+        if not fast:
+            _read_rows(con, raw, body.path, header[0], lang)
+        raw.count = int(con.execute(f'SELECT count(*) FROM "{raw.relation}"').fetchall()[0][0])
+        return raw
+    finally:
+        body.path.unlink(missing_ok=True)
+
+
+def _write_body(path: Path, encoding: str, body: _Body, raw: RawTable, mapping: Mapping | None,
+                lang: Lang) -> tuple[str, bool] | None:
+    """Header found, the rows written as UTF-8 to body.path; returns (delimiter, CR line ends) or None.
+
+    None means the file ended at its header (or held no header): raw.issues says why when it matters.
+    """
+    limit = LIMITS.get().max_line_kb << 10
+    parts = _utf8_slices(path, encoding)
+    first = next(parts, b"")
+    second = next(parts, None)
+    end = len(first.rstrip(_TRAILING)) if second is None else len(first)
+    too_long = long_line(first, 0, end, limit)
+    if too_long is not None:
+        body.too_long = too_long
+        for _ in parts:  # an undecodable byte further on is reported first, as before
+            pass
+        return ("", False)
+    begin, nl, body_start, skipped = _find_header(first, 0, end, path, raw.table, mapping)
+    header_line = first[begin:nl].decode("utf-8")
+    if not header_line.strip():
+        raw.issues.append(make_issue("empty_file", lang, raw.table, 1, None, None, detail=path.name))
+        return None
+    if skipped:
+        raw.header_row = skipped + 1
+        raw.issues.append(make_issue("title_rows_skipped", lang, raw.table, raw.header_row, None, None,
+                                     rows=skipped))
+    delimiter = _sniff_delimiter(path, header_line)
+    raw.headers = next(csv.reader([header_line], delimiter=delimiter))
+    cr_only = first[nl : nl + 1] == b"\r" and first[nl + 1 : nl + 2] != b"\n"
+    ends = b"\r" if cr_only else b"\n"
+    line_ends = first.count(ends, 0, body_start)  # line ends before the start of `pending`
+    pending = b""
+    tail = ends  # the header's line end: a body that starts with a line end starts with a blank line
+    checked = True  # the first slice was checked for long lines above
+    with body.path.open("wb") as out:
+        for piece in _chain(first[body_start:], _chain_opt([] if second is None else [second], parts)):
+            kept = piece.rstrip(_TRAILING)
+            if not kept:
+                pending += piece
+                continue
+            chunk = pending + kept
+            pending = piece[len(kept) :]
+            if not checked and body.too_long is None:
+                local = long_line(chunk, 0, len(chunk), limit)
+                if local is not None:
+                    body.too_long = line_ends + local
+            checked = False
+            line_ends += chunk.count(ends)
+            body.blank_line = body.blank_line or _blank(tail + chunk[:2], cr_only) or _blank(chunk, cr_only)
+            body.lone_cr = body.lone_cr or _mixed(chunk, cr_only)
+            tail = chunk[-2:]
+            if body.too_long is None:
+                out.write(chunk)
+                body.empty = False
+    return delimiter, cr_only
+
+
+def _chain_opt(first: list[bytes], rest: Iterator[bytes]) -> Iterator[bytes]:
+    yield from first
+    yield from rest
+
+
+def _blank(data: bytes, cr_only: bool) -> bool:
+    if cr_only:
+        return b"\r\r" in data
+    return b"\n\n" in data or b"\n\r\n" in data or b"\r\r" in data
+
+
+def _mixed(data: bytes, cr_only: bool) -> bool:
+    if cr_only:
+        return b"\n" in data
+    return data.count(b"\r") != data.count(b"\r\n")
+
+
+def _duckdb_read(con: duckdb.DuckDBPyConnection, raw: RawTable, body: Path, header: tuple[str, bool]) -> bool:
+    """DuckDB's parallel CSV reader into the raw table; False when it refuses a row (ragged, bad quotes)."""
+    delimiter, cr_only = header
+    assert raw.relation is not None
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(raw.headers))) + "}"
+    new_line = ", new_line = '\\r'" if cr_only else ""
+    max_line = max(LIMITS.get().max_line_kb << 10, 2 << 20) + 1024
+    sql = (
+        f"CREATE OR REPLACE TEMP TABLE \"{raw.relation}\" AS SELECT * FROM read_csv(?, header = false, "
+        f"columns = {columns}, delim = '{delimiter}', quote = '\"', escape = '\"'{new_line}, auto_detect = false, "
+        f"strict_mode = true, null_padding = false, max_line_size = {max_line})"
+    )
+    try:
+        con.execute(sql, [str(body)])
+    except duckdb.Error:
+        return False
+    raw.row_sql = f"(rowid + {raw.header_row + 1})"  # the table keeps the file's order
+    return True
+
+
+def _read_rows(con: duckdb.DuckDBPyConnection, raw: RawTable, body: Path, delimiter: str, lang: Lang) -> None:
+    """Row by row with the csv module: exact row numbers for blank and ragged rows (rare files), in batches."""
+    n = len(raw.headers)
+    assert raw.relation is not None
+    con.execute(f'CREATE OR REPLACE TEMP TABLE "{raw.relation}" (_row BIGINT, '
+                + ", ".join(f"c{i} VARCHAR" for i in range(n)) + ")")
+    raw.row_sql = "_row"
+    rows: list[int] = []
+    cells: list[list[str]] = [[] for _ in range(n)]
+
+    def flush() -> None:
+        batch = pa.table([pa.array(rows, pa.int64()), *[pa.array(c, pa.string()) for c in cells]],
+                         names=["_row", *[f"c{i}" for i in range(n)]])
+        con.register("_rows_in", batch)
+        con.execute(f'INSERT INTO "{raw.relation}" SELECT * FROM _rows_in')
+        con.unregister("_rows_in")
+        rows.clear()
+        for c in cells:
+            c.clear()
+
+    row_no = raw.header_row
+    with body.open(encoding="utf-8", newline="") as f:
+        reader = csv.reader(f, delimiter=delimiter)
+        try:
+            for record in reader:
+                row_no += 1
+                if not record or (len(record) == 1 and not record[0].strip()):
+                    continue  # a blank line: counted, as the user sees it, but not a row
+                if len(record) != n:
+                    # A quote left open swallows the lines after it into one value: name the cause, not the count.
+                    spans = any("\n" in v or "\r" in v for v in record)
+                    raw.issues.append(make_issue("unclosed_quote" if spans else "bad_row", lang, raw.table, row_no,
+                                                 None, delimiter.join(record), expected=n, actual=len(record)))
+                    continue
+                rows.append(row_no)
+                for i, value in enumerate(record):
+                    cells[i].append(value)
+                if len(rows) >= _BATCH:
+                    flush()
+        except csv.Error as exc:
+            raw.issues.append(make_issue("unreadable_file", lang, raw.table, row_no + 1, None, None, detail=str(exc)))
+    flush()
