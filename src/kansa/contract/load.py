@@ -64,6 +64,7 @@ class LoadResult:
     """Typed tables, every issue found, and the provenance of each input file."""
 
     tables: dict[str, pa.Table] = field(default_factory=dict)
+    created: list[str] = field(default_factory=list)  # typed tables made in the `into` connection instead
     issues: list[Issue] = field(default_factory=list)
     files: list[FileRecord] = field(default_factory=list)
 
@@ -360,11 +361,13 @@ def load_directory(
                 if name in staged:
                     if into is not None:
                         create_typed_table(con, TABLES[name])
+                        result.created.append(name)
                     else:
                         result.tables[name] = typed_table(con, TABLES[name])
                 elif TABLES[name].domain in domains:
                     if into is not None:
                         _create_empty(con, name)
+                        result.created.append(name)
                     else:
                         result.tables[name] = empty_table(name)
                     result.issues.append(make_issue("absent_table", lang, name))

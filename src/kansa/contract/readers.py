@@ -216,26 +216,6 @@ def _sniff_delimiter(path: Path, header_line: str) -> str:
     return ","
 
 
-def read_csv(path: Path, table: str, lang: Lang, mapping: Mapping | None = None) -> RawTable:
-    """Read a CSV/TSV into text columns in memory (Arrow); encoding detected; row-level issues for broken rows.
-
-    The same reader a load streams through (kansa.contract.stream), for small files and tests: `mapping`
-    (the user's header mapping) only helps find the header row below title lines.
-    """
-    from kansa.contract.stream import read_csv_into  # the streaming reader builds on this module
-
-    with duckdb.connect() as con:
-        raw = read_csv_into(con, path, table, lang, mapping)
-        if raw.relation is None:
-            return raw
-        cells = ", ".join(f"COALESCE(c{i}, '')" for i in range(len(raw.headers)))
-        got = con.sql(f'SELECT {raw.row_sql} AS _row, {cells} FROM "{raw.relation}" ORDER BY 1').to_arrow_table()
-    raw.rows = got.column(0).combine_chunks()
-    raw.columns = [got.column(i + 1).combine_chunks().cast(pa.string()) for i in range(len(raw.headers))]
-    raw.relation, raw.con, raw.count = None, None, None
-    return raw
-
-
 def row_numbers(n: int, first: int = 2) -> pa.Array:
     """Rows as the user sees them for n data rows under one header row: 2, 3, ..., n + 1."""
     return pa.array(np.arange(first, first + n, dtype=np.int64))

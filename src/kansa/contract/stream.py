@@ -371,3 +371,21 @@ def _read_rows(con: duckdb.DuckDBPyConnection, raw: RawTable, body: Path, delimi
         except csv.Error as exc:
             raw.issues.append(make_issue("unreadable_file", lang, raw.table, row_no + 1, None, None, detail=str(exc)))
     flush()
+
+
+def read_csv(path: Path, table: str, lang: Lang, mapping: Mapping | None = None) -> RawTable:
+    """Read a CSV/TSV into text columns in memory (Arrow); encoding detected; row-level issues for broken rows.
+
+    The reader a load streams through, with the cells brought back: for small files and tests: `mapping`
+    (the user's header mapping) only helps find the header row below title lines.
+    """
+    with duckdb.connect() as con:
+        raw = read_csv_into(con, path, table, lang, mapping)
+        if raw.relation is None:
+            return raw
+        cells = ", ".join(f"COALESCE(c{i}, '')" for i in range(len(raw.headers)))
+        got = con.sql(f'SELECT {raw.row_sql} AS _row, {cells} FROM "{raw.relation}" ORDER BY 1').to_arrow_table()
+    raw.rows = got.column(0).combine_chunks()
+    raw.columns = [got.column(i + 1).combine_chunks().cast(pa.string()) for i in range(len(raw.headers))]
+    raw.relation, raw.con, raw.count = None, None, None
+    return raw
