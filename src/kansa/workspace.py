@@ -72,6 +72,19 @@ class Workspace:
 
     def _write(self, result: LoadResult, staged: Path | None) -> str:
         load_id = uuid.uuid4().hex
+        if staged is not None and not self.db_path.exists() and staged.stat().st_dev == self.path.stat().st_dev:
+            # A first load: the checked file becomes the workspace (manifest added, then one atomic rename).
+            con = duckdb.connect(str(staged), config=_BOUNDED)
+            try:
+                con.execute("BEGIN TRANSACTION")
+                con.execute(_MANIFEST_DDL)
+                con.executemany(f"INSERT INTO {MANIFEST} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                _manifest_rows(load_id, result))
+                con.execute("COMMIT")
+            finally:
+                con.close()
+            staged.replace(self.db_path)
+            return load_id
         con = duckdb.connect(str(self.db_path), config=_BOUNDED)
         try:
             if staged is not None:
@@ -86,24 +99,8 @@ class Workspace:
                 if staged is not None:
                     for name in result.created:
                         con.execute(f'CREATE OR REPLACE TABLE main."{name}" AS SELECT * FROM _staged."{name}"')
-                con.executemany(
-                    f"INSERT INTO {MANIFEST} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        [
-                            load_id,
-                            f.table,
-                            f.path.name,  # relative to the data folder (files sit directly in it): no home paths
-                            f.sheet,
-                            f.sha256,
-                            f.size,
-                            f.rows,
-                            f.encoding,
-                            f.loaded_at,
-                            f.seconds,
-                        ]
-                        for f in result.files
-                    ],
-                )
+                con.executemany(f"INSERT INTO {MANIFEST} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                _manifest_rows(load_id, result))
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
@@ -187,6 +184,12 @@ def load_staged(
         finally:
             con.close()
         yield result, path
+
+
+def _manifest_rows(load_id: str, result: LoadResult) -> list[list[object]]:
+    """One manifest row per input file; paths relative to the data folder (files sit directly in it)."""
+    return [[load_id, f.table, f.path.name, f.sheet, f.sha256, f.size, f.rows, f.encoding, f.loaded_at, f.seconds]
+            for f in result.files]
 
 
 class WorkspaceMissing(InputError, FileNotFoundError):

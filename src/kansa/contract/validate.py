@@ -159,7 +159,9 @@ def _sql_source(
             keys.append(name)
     normalised: dict[str, int] = {}
     if keys:
-        counts = ", ".join(f"count(*) FILTER (WHERE {_wide_sql(cells[k])})" for k in keys)
+        # Most keys are ASCII: the byte length against the character length rules them out before any trim.
+        counts = ", ".join(f"count(*) FILTER (WHERE strlen(c{present[k]}) <> length(c{present[k]}) "
+                           f"AND {_wide_sql(cells[k])})" for k in keys)
         found = con.execute(f"SELECT {counts} FROM {q(raw.relation)}").fetchall()[0]
         for key, changed in zip(keys, found, strict=True):
             if changed:
