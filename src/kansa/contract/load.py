@@ -17,7 +17,7 @@ from kansa.contract.headers import Mapping, MappingError, MappingProblem, read_m
 from kansa.contract.issues import Issue, make_issue, sort_key, with_file
 from kansa.contract.readers import NOT_TEXT, RawTable, file_digest, read_parquet, sniff_not_text
 from kansa.contract.schema import TABLES, Domain, empty_table, tables_of
-from kansa.contract.stream import read_csv_into
+from kansa.contract.stream import materialize, read_csv_into
 from kansa.contract.validate import check_types, check_values, create_typed_table, stage, trimmed_sql, typed_table
 from kansa.contract.values import JST
 from kansa.contract.xlsx import read_sheet, serials_to_dates, sheet_names
@@ -209,7 +209,7 @@ def map_headers(raw: RawTable, mapping: Mapping | None, lang: Lang) -> tuple[dic
     for name in spec.required:
         if name not in present:
             issues.append(make_issue("missing_column", lang, raw.table, header_row, name, None))
-    if raw.num_rows == 0 and not any(i.is_error for i in issues):
+    if raw.empty and not any(i.is_error for i in issues):
         issues.append(make_issue("no_rows", lang, raw.table, header_row, None, None))
     return present, issues
 
@@ -234,8 +234,9 @@ def column_label(raw: RawTable, index: int, lang: Lang) -> str:
 def _first_value(raw: RawTable, index: int) -> str | None:
     """The first value in a column that is not blank (in file order), or None."""
     if raw.relation is not None and raw.con is not None:
+        materialize(raw.con, raw)  # rare (values under an empty header): number the rows first
         found = raw.con.execute(
-            f'SELECT c{index} FROM "{raw.relation}" WHERE NULLIF({trimmed_sql(f"c{index}")}, \'\') IS NOT NULL '
+            f"SELECT c{index} FROM {raw.relation} WHERE NULLIF({trimmed_sql(f'c{index}')}, '') IS NOT NULL "
             f"ORDER BY {raw.row_sql} LIMIT 1"
         ).fetchall()
         return str(found[0][0]) if found else None
@@ -329,7 +330,9 @@ def load_directory(
                 spec = TABLES[source.table]
                 if source.kind == "xlsx":
                     serials_to_dates(raw, spec, present)
+                seen = len(raw.issues)
                 normalised = stage(con, raw, spec, present)
+                result.issues += raw.issues[seen:]  # rows DuckDB refused, named by the row-by-row reader
                 result.issues += [make_issue("ids_normalised", lang, source.table, None, column, detail=count)
                                   for column, count in normalised.items()]
                 raw.columns = []  # DuckDB holds the data now
@@ -337,8 +340,10 @@ def load_directory(
                 result.issues += check_types(con, spec, present, lang)
                 result.issues += check_values(con, spec, present, lang)
                 staged[source.table] = present
-            if raw.relation is not None:
-                con.execute(f'DROP TABLE IF EXISTS "{raw.relation}"')  # not staged: a file with errors
+            if raw.relation is not None and raw.row_sql is not None:
+                con.execute(f"DROP TABLE IF EXISTS {raw.relation}")  # not staged: a file with errors
+            for leftover in raw.cleanup:
+                leftover.unlink(missing_ok=True)
             result.files.append(
                 FileRecord(
                     source.path,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,17 +37,28 @@ class RawTable:
     issues: list[Issue] = field(default_factory=list)
     digest: tuple[str, int] | None = None  # SHA-256 and size of exactly the bytes parsed (CSV)
     header_row: int = 1  # the row the headers stand on (a sheet may have title rows above them)
-    # A CSV streamed into DuckDB: the table holding the cells (c0, c1, ... as text), how to get each cell's
-    # row from it (an SQL expression), the connection, and the count of data rows. `columns` stays empty.
+    # A CSV streamed into DuckDB (`columns` stays empty): the SQL source of its cells c0, c1, ... as text (a
+    # table, or DuckDB's read_csv of the UTF-8 rows), the SQL of each row's number there (None for the file:
+    # numbered in file order once staged), the connection, the count of data rows (-1: some, not counted yet),
+    # what to do when DuckDB refuses a row (read row by row), whether a full-width character may be in it, and
+    # the temporary files to remove once staged.
     relation: str | None = None
-    row_sql: str = "_row"
+    row_sql: str | None = "_row"
     con: duckdb.DuckDBPyConnection | None = None
     count: int | None = None
+    fallback: Callable[[], None] | None = None
+    wide: bool = True
+    cleanup: list[Path] = field(default_factory=list)
 
     @property
     def num_rows(self) -> int:
         """Data rows read."""
-        return self.count if self.count is not None else len(self.rows)
+        return max(self.count, 0) if self.count is not None else len(self.rows)
+
+    @property
+    def empty(self) -> bool:
+        """True when there is no data row."""
+        return self.count == 0 if self.count is not None else len(self.rows) == 0
 
 
 def file_digest(path: Path) -> tuple[str, int]:

@@ -185,6 +185,7 @@ class _Body:
     blank_line: bool = False  # an empty line among the rows: DuckDB would drop it silently
     lone_cr: bool = False  # CR and LF line ends mixed: only the row-by-row reader counts them as people do
     too_long: int | None = None  # first line over the limit
+    wide: bool = False  # holds a full-width ASCII character or the ideographic space (UTF-8 EF BC/BD xx, E3 80 80)
 
 
 def read_csv_into(con: duckdb.DuckDBPyConnection, path: Path, table: str, lang: Lang,
@@ -219,20 +220,60 @@ def read_csv_into(con: duckdb.DuckDBPyConnection, path: Path, table: str, lang: 
             raw.issues.append(make_issue("limit_line", lang, table, body.too_long, None, None, file=path.name,
                                          line=body.too_long, limit=limit, setting=setting("max_line_kb")))
             return raw
-        raw.relation, raw.con = f"raw_{table}", con
+        raw.relation, raw.con, raw.wide = f'"raw_{table}"', con, body.wide
         n = len(raw.headers)
         if body.empty:
-            con.execute(f'CREATE OR REPLACE TEMP TABLE "{raw.relation}" (_row BIGINT, '
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {raw.relation} (_row BIGINT, "
                         + ", ".join(f"c{i} VARCHAR" for i in range(n)) + ")")
             raw.count = 0
             return raw
-        fast = not (body.blank_line or body.lone_cr) and _duckdb_read(con, raw, body.path, header)
-        if not fast:
-            _read_rows(con, raw, body.path, header[0], lang)
-        raw.count = int(con.execute(f'SELECT count(*) FROM "{raw.relation}"').fetchall()[0][0])
+        delimiter, cr_only = header
+        if body.blank_line or body.lone_cr:
+            _read_rows(con, raw, body.path, delimiter, lang)
+            return raw
+        # DuckDB reads the rows when the table is staged, in one pass; a row it refuses sends the file row by row.
+        raw.relation, raw.row_sql, raw.count = _read_csv_sql(body.path, n, delimiter, cr_only), None, -1
+        kept = body.path
+        raw.cleanup.append(kept)
+
+        def fallback() -> None:
+            raw.relation = f'"raw_{table}"'
+            _read_rows(con, raw, kept, delimiter, lang)
+
+        raw.fallback = fallback
         return raw
     finally:
-        body.path.unlink(missing_ok=True)
+        if body.path not in raw.cleanup:
+            body.path.unlink(missing_ok=True)
+
+
+def materialize(con: duckdb.DuckDBPyConnection, raw: RawTable) -> None:
+    """Make a CSV that DuckDB reads on staging a table with numbered rows (for the few who need it earlier)."""
+    if raw.row_sql is not None or raw.relation is None:
+        return
+    table = f'"raw_{raw.table}"'
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {raw.relation}")
+    except duckdb.Error:
+        if raw.fallback is None:
+            raise
+        raw.fallback()
+        raw.fallback = None
+        return
+    raw.relation, raw.row_sql, raw.fallback = table, f"(rowid + {raw.header_row + 1})", None
+
+
+def _read_csv_sql(body: Path, n: int, delimiter: str, cr_only: bool) -> str:
+    """DuckDB's parallel CSV reader over the UTF-8 rows: every column text, strict (a ragged row is an error)."""
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(n)) + "}"
+    new_line = ", new_line = '\\r'" if cr_only else ""
+    max_line = max(LIMITS.get().max_line_kb << 10, 2 << 20) + 1024
+    where = str(body).replace("'", "''")
+    return (
+        f"read_csv('{where}', header = false, columns = {columns}, delim = '{delimiter}', quote = '\"', "
+        f"escape = '\"'{new_line}, auto_detect = false, strict_mode = true, null_padding = false, "
+        f"max_line_size = {max_line})"
+    )
 
 
 def _write_body(path: Path, encoding: str, body: _Body, raw: RawTable, mapping: Mapping | None,
@@ -285,6 +326,7 @@ def _write_body(path: Path, encoding: str, body: _Body, raw: RawTable, mapping: 
             line_ends += chunk.count(ends)
             body.blank_line = body.blank_line or _blank(tail + chunk[:2], cr_only) or _blank(chunk, cr_only)
             body.lone_cr = body.lone_cr or _mixed(chunk, cr_only)
+            body.wide = body.wide or b"\xef\xbc" in chunk or b"\xef\xbd" in chunk or b"\xe3\x80\x80" in chunk
             tail = chunk[-2:]
             if body.too_long is None:
                 out.write(chunk)
@@ -309,31 +351,11 @@ def _mixed(data: bytes, cr_only: bool) -> bool:
     return data.count(b"\r") != data.count(b"\r\n")
 
 
-def _duckdb_read(con: duckdb.DuckDBPyConnection, raw: RawTable, body: Path, header: tuple[str, bool]) -> bool:
-    """DuckDB's parallel CSV reader into the raw table; False when it refuses a row (ragged, bad quotes)."""
-    delimiter, cr_only = header
-    assert raw.relation is not None
-    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(raw.headers))) + "}"
-    new_line = ", new_line = '\\r'" if cr_only else ""
-    max_line = max(LIMITS.get().max_line_kb << 10, 2 << 20) + 1024
-    sql = (
-        f"CREATE OR REPLACE TEMP TABLE \"{raw.relation}\" AS SELECT * FROM read_csv(?, header = false, "
-        f"columns = {columns}, delim = '{delimiter}', quote = '\"', escape = '\"'{new_line}, auto_detect = false, "
-        f"strict_mode = true, null_padding = false, max_line_size = {max_line})"
-    )
-    try:
-        con.execute(sql, [str(body)])
-    except duckdb.Error:
-        return False
-    raw.row_sql = f"(rowid + {raw.header_row + 1})"  # the table keeps the file's order
-    return True
-
-
 def _read_rows(con: duckdb.DuckDBPyConnection, raw: RawTable, body: Path, delimiter: str, lang: Lang) -> None:
     """Row by row with the csv module: exact row numbers for blank and ragged rows (rare files), in batches."""
     n = len(raw.headers)
     assert raw.relation is not None
-    con.execute(f'CREATE OR REPLACE TEMP TABLE "{raw.relation}" (_row BIGINT, '
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {raw.relation} (_row BIGINT, "
                 + ", ".join(f"c{i} VARCHAR" for i in range(n)) + ")")
     raw.row_sql = "_row"
     rows: list[int] = []
@@ -343,7 +365,7 @@ def _read_rows(con: duckdb.DuckDBPyConnection, raw: RawTable, body: Path, delimi
         batch = pa.table([pa.array(rows, pa.int64()), *[pa.array(c, pa.string()) for c in cells]],
                          names=["_row", *[f"c{i}" for i in range(n)]])
         con.register("_rows_in", batch)
-        con.execute(f'INSERT INTO "{raw.relation}" SELECT * FROM _rows_in')
+        con.execute(f"INSERT INTO {raw.relation} SELECT * FROM _rows_in")
         con.unregister("_rows_in")
         rows.clear()
         for c in cells:
@@ -371,6 +393,7 @@ def _read_rows(con: duckdb.DuckDBPyConnection, raw: RawTable, body: Path, delimi
         except csv.Error as exc:
             raw.issues.append(make_issue("unreadable_file", lang, raw.table, row_no + 1, None, None, detail=str(exc)))
     flush()
+    raw.count = int(con.execute(f"SELECT count(*) FROM {raw.relation}").fetchall()[0][0])
 
 
 def read_csv(path: Path, table: str, lang: Lang, mapping: Mapping | None = None) -> RawTable:
@@ -383,9 +406,12 @@ def read_csv(path: Path, table: str, lang: Lang, mapping: Mapping | None = None)
         raw = read_csv_into(con, path, table, lang, mapping)
         if raw.relation is None:
             return raw
+        materialize(con, raw)
         cells = ", ".join(f"COALESCE(c{i}, '')" for i in range(len(raw.headers)))
-        got = con.sql(f'SELECT {raw.row_sql} AS _row, {cells} FROM "{raw.relation}" ORDER BY 1').to_arrow_table()
+        got = con.sql(f"SELECT {raw.row_sql} AS _row, {cells} FROM {raw.relation} ORDER BY 1").to_arrow_table()
+        for leftover in raw.cleanup:
+            leftover.unlink(missing_ok=True)
     raw.rows = got.column(0).combine_chunks()
     raw.columns = [got.column(i + 1).combine_chunks().cast(pa.string()) for i in range(len(raw.headers))]
-    raw.relation, raw.con, raw.count = None, None, None
+    raw.relation, raw.con, raw.count, raw.cleanup = None, None, None, []
     return raw

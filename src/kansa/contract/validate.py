@@ -93,11 +93,39 @@ def stage(con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSchema, pres
     Keys lose full-width letters and digits first (Ｃ００１ is C001, as people type it); returns the count per column.
     A CSV streamed into DuckDB (raw.relation) is trimmed and normalised in SQL where it is; other tables in Arrow.
     """
-    if raw.relation is not None:
-        view, rows, cells, normalised = _sql_source(con, raw, spec, present)
-    else:
+    if raw.relation is None:
         view, normalised = _arrow_source(con, raw, spec, present)
-        rows, cells = "_row", {name: q(name) for name in present}
+        _create_work(con, spec, present, q(view), "_row", {name: q(name) for name in present})
+        con.unregister(view)
+        return normalised
+    try:
+        return _stage_sql(con, raw, spec, present)
+    except duckdb.Error:
+        if raw.fallback is None:
+            raise
+        fallback, raw.fallback = raw.fallback, None
+        fallback()  # DuckDB refused a row: the row-by-row reader names it, and the rest is staged from there
+        return _stage_sql(con, raw, spec, present)
+
+
+def _stage_sql(con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSchema, present: dict[str, int]) -> dict[
+        str, int]:
+    assert raw.relation is not None
+    cells, normalised = _sql_cells(con, raw, spec, present)
+    w = work_table(spec.name)
+    _create_work(con, spec, present, raw.relation, raw.row_sql or "CAST(NULL AS BIGINT)", cells)
+    if raw.row_sql is None:
+        # Read straight from the file in one pass: the work table keeps the file's order, so rowid is the row.
+        con.execute(f"UPDATE {w} SET _row = rowid + {raw.header_row + 1}")
+    else:
+        con.execute(f"DROP TABLE {raw.relation}")  # the text cells are in the work table now
+    raw.count = int(con.execute(f"SELECT count(*) FROM {w}").fetchall()[0][0])
+    return normalised
+
+
+def _create_work(con: duckdb.DuckDBPyConnection, spec: TableSchema, present: dict[str, int], source: str,
+                 rows: str, cells: dict[str, str]) -> None:
+    """The work table: row, trimmed text (NULL when empty) and the fast-path typed value of every column."""
     inner = [f"{rows} AS _row"]
     outer = ["_row"]
     for col in spec.columns:
@@ -116,13 +144,8 @@ def stage(con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSchema, pres
                 outer.append(f"CAST(NULL AS VARCHAR) AS {raw_col(col)}")
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {work_table(spec.name)} AS "
-        f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {q(view)})"
+        f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {source})"
     )
-    if raw.relation is not None:
-        con.execute(f"DROP TABLE {q(view)}")  # the text cells are in the work table now
-    else:
-        con.unregister(view)
-    return normalised
 
 
 def _arrow_source(
@@ -146,30 +169,26 @@ def _arrow_source(
     return view, normalised
 
 
-def _sql_source(
+def _sql_cells(
     con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSchema, present: dict[str, int]
-) -> tuple[str, str, dict[str, str], dict[str, int]]:
-    """The raw table's name, its row expression, the SQL of each present column's trimmed (half-width) text."""
+) -> tuple[dict[str, str], dict[str, int]]:
+    """The SQL of each present column's trimmed (keys: half-width) text, and the count of keys made half-width."""
     assert raw.relation is not None
-    cells: dict[str, str] = {}
-    keys: list[str] = []
-    for name, index in present.items():
-        cells[name] = trimmed_sql(f"c{index}")
-        if is_key(spec.column(name)):
-            keys.append(name)
+    cells = {name: trimmed_sql(f"c{index}") for name, index in present.items()}
+    keys = [name for name in present if is_key(spec.column(name))]
     normalised: dict[str, int] = {}
-    if keys:
+    if keys and raw.wide:  # the reader saw a full-width character somewhere in the file
         # Most keys are ASCII: the byte length against the character length rules them out before any trim.
         counts = ", ".join(f"count(*) FILTER (WHERE strlen(c{present[k]}) <> length(c{present[k]}) "
                            f"AND {_wide_sql(cells[k])})" for k in keys)
-        found = con.execute(f"SELECT {counts} FROM {q(raw.relation)}").fetchall()[0]
+        found = con.execute(f"SELECT {counts} FROM {raw.relation}").fetchall()[0]
         for key, changed in zip(keys, found, strict=True):
             if changed:
                 normalised[key] = int(changed)
                 cell = cells[key]
                 cells[key] = f"CASE WHEN {_wide_sql(cell)} THEN translate({cell}, {_lit(_WIDE_FROM)}, " \
                              f"{_lit(_WIDE_TO)}) ELSE {cell} END"
-    return raw.relation, raw.row_sql, cells, normalised
+    return cells, normalised
 
 
 def check_types(con: duckdb.DuckDBPyConnection, spec: TableSchema, present: dict[str, int], lang: Lang) -> list[Issue]:
