@@ -34,8 +34,13 @@ def q(name: str) -> str:
 
 
 def work_table(table: str) -> str:
-    """Name of the DuckDB table that holds a contract table while it is checked."""
+    """Name of the DuckDB view of a contract table while it is checked (its rows as `_row`)."""
     return q(f"w_{table}")
+
+
+def work_data(table: str) -> str:
+    """Name of the DuckDB table under work_table (what UPDATE and DROP address)."""
+    return q(f"w_{table}$data")
 
 
 def raw_col(column: Column) -> str:
@@ -112,22 +117,23 @@ def _stage_sql(con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSchema,
         str, int]:
     assert raw.relation is not None
     cells, normalised = _sql_cells(con, raw, spec, present)
-    w = work_table(spec.name)
-    _create_work(con, spec, present, raw.relation, raw.row_sql or "CAST(NULL AS BIGINT)", cells)
-    if raw.row_sql is None:
-        # Read straight from the file in one pass: the work table keeps the file's order, so rowid is the row.
-        con.execute(f"UPDATE {w} SET _row = rowid + {raw.header_row + 1}")
-    else:
+    # Read straight from the file in one pass, the work table keeps the file's order: rowid gives the row.
+    rows = raw.row_sql if raw.row_sql is not None else f"rowid + {raw.header_row + 1}"
+    _create_work(con, spec, present, raw.relation, None if raw.row_sql is None else raw.row_sql, cells, rows)
+    if raw.row_sql is not None:
         con.execute(f"DROP TABLE {raw.relation}")  # the text cells are in the work table now
-    raw.count = int(con.execute(f"SELECT count(*) FROM {w}").fetchall()[0][0])
+    raw.count = int(con.execute(f"SELECT count(*) FROM {work_data(spec.name)}").fetchall()[0][0])
     return normalised
 
 
 def _create_work(con: duckdb.DuckDBPyConnection, spec: TableSchema, present: dict[str, int], source: str,
-                 rows: str, cells: dict[str, str]) -> None:
-    """The work table: row, trimmed text (NULL when empty) and the fast-path typed value of every column."""
-    inner = [f"{rows} AS _row"]
-    outer = ["_row"]
+                 rows: str | None, cells: dict[str, str], view_rows: str = "_row") -> None:
+    """The work table: row, trimmed text (NULL when empty) and the fast-path typed value of every column.
+
+    `rows`: the SQL of each row's number in `source`; None to number them from the table's rowid (`view_rows`).
+    """
+    inner = [] if rows is None else [f"{rows} AS _row"]
+    outer = [] if rows is None else ["_row"]
     for col in spec.columns:
         if col.name in present:
             text = f"NULLIF({cells[col.name]}, '')"
@@ -143,9 +149,11 @@ def _create_work(con: duckdb.DuckDBPyConnection, spec: TableSchema, present: dic
             if col.type != "string":
                 outer.append(f"CAST(NULL AS VARCHAR) AS {raw_col(col)}")
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {work_table(spec.name)} AS "
+        f"CREATE OR REPLACE TEMP TABLE {work_data(spec.name)} AS "
         f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {source})"
     )
+    shown = "*" if rows is not None else f"{view_rows} AS _row, *"
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {work_table(spec.name)} AS SELECT {shown} FROM {work_data(spec.name)}")
 
 
 def _arrow_source(
@@ -216,7 +224,8 @@ def check_types(con: duckdb.DuckDBPyConnection, spec: TableSchema, present: dict
             {"v": pa.array([p[0] for p in pairs], pa.string()), "x": pa.array([p[1] for p in pairs], arrow_type(col))}
         )
         con.register("_fix", fix)
-        con.execute(f"UPDATE {w} SET {q(name)} = _fix.x FROM _fix WHERE {w}.{raw_col(col)} = _fix.v")
+        data = work_data(spec.name)
+        con.execute(f"UPDATE {data} SET {q(name)} = _fix.x FROM _fix WHERE {data}.{raw_col(col)} = _fix.v")
         con.unregister("_fix")
     issues: list[Issue] = []
     for name, bad in failures.items():
@@ -296,7 +305,8 @@ def create_typed_table(con: duckdb.DuckDBPyConnection, spec: TableSchema) -> Non
     A scan of a data folder reads this in place: no round trip through Arrow and a second connection.
     """
     con.execute(f"CREATE TABLE {q(spec.name)} AS {_typed_select(spec)}")
-    con.execute(f"DROP TABLE {work_table(spec.name)}")
+    con.execute(f"DROP VIEW {work_table(spec.name)}")
+    con.execute(f"DROP TABLE {work_data(spec.name)}")
 
 
 def _typed_select(spec: TableSchema) -> str:
