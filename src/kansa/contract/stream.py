@@ -86,8 +86,10 @@ def survey(path: Path) -> Survey:
     return Survey(h.hexdigest(), size, head, blank, ascii_, utf8, wide)
 
 
-def slices(f: BinaryIO, size: int = CHUNK) -> Iterator[bytes]:
+def slices(f: BinaryIO, size: int | None = None) -> Iterator[bytes]:
     """The file in slices that end at a line end (LF, else CR): no character and no line is cut in two."""
+    # At least twice the longest line allowed: a line over the limit then always lies whole in one slice.
+    size = max(size or CHUNK, LIMITS.get().max_line_kb << 11)
     carry = b""
     while block := f.read(size):
         data = carry + block if carry else block
