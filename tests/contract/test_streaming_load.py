@@ -63,13 +63,15 @@ def test_a_ragged_row_far_into_the_file_is_named_and_nothing_loads(tmp_path: Pat
     assert not result.tables
 
 
-def test_a_blank_line_between_slices_is_counted_not_loaded(tmp_path: Path, small_slices: None) -> None:
+def test_a_blank_line_between_slices_keeps_the_rows_after_it_numbered(tmp_path: Path, small_slices: None) -> None:
     rows = [f"B{i:03d},支店{i},関東" for i in range(100)]
     rows.insert(60, "")
     rows[80] = "B010,bad,関東"  # a duplicate key after the blank line: its row as the user sees it
     (tmp_path / "branches.csv").write_text(_branches(rows), encoding="utf-8")
     result = load_directory(tmp_path, lang="en")
-    assert [(e.row, e.code) for e in result.errors] == [(82, "duplicate_key")]
+    # As the whole-file reader did: a lone empty line among full rows is a row with empty values.
+    assert [(e.row, e.code) for e in result.errors] == [(62, "missing_value"), (62, "missing_value"),
+                                                        (82, "duplicate_key")]
 
 
 def test_a_long_line_far_into_the_file_is_named_by_its_line(tmp_path: Path, small_slices: None) -> None:

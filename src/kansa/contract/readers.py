@@ -47,6 +47,8 @@ class RawTable:
     con: duckdb.DuckDBPyConnection | None = None
     count: int | None = None
     fallback: Callable[[], None] | None = None
+    open: Callable[[], None] | None = None  # (re)registers `relation` when it is a one-pass stream
+    trimmed: bool = False  # the cells of `relation` come trimmed
     wide: bool = True
     cleanup: list[Path] = field(default_factory=list)
 

@@ -12,13 +12,15 @@ import csv
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from kansa.contract.headers import Mapping
 from kansa.contract.issues import make_issue
@@ -184,14 +186,13 @@ class _Body:
 
     path: Path
     empty: bool = True
-    blank_line: bool = False  # an empty line among the rows: DuckDB would drop it silently
-    lone_cr: bool = False  # CR and LF line ends mixed: only the row-by-row reader counts them as people do
+    quoted: bool = False  # a quote somewhere: values may hold line breaks
     too_long: int | None = None  # first line over the limit
     wide: bool = False  # holds a full-width ASCII character or the ideographic space (UTF-8 EF BC/BD xx, E3 80 80)
 
 
 def read_csv_into(con: duckdb.DuckDBPyConnection, path: Path, table: str, lang: Lang,
-                  mapping: Mapping | None = None, work_dir: Path | None = None) -> RawTable:
+                  mapping: Mapping | None = None, work_dir: Path | None = None, trim: bool = True) -> RawTable:
     """Read a CSV/TSV into a DuckDB table of text cells (RawTable.relation); issues for broken files and rows."""
     raw = RawTable(table, path, None, [], [], pa.array([], pa.int64()))
     s = survey(path)
@@ -229,17 +230,17 @@ def read_csv_into(con: duckdb.DuckDBPyConnection, path: Path, table: str, lang: 
                         + ", ".join(f"c{i} VARCHAR" for i in range(n)) + ")")
             raw.count = 0
             return raw
-        delimiter, cr_only = header
-        if body.blank_line or body.lone_cr:
-            _read_rows(con, raw, body.path, delimiter, lang)
-            return raw
-        # DuckDB reads the rows when the table is staged, in one pass; a row it refuses sends the file row by row.
-        raw.relation, raw.row_sql, raw.count = _read_csv_sql(body.path, n, delimiter, cr_only), None, -1
+        delimiter, _cr_only = header
+        # pyarrow's streaming parser feeds the work table a batch at a time (Arrow trims each batch) when the
+        # table is staged; a row it refuses (ragged, blank) sends the file through the row-by-row reader instead.
         kept = body.path
         raw.cleanup.append(kept)
+        view = f'"src_{table}"'
+        raw.relation, raw.row_sql, raw.count, raw.trimmed = view, None, -1, trim
+        raw.open = _arrow_stream(con, view, kept, n, delimiter, body.quoted, trim)
 
         def fallback() -> None:
-            raw.relation = f'"raw_{table}"'
+            raw.relation, raw.open, raw.trimmed = f'"raw_{table}"', None, False
             _read_rows(con, raw, kept, delimiter, lang)
 
         raw.fallback = fallback
@@ -249,33 +250,63 @@ def read_csv_into(con: duckdb.DuckDBPyConnection, path: Path, table: str, lang: 
             body.path.unlink(missing_ok=True)
 
 
+class Refused(pa.ArrowInvalid):
+    """pyarrow found a row with the wrong number of fields: the file goes row by row instead."""
+
+
+def _arrow_stream(con: duckdb.DuckDBPyConnection, view: str, body: Path, n: int, delimiter: str,
+                  quoted: bool, trim: bool) -> Callable[[], None]:
+    """A function that registers (again) a one-pass reader of the UTF-8 rows as `view`: text cells, trimmed."""
+    names = [f"c{i}" for i in range(n)]
+    schema = pa.schema([(name, pa.string()) for name in names])
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        refused: list[int] = []
+
+        def on_invalid(row: pacsv.InvalidRow) -> str:
+            refused.append(row.number or 0)
+            return "skip"
+
+        reader = pacsv.open_csv(
+            str(body),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=16 << 20),
+            # Values can hold line breaks only inside quotes; without any quote the faster parser is exact.
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=quoted, ignore_empty_lines=False,
+                                             invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+        for batch in reader:
+            if refused:
+                raise Refused(f"row {refused[0]}")
+            # Arrow trims Unicode white space (the ideographic space too) far faster than SQL.
+            yield pa.RecordBatch.from_arrays([pc.utf8_trim_whitespace(c) if trim else c for c in batch.columns],
+                                             schema=schema)
+        if refused:
+            raise Refused(f"row {refused[0]}")
+
+    def open_() -> None:
+        con.register(view.strip('"'), pa.RecordBatchReader.from_batches(schema, batches()))
+
+    return open_
+
+
 def materialize(con: duckdb.DuckDBPyConnection, raw: RawTable) -> None:
     """Make a CSV that DuckDB reads on staging a table with numbered rows (for the few who need it earlier)."""
     if raw.row_sql is not None or raw.relation is None:
         return
     table = f'"raw_{raw.table}"'
     try:
+        if raw.open is not None:
+            raw.open()
         con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {raw.relation}")
-    except duckdb.Error:
+    except (duckdb.Error, pa.ArrowException):
         if raw.fallback is None:
             raise
         raw.fallback()
         raw.fallback = None
         return
-    raw.relation, raw.row_sql, raw.fallback = table, f"(rowid + {raw.header_row + 1})", None
-
-
-def _read_csv_sql(body: Path, n: int, delimiter: str, cr_only: bool) -> str:
-    """DuckDB's parallel CSV reader over the UTF-8 rows: every column text, strict (a ragged row is an error)."""
-    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(n)) + "}"
-    new_line = ", new_line = '\\r'" if cr_only else ""
-    max_line = max(LIMITS.get().max_line_kb << 10, 2 << 20) + 1024
-    where = str(body).replace("'", "''")
-    return (
-        f"read_csv('{where}', header = false, columns = {columns}, delim = '{delimiter}', quote = '\"', "
-        f"escape = '\"'{new_line}, auto_detect = false, strict_mode = true, null_padding = false, "
-        f"max_line_size = {max_line})"
-    )
+    raw.relation, raw.row_sql, raw.fallback, raw.open = table, f"(rowid + {raw.header_row + 1})", None, None
 
 
 def _write_body(path: Path, encoding: str, body: _Body, raw: RawTable, mapping: Mapping | None,
@@ -309,7 +340,6 @@ def _write_body(path: Path, encoding: str, body: _Body, raw: RawTable, mapping: 
     cr_only = first[nl : nl + 1] == b"\r" and first[nl + 1 : nl + 2] != b"\n"
     ends = b"\r" if cr_only else b"\n"
     pending = b""
-    tail = ends  # the header's line end: a body that starts with a line end starts with a blank line
     checked = True  # the first slice was checked for long lines above
     written = 0
     with body.path.open("wb") as out:
@@ -325,10 +355,8 @@ def _write_body(path: Path, encoding: str, body: _Body, raw: RawTable, mapping: 
                     body.too_long = first.count(ends, 0, body_start) + _count_in(body.path, written, ends) \
                         + pending.count(ends) + local
             checked = False
-            body.blank_line = (body.blank_line or _blank(tail + pending + kept[:2], cr_only) or _blank(kept, cr_only))
-            body.lone_cr = body.lone_cr or _mixed(pending, cr_only) or _mixed(kept, cr_only)
+            body.quoted = body.quoted or b'"' in kept
             body.wide = body.wide or b"\xef\xbc" in kept or b"\xef\xbd" in kept or b"\xe3\x80\x80" in kept
-            tail = kept[-2:]
             if body.too_long is None:
                 out.write(pending)
                 out.write(kept)
@@ -351,20 +379,6 @@ def _count_in(path: Path, size: int, what: bytes) -> int:
 def _chain_opt(first: list[bytes], rest: Iterator[bytes]) -> Iterator[bytes]:
     yield from first
     yield from rest
-
-
-def _blank(data: bytes, cr_only: bool) -> bool:
-    """True when `data` holds an empty line (LF files look for CR only when there is one: memchr is cheap)."""
-    if cr_only:
-        return b"\r\r" in data
-    return b"\n\n" in data or (b"\r" in data and (b"\n\r\n" in data or b"\r\r" in data))
-
-
-def _mixed(data: bytes, cr_only: bool) -> bool:
-    """True when `data` mixes line ends: a CR without its LF, or an LF in a CR file."""
-    if cr_only:
-        return b"\n" in data
-    return b"\r" in data and data.count(b"\r") != data.count(b"\r\n")
 
 
 def _read_rows(con: duckdb.DuckDBPyConnection, raw: RawTable, body: Path, delimiter: str, lang: Lang) -> None:
@@ -419,7 +433,7 @@ def read_csv(path: Path, table: str, lang: Lang, mapping: Mapping | None = None)
     (the user's header mapping) only helps find the header row below title lines.
     """
     with duckdb.connect() as con:
-        raw = read_csv_into(con, path, table, lang, mapping)
+        raw = read_csv_into(con, path, table, lang, mapping, trim=False)
         if raw.relation is None:
             return raw
         materialize(con, raw)

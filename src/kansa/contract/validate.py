@@ -105,7 +105,7 @@ def stage(con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSchema, pres
         return normalised
     try:
         return _stage_sql(con, raw, spec, present)
-    except duckdb.Error:
+    except (duckdb.Error, pa.ArrowException):
         if raw.fallback is None:
             raise
         fallback, raw.fallback = raw.fallback, None
@@ -117,10 +117,14 @@ def _stage_sql(con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSchema,
         str, int]:
     assert raw.relation is not None
     cells, normalised = _sql_cells(con, raw, spec, present)
+    if raw.open is not None:
+        raw.open()  # a stream is read once: registered afresh for the one statement that reads it
     # Read straight from the file in one pass, the work table keeps the file's order: rowid gives the row.
     rows = raw.row_sql if raw.row_sql is not None else f"rowid + {raw.header_row + 1}"
     _create_work(con, spec, present, raw.relation, None if raw.row_sql is None else raw.row_sql, cells, rows)
-    if raw.row_sql is not None:
+    if raw.open is not None:
+        con.unregister(raw.relation.strip('"'))
+    elif raw.row_sql is not None:
         con.execute(f"DROP TABLE {raw.relation}")  # the text cells are in the work table now
     raw.count = int(con.execute(f"SELECT count(*) FROM {work_data(spec.name)}").fetchall()[0][0])
     return normalised
@@ -182,13 +186,15 @@ def _sql_cells(
 ) -> tuple[dict[str, str], dict[str, int]]:
     """The SQL of each present column's trimmed (keys: half-width) text, and the count of keys made half-width."""
     assert raw.relation is not None
-    cells = {name: trimmed_sql(f"c{index}") for name, index in present.items()}
+    cells = {name: q(f"c{index}") if raw.trimmed else trimmed_sql(f"c{index}") for name, index in present.items()}
     keys = [name for name in present if is_key(spec.column(name))]
     normalised: dict[str, int] = {}
     if keys and raw.wide:  # the reader saw a full-width character somewhere in the file
         # Most keys are ASCII: the byte length against the character length rules them out before any trim.
         counts = ", ".join(f"count(*) FILTER (WHERE strlen(c{present[k]}) <> length(c{present[k]}) "
                            f"AND {_wide_sql(cells[k])})" for k in keys)
+        if raw.open is not None:
+            raw.open()
         found = con.execute(f"SELECT {counts} FROM {raw.relation}").fetchall()[0]
         for key, changed in zip(keys, found, strict=True):
             if changed:
