@@ -269,7 +269,7 @@ def _arrow_stream(con: duckdb.DuckDBPyConnection, view: str, body: Path, n: int,
 
         reader = pacsv.open_csv(
             str(body),
-            read_options=pacsv.ReadOptions(column_names=names, block_size=16 << 20),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=4 << 20),  # a few MB in flight
             # Values can hold line breaks only inside quotes; without any quote the faster parser is exact.
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=quoted, ignore_empty_lines=False,
                                              invalid_row_handler=on_invalid),
