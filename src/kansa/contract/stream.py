@@ -269,7 +269,9 @@ def _arrow_stream(con: duckdb.DuckDBPyConnection, view: str, body: Path, n: int,
 
         reader = pacsv.open_csv(
             str(body),
-            read_options=pacsv.ReadOptions(column_names=names, block_size=4 << 20),  # a few MB in flight
+            # A few MB in flight, and a block always holds a whole row (one longer than a block is refused).
+            read_options=pacsv.ReadOptions(column_names=names,
+                                           block_size=max(4 << 20, LIMITS.get().max_line_kb << 11)),
             # Values can hold line breaks only inside quotes; without any quote the faster parser is exact.
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=quoted, ignore_empty_lines=False,
                                              invalid_row_handler=on_invalid),
