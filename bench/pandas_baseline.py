@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 CAUTION_AGE, OLD_AGE = 75, 80
+LOCKIN_TYPES = ["structured_bond", "foreign_currency_insurance", "other"]
 BANDS = [-np.inf, -0.5, -0.3, -0.1, 0.0, 0.1, 0.3, 0.5, np.inf]
 BAND_NAMES = ["lt_m50", "m50_m30", "m30_m10", "m10_0", "0_10", "10_30", "30_50", "ge_50"]
 DATES = {
@@ -75,7 +76,10 @@ def rules(t: pd.DataFrame, c: pd.DataFrame, p: pd.DataFrame, pos: pd.DataFrame, 
     waiting = none & (days(s80.trade_date, pd.Series(as_of, index=s80.index)) <= 7)
     out["elderly80_post_trade_contact"] = int((problem & ~waiting).sum())
     yrs = age(buys.trade_date, buys.maturity_date)
-    out["elderly_long_maturity"] = int(((buys.age >= OLD_AGE) & (yrs >= 10)).sum())
+    # Lock-in only, as the rule documents: early_exit at_cost/none; when empty, the product type decides.
+    by_type = pd.Series(np.where(buys.product_type.isin(LOCKIN_TYPES), "at_cost", "liquid"), index=buys.index)
+    exit_ = buys.early_exit.where(buys.early_exit.notna(), by_type) if "early_exit" in buys else by_type
+    out["elderly_long_maturity"] = int(((buys.age >= OLD_AGE) & (yrs >= 10) & exit_.isin(["at_cost", "none"])).sum())
     complex_ = buys.is_complex.astype("boolean").fillna(False).astype(bool)
     pro = buys.is_professional.astype("boolean").fillna(False).astype(bool)
     over = (buys.risk_class - buys.risk_tolerance) >= 2

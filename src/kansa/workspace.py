@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import tempfile
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
+from kansa.contract.headers import Mapping
 from kansa.contract.load import LoadFailed, LoadResult, load_directory
-from kansa.contract.schema import TABLES
+from kansa.contract.schema import TABLES, Domain
 from kansa.i18n import Lang
 from kansa.messages import InputError, UsageError
+from kansa.progress import NULL_REPORTER, Reporter
 
 DB_NAME = "kansa.duckdb"
 MANIFEST = "_load_manifest"
@@ -43,15 +48,19 @@ class Workspace:
         """True when a load has been written here."""
         return self.db_path.is_file()
 
-    def replace(self, result: LoadResult) -> str:
-        """Write every table of a successful load in one transaction; returns the load id."""
+    def replace(self, result: LoadResult, staged: Path | None = None) -> str:
+        """Write every table of a successful load in one transaction; returns the load id.
+
+        With `staged` (the DuckDB file a load_staged checked the tables in), the tables are copied from there
+        inside DuckDB, never through Python memory.
+        """
         if not result.ok:
             raise LoadFailed(result.issues)
         new_folder = not self.path.exists()
         new_db = not self.db_path.exists()
         self.path.mkdir(parents=True, exist_ok=True)
         try:
-            return self._write(result)
+            return self._write(result, staged)
         except BaseException:
             # A workspace that did not exist must not exist after a failed write either (all or nothing).
             if new_db:
@@ -61,10 +70,25 @@ class Workspace:
                 self.path.rmdir()
             raise
 
-    def _write(self, result: LoadResult) -> str:
+    def _write(self, result: LoadResult, staged: Path | None) -> str:
         load_id = uuid.uuid4().hex
-        con = duckdb.connect(str(self.db_path))
+        if staged is not None and not self.db_path.exists() and staged.stat().st_dev == self.path.stat().st_dev:
+            # A first load: the checked file becomes the workspace (manifest added, then one atomic rename).
+            con = duckdb.connect(str(staged), config=_BOUNDED)
+            try:
+                con.execute("BEGIN TRANSACTION")
+                con.execute(_MANIFEST_DDL)
+                con.executemany(f"INSERT INTO {MANIFEST} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                _manifest_rows(load_id, result))
+                con.execute("COMMIT")
+            finally:
+                con.close()
+            staged.replace(self.db_path)
+            return load_id
+        con = duckdb.connect(str(self.db_path), config=_BOUNDED)
         try:
+            if staged is not None:
+                con.execute(f"ATTACH '{_sql_str(staged)}' AS _staged (READ_ONLY)")
             con.execute("BEGIN TRANSACTION")
             try:
                 con.execute(_MANIFEST_DDL)
@@ -72,24 +96,11 @@ class Workspace:
                     con.register("_incoming", table)
                     con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _incoming')
                     con.unregister("_incoming")
-                con.executemany(
-                    f"INSERT INTO {MANIFEST} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        [
-                            load_id,
-                            f.table,
-                            f.path.name,  # relative to the data folder (files sit directly in it): no home paths
-                            f.sheet,
-                            f.sha256,
-                            f.size,
-                            f.rows,
-                            f.encoding,
-                            f.loaded_at,
-                            f.seconds,
-                        ]
-                        for f in result.files
-                    ],
-                )
+                if staged is not None:
+                    for name in result.created:
+                        con.execute(f'CREATE OR REPLACE TABLE main."{name}" AS SELECT * FROM _staged."{name}"')
+                con.executemany(f"INSERT INTO {MANIFEST} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                _manifest_rows(load_id, result))
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
@@ -144,6 +155,44 @@ class Workspace:
                 con.execute(f"COPY \"{name}\" TO '{_sql_str(target)}' (FORMAT parquet)")
                 paths[name] = target
         return paths
+
+
+# DuckDB's memory for a load: what does not fit goes to disk, so a load of 10M trades stays within 2 GB.
+_Config = dict[str, str | bool | int | float | list[str]]
+_BOUNDED: _Config = {"memory_limit": "1GB", "threads": 2, "preserve_insertion_order": True}
+
+
+@contextmanager
+def load_staged(
+    data_dir: Path | str,
+    *,
+    mapping: Mapping | Path | str | None = None,
+    lang: Lang = "ja",
+    domain: Domain | None = None,
+    reporter: Reporter = NULL_REPORTER,
+    near: Path | None = None,
+) -> Iterator[tuple[LoadResult, Path]]:
+    """Check a data folder into a temporary DuckDB file (memory bounded); yields the result and that file.
+
+    Pass both to Workspace.replace(result, staged=path) inside the block; the file is removed afterwards.
+    `near`: a folder on the same disk as the workspace (its parent), else the system's temporary folder.
+    """
+    where = near if near is not None and near.is_dir() else None
+    with tempfile.TemporaryDirectory(prefix=".kansa-load-", dir=where) as tmp:
+        path = Path(tmp) / "staged.duckdb"
+        con = duckdb.connect(str(path), config={**_BOUNDED, "temp_directory": str(Path(tmp) / "spill")})
+        try:
+            result = load_directory(data_dir, mapping=mapping, lang=lang, domain=domain, reporter=reporter, into=con)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        yield result, path
+
+
+def _manifest_rows(load_id: str, result: LoadResult) -> list[list[object]]:
+    """One manifest row per input file; paths relative to the data folder (files sit directly in it)."""
+    return [[load_id, f.table, f.path.name, f.sheet, f.sha256, f.size, f.rows, f.encoding, f.loaded_at, f.seconds]
+            for f in result.files]
 
 
 class WorkspaceMissing(InputError, FileNotFoundError):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kansa.contract.readers import long_line, read_csv
+from kansa.contract.readers import long_line
+from kansa.contract.stream import read_csv
 from kansa.limits import limit
 
 

@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from kansa.contract.load import load_directory
-from kansa.contract.readers import read_csv
+from kansa.contract.stream import read_csv
 
 from .conftest import CONDUCT, WriteConduct
 

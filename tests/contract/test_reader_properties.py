@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kansa.contract.load import load_directory
-from kansa.contract.readers import read_csv
+from kansa.contract.stream import read_csv
 from kansa.contract.values import CellError, parse_decimal
 
 # Text a CP932 export can hold: kana, kanji, vendor characters, ASCII punctuation, quotes, line breaks.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from contextlib import ExitStack
 from pathlib import Path
 
 import duckdb
@@ -12,10 +13,10 @@ from rich.table import Table
 
 from kansa.cli.options import LANG, check_file, check_source
 from kansa.contract.issues import Issue
-from kansa.contract.load import LoadResult, load_directory
+from kansa.contract.load import LoadResult
 from kansa.i18n import Lang, check_lang
 from kansa.outputs import write_csv_rows
-from kansa.workspace import Workspace
+from kansa.workspace import Workspace, load_staged
 
 _FIRST_SHOWN = 20
 
@@ -128,11 +129,29 @@ def load_command(
     check_source(data_dir, None)  # the same message and exit status as every command that reads a folder
     check_file(mapping)
     console = Console(stderr=False)
-    try:
-        result = load_directory(data_dir, mapping=mapping, lang=language)
-    except (ValueError, OSError) as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from exc
+    # Checked into a temporary DuckDB file first (memory stays bounded), then copied in one transaction.
+    with ExitStack() as stack:
+        try:
+            result, staged = stack.enter_context(
+                load_staged(data_dir, mapping=mapping, lang=language, near=workspace.parent))
+        except (ValueError, OSError) as exc:
+            console.print(f"[red]{exc}[/red]")
+            raise typer.Exit(2) from exc
+        load_id = _write_or_explain(result, staged, workspace, errors_out, console, language)
+    rows = sum(f.rows for f in result.files)
+    ja = language == "ja"
+    console.print(
+        f"[green]{len(result.files)} ファイル・{rows:,} 行を {workspace} に読み込みました（load_id {load_id}、"
+        f"警告 {len(result.warnings):,} 件）[/green]"
+        if ja
+        else f"[green]Loaded {len(result.files)} file(s), {rows:,} rows into {workspace} (load_id {load_id}, "
+        f"{len(result.warnings):,} warning(s))[/green]"
+    )
+
+
+def _write_or_explain(result: LoadResult, staged: Path, workspace: Path, errors_out: Path | None, console: Console,
+                      language: Lang) -> str:
+    """Show the issues (and save them); write the workspace when nothing blocks, else exit 1 untouched."""
     ja = language == "ja"
     if errors_out is not None:
         try:
@@ -159,7 +178,7 @@ def load_command(
             )
         raise typer.Exit(1)
     try:
-        load_id = Workspace(workspace).replace(result)
+        load_id = Workspace(workspace).replace(result, staged=staged)
     except (duckdb.Error, OSError) as exc:  # e.g. the database is open in another process: nothing was written
         console.print(
             f"[red]ワークスペースに書き込めません（変更なし）: {exc}[/red]"
@@ -167,11 +186,4 @@ def load_command(
             else f"[red]Cannot write the workspace (left unchanged): {exc}[/red]"
         )
         raise typer.Exit(1) from exc
-    rows = sum(f.rows for f in result.files)
-    console.print(
-        f"[green]{len(result.files)} ファイル・{rows:,} 行を {workspace} に読み込みました（load_id {load_id}、"
-        f"警告 {len(result.warnings):,} 件）[/green]"
-        if ja
-        else f"[green]Loaded {len(result.files)} file(s), {rows:,} rows into {workspace} (load_id {load_id}, "
-        f"{len(result.warnings):,} warning(s))[/green]"
-    )
+    return load_id

@@ -15,9 +15,10 @@ import pyarrow.compute as pc
 from kansa.contract.checks import check_foreign_keys, fk_in_use, warn
 from kansa.contract.headers import Mapping, MappingError, MappingProblem, read_mapping, resolve_header, table_for_name
 from kansa.contract.issues import Issue, make_issue, sort_key, with_file
-from kansa.contract.readers import NOT_TEXT, RawTable, file_digest, read_csv, read_parquet, sniff_not_text
+from kansa.contract.readers import NOT_TEXT, RawTable, file_digest, read_parquet, sniff_not_text
 from kansa.contract.schema import TABLES, Domain, empty_table, tables_of
-from kansa.contract.validate import check_types, check_values, create_typed_table, stage, typed_table
+from kansa.contract.stream import materialize, read_csv_into
+from kansa.contract.validate import check_types, check_values, create_typed_table, stage, trimmed_sql, typed_table
 from kansa.contract.values import JST
 from kansa.contract.xlsx import read_sheet, serials_to_dates, sheet_names
 from kansa.i18n import Lang
@@ -63,6 +64,7 @@ class LoadResult:
     """Typed tables, every issue found, and the provenance of each input file."""
 
     tables: dict[str, pa.Table] = field(default_factory=dict)
+    created: list[str] = field(default_factory=list)  # typed tables made in the `into` connection instead
     issues: list[Issue] = field(default_factory=list)
     files: list[FileRecord] = field(default_factory=list)
 
@@ -174,9 +176,9 @@ def discover(data_dir: Path, domain: Domain | None, lang: Lang) -> tuple[list[So
     return sources, issues
 
 
-def _read(source: Source, lang: Lang, mapping: Mapping | None) -> RawTable:
+def _read(source: Source, lang: Lang, mapping: Mapping | None, con: duckdb.DuckDBPyConnection) -> RawTable:
     if source.kind == "csv":
-        return read_csv(source.path, source.table, lang, mapping)
+        return read_csv_into(con, source.path, source.table, lang, mapping)
     if source.kind == "parquet":
         return read_parquet(source.path, source.table, lang)
     assert source.sheet is not None
@@ -194,7 +196,7 @@ def map_headers(raw: RawTable, mapping: Mapping | None, lang: Lang) -> tuple[dic
         if column is None:
             if header.strip():
                 issues.append(make_issue("unknown_column", lang, raw.table, header_row, None, header))
-            elif i < len(raw.columns) and (first := _first_value(raw.columns[i])) is not None:
+            elif (first := _first_value(raw, i)) is not None:
                 # Values under an empty header: usually a merged header cell. Say so, or they vanish unseen.
                 where = column_label(raw, i, lang)
                 issues.append(make_issue("unnamed_column", lang, raw.table, header_row, where, first, detail=where))
@@ -207,7 +209,7 @@ def map_headers(raw: RawTable, mapping: Mapping | None, lang: Lang) -> tuple[dic
     for name in spec.required:
         if name not in present:
             issues.append(make_issue("missing_column", lang, raw.table, header_row, name, None))
-    if raw.num_rows == 0 and not any(i.is_error for i in issues):
+    if raw.empty and not any(i.is_error for i in issues):
         issues.append(make_issue("no_rows", lang, raw.table, header_row, None, None))
     return present, issues
 
@@ -229,7 +231,18 @@ def column_label(raw: RawTable, index: int, lang: Lang) -> str:
     return f"{letters}列" if lang == "ja" else f"column {letters}"
 
 
-def _first_value(column: pa.Array) -> str | None:
+def _first_value(raw: RawTable, index: int) -> str | None:
+    """The first value in a column that is not blank (in file order), or None."""
+    if raw.relation is not None and raw.con is not None:
+        materialize(raw.con, raw)  # rare (values under an empty header): number the rows first
+        found = raw.con.execute(
+            f"SELECT c{index} FROM {raw.relation} WHERE NULLIF({trimmed_sql(f'c{index}')}, '') IS NOT NULL "
+            f"ORDER BY {raw.row_sql} LIMIT 1"
+        ).fetchall()
+        return str(found[0][0]) if found else None
+    if index >= len(raw.columns):
+        return None
+    column = raw.columns[index]
     filled = pc.filter(column, pc.not_equal(pc.utf8_trim_whitespace(column), ""))
     return filled[0].as_py() if len(filled) else None
 
@@ -293,7 +306,7 @@ def load_directory(
         for source in sources:
             started = time.perf_counter()
             try:
-                raw = _read(source, lang, user_map)
+                raw = _read(source, lang, user_map, con)
             except Exception as exc:  # whatever a library throws at a damaged file becomes an issue
                 raw = RawTable(source.table, source.path, source.sheet, [], [], pa.array([], pa.int64()))
                 raw.issues.append(
@@ -317,7 +330,9 @@ def load_directory(
                 spec = TABLES[source.table]
                 if source.kind == "xlsx":
                     serials_to_dates(raw, spec, present)
+                seen = len(raw.issues)
                 normalised = stage(con, raw, spec, present)
+                result.issues += raw.issues[seen:]  # rows DuckDB refused, named by the row-by-row reader
                 result.issues += [make_issue("ids_normalised", lang, source.table, None, column, detail=count)
                                   for column, count in normalised.items()]
                 raw.columns = []  # DuckDB holds the data now
@@ -325,6 +340,10 @@ def load_directory(
                 result.issues += check_types(con, spec, present, lang)
                 result.issues += check_values(con, spec, present, lang)
                 staged[source.table] = present
+            if raw.relation is not None and raw.row_sql is not None:
+                con.execute(f"DROP TABLE IF EXISTS {raw.relation}")  # not staged: a file with errors
+            for leftover in raw.cleanup:
+                leftover.unlink(missing_ok=True)
             result.files.append(
                 FileRecord(
                     source.path,
@@ -347,11 +366,13 @@ def load_directory(
                 if name in staged:
                     if into is not None:
                         create_typed_table(con, TABLES[name])
+                        result.created.append(name)
                     else:
                         result.tables[name] = typed_table(con, TABLES[name])
                 elif TABLES[name].domain in domains:
                     if into is not None:
                         _create_empty(con, name)
+                        result.created.append(name)
                     else:
                         result.tables[name] = empty_table(name)
                     result.issues.append(make_issue("absent_table", lang, name))

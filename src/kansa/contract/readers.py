@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import codecs
 import csv
 import hashlib
-import io
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from kansa.contract.headers import Mapping, resolve_header
 from kansa.contract.issues import Issue, make_issue
 from kansa.i18n import Lang
-from kansa.limits import LIMITS, setting
 
 _CHUNK = 8 << 20  # decode in slices so a 1M-row file never exists three times over in memory
 _BAD_BYTE = re.compile("[\udc80-\udcff]")  # what surrogateescape leaves for an undecodable byte
@@ -39,11 +37,30 @@ class RawTable:
     issues: list[Issue] = field(default_factory=list)
     digest: tuple[str, int] | None = None  # SHA-256 and size of exactly the bytes parsed (CSV)
     header_row: int = 1  # the row the headers stand on (a sheet may have title rows above them)
+    # A CSV streamed into DuckDB (`columns` stays empty): the SQL source of its cells c0, c1, ... as text (a
+    # table, or DuckDB's read_csv of the UTF-8 rows), the SQL of each row's number there (None for the file:
+    # numbered in file order once staged), the connection, the count of data rows (-1: some, not counted yet),
+    # what to do when DuckDB refuses a row (read row by row), whether a full-width character may be in it, and
+    # the temporary files to remove once staged.
+    relation: str | None = None
+    row_sql: str | None = "_row"
+    con: duckdb.DuckDBPyConnection | None = None
+    count: int | None = None
+    fallback: Callable[[], None] | None = None
+    open: Callable[[], None] | None = None  # (re)registers `relation` when it is a one-pass stream
+    trimmed: bool = False  # the cells of `relation` come trimmed
+    wide: bool = True
+    cleanup: list[Path] = field(default_factory=list)
 
     @property
     def num_rows(self) -> int:
         """Data rows read."""
-        return len(self.rows)
+        return max(self.count, 0) if self.count is not None else len(self.rows)
+
+    @property
+    def empty(self) -> bool:
+        """True when there is no data row."""
+        return self.count == 0 if self.count is not None else len(self.rows) == 0
 
 
 def file_digest(path: Path) -> tuple[str, int]:
@@ -79,27 +96,34 @@ def _bad_lines(data: bytes, encoding: str) -> list[BadBytes]:
     A line break inside a quoted value does not start a new row (Excel shows the value in one cell), so
     the row is the record number with the header as row 1; the editor's line number is kept as well.
     """
-    text = data.decode(encoding, errors="surrogateescape")
-    hits = [(m.start(), ord(m.group()) - 0xDC00) for m in _BAD_BYTE.finditer(text)]
-    if encoding == "cp932":
-        hits += [(m.start(), _CP932_UNDEFINED[m.group()]) for m in _CP932_UNDEFINED_RE.finditer(text)]
-        hits.sort()
+    return bad_lines_in([data], encoding)
+
+
+def bad_lines_in(slices: Iterable[bytes], encoding: str) -> list[BadBytes]:
+    """_bad_lines over a file given as slices cut at line ends (so memory does not grow with the file)."""
     found: list[BadBytes] = []
-    tokens = _BREAK_OR_QUOTE.finditer(text)
-    token = next(tokens, None)
     row = line = 1
     quoted = False
-    for pos, byte in hits:
-        while token is not None and token.start() < pos:
-            if token.group() == '"':
-                quoted = not quoted
-            else:
-                line += 1
-                row += 0 if quoted else 1
-            token = next(tokens, None)
-        if found and found[-1].row == row:
-            continue  # one report per row is enough to find it
-        found.append(BadBytes(row, line, f"{byte:02X}"))
+    for data in slices:
+        text = data.decode(encoding, errors="surrogateescape")
+        hits = [(m.start(), ord(m.group()) - 0xDC00) for m in _BAD_BYTE.finditer(text)]
+        if encoding == "cp932":
+            hits += [(m.start(), _CP932_UNDEFINED[m.group()]) for m in _CP932_UNDEFINED_RE.finditer(text)]
+            hits.sort()
+        hits.append((len(text), -1))  # walk to the end of the slice: the next one goes on from there
+        tokens = _BREAK_OR_QUOTE.finditer(text)
+        token = next(tokens, None)
+        for pos, byte in hits:
+            while token is not None and token.start() < pos:
+                if token.group() == '"':
+                    quoted = not quoted
+                else:
+                    line += 1
+                    row += 0 if quoted else 1
+                token = next(tokens, None)
+            if byte < 0 or (found and found[-1].row == row):
+                continue  # one report per row is enough to find it
+            found.append(BadBytes(row, line, f"{byte:02X}"))
     return found
 
 
@@ -122,16 +146,6 @@ def long_line(data: bytes | bytearray, begin: int, end: int, limit: int) -> int 
     return None
 
 
-def _split_at_newline(data: bytes, start: int, limit: int) -> int:
-    end = min(limit, start + _CHUNK)
-    if end < limit:
-        nl = data.rfind(b"\n", start, end)
-        if nl <= start:
-            nl = data.rfind(b"\r", start, end)  # a file whose lines end in CR alone
-        end = nl + 1 if nl > start else end  # CP932 and UTF-8 never use 0x0A or 0x0D inside a character
-    return end
-
-
 _UTF8_SEQ = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 _HIGH = re.compile(rb"[\x80-\xff]")
 _WIDE_UTF8_LEAD = re.compile(rb"[\xe0-\xf4]")  # starts a 3- or 4-byte UTF-8 sequence (kana, kanji, ①)
@@ -145,68 +159,9 @@ def _looks_like_utf8(data: bytes) -> bool:
     return high > 0 and in_utf8 >= 0.9 * high
 
 
-def _valid(data: bytes, encoding: str) -> bool:
-    """True when `data` decodes strictly; checked a slice at a time to keep memory flat."""
-    decoder = codecs.getincrementaldecoder(encoding)()
-    try:
-        for start in range(0, len(data), _CHUNK):
-            decoder.decode(data[start : start + _CHUNK])
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
 # UTF-8 that is surely meant: an accented letter touching an ASCII letter (Société), or a Latin-1 sign
 # (¥1,000, 25°, ±, ·, ©) -- symbols a UTF-8 export of amounts and codes carries without any Japanese.
 _LATIN_TEXT = re.compile("[A-Za-z][\u00c0-\u07ff]|[\u00c0-\u07ff][A-Za-z]|[\u0080-\u00bf]")
-
-
-def _kana_not_latin(data: bytes) -> bool:
-    """True when 2-byte-only UTF-8 is better read as CP932: nothing in it looks like Latin text or signs.
-
-    Société and ¥1,000 are UTF-8; a lone Ŷ between commas is ﾅｶ from a CP932 export.
-    """
-    return _valid(data, "cp932") and not _LATIN_TEXT.search(data.decode("utf-8"))
-
-
-def detect_encoding(data: bytes) -> tuple[str, list[BadBytes]]:
-    """utf-8-sig strictly first, else cp932 (never shift_jis: it loses ①, ㈱, 髙); bad lines when neither."""
-    if data.startswith(codecs.BOM_UTF8):
-        return ("utf-8-sig", []) if _valid(data, "utf-8") else ("utf-8-sig", _bad_lines(data[3:], "utf-8"))
-    if data.isascii():
-        return "utf-8", []  # a C scan, where decoding 100 MB to check it takes a second
-    if _valid(data, "utf-8"):
-        if _HIGH.search(data) and not _WIDE_UTF8_LEAD.search(data) and _kana_not_latin(data):
-            # Valid UTF-8 without one kana or kanji (all 2-byte sequences) that is also CP932: half-width
-            # kana (ﾅｶ = C5 B6) that UTF-8 would turn into Latin mojibake (Ŷ). Japanese UTF-8 has 3-byte runs.
-            return "cp932", []
-        return "utf-8", []
-    if _looks_like_utf8(data):
-        # A UTF-8 file with a damaged byte must not be silently re-read as CP932 mojibake.
-        return "utf-8", _bad_lines(data, "utf-8")
-    return "cp932", []  # validated while it is converted (cp932_to_utf8)
-
-
-def cp932_to_utf8(data: bytes) -> bytes | bytearray | None:
-    """Convert CP932 to UTF-8 a slice at a time (ASCII slices copied as is); None if a byte is not CP932."""
-    out = bytearray()  # grows in place (realloc/mremap), so the result is not held twice while it is built
-    start = 0
-    while start < len(data):
-        stop = _split_at_newline(data, start, len(data))
-        piece = data[start:stop]
-        if piece.isascii():
-            out += piece
-        else:
-            try:
-                text = piece.decode("cp932")
-            except UnicodeDecodeError:
-                return None
-            if _CP932_UNDEFINED_RE.search(text):
-                return None
-            out += text.encode("utf-8")
-        start = stop
-    return out
 
 
 # What a file that is not CSV text starts with; the message says what it is and what to do.
@@ -274,94 +229,6 @@ def _sniff_delimiter(path: Path, header_line: str) -> str:
     return ","
 
 
-def read_csv(path: Path, table: str, lang: Lang, mapping: Mapping | None = None) -> RawTable:
-    """Read a CSV/TSV into text columns; encoding detected; row-level issues for broken rows.
-
-    `mapping` (the user's header mapping) only helps find the header row below title lines.
-    """
-    raw = RawTable(table, path, None, [], [], pa.array([], pa.int64()))
-    original = path.read_bytes()
-    raw.digest = hashlib.sha256(original).hexdigest(), len(original)  # provenance of the very bytes parsed
-    if not original or original.isspace():  # strip() would copy the whole file
-        raw.issues.append(make_issue("empty_file", lang, table, 1, None, None, detail=path.name))
-        return raw
-    kind = sniff_not_text(original)
-    if kind is not None:
-        raw.issues.append(make_issue("not_text", lang, table, None, None, None, detail=NOT_TEXT[kind][lang]))
-        return raw
-    encoding, bad = detect_encoding(original)
-    data: bytes | bytearray | None = original
-    if encoding == "cp932" and not bad:
-        data = cp932_to_utf8(original)
-        if data is None:
-            bad = _bad_lines(original, "cp932")
-    del original  # only the UTF-8 text is needed from here on
-    raw.encoding = encoding
-    if bad or data is None:
-        for b in bad:
-            raw.issues.append(
-                make_issue("bad_encoding", lang, table, b.row, None, f"0x{b.hex}", detail=path.name, line=b.line)
-            )
-        return raw
-    begin = 3 if encoding == "utf-8-sig" else 0
-    end = len(data)
-    while end > begin and data[end - 1] in b"\r\n\t ":
-        end -= 1  # trailing blank lines are not rows the user means
-    too_long = long_line(data, begin, end, LIMITS.get().max_line_kb << 10)
-    if too_long is not None:  # one endless line (a hostile or broken file) would be parsed as one huge row
-        raw.issues.append(make_issue("limit_line", lang, table, too_long, None, None, file=path.name, line=too_long,
-                                     limit=LIMITS.get().max_line_kb, setting=setting("max_line_kb")))
-        return raw
-    begin, nl, body_start, skipped = _find_header(data, begin, end, path, table, mapping)
-    header_line = bytes(data[begin:nl]).decode("utf-8")
-    if not header_line.strip():
-        raw.issues.append(make_issue("empty_file", lang, table, 1, None, None, detail=path.name))
-        return raw
-    if skipped:
-        raw.header_row = skipped + 1
-        raw.issues.append(make_issue("title_rows_skipped", lang, table, raw.header_row, None, None, rows=skipped))
-    delimiter = _sniff_delimiter(path, header_line)
-    raw.headers = next(csv.reader([header_line], delimiter=delimiter))
-    n = len(raw.headers)
-    if body_start >= end:
-        raw.columns = [pa.array([], pa.string()) for _ in range(n)]
-        return raw
-    invalid: list[int] = []
-
-    def _on_invalid(row: pacsv.InvalidRow) -> str:
-        invalid.append(row.number or 0)
-        return "skip"
-
-    body = memoryview(data)[body_start:end]
-    source = pa.BufferReader(pa.py_buffer(body))  # zero-copy
-    # Values can hold line breaks only inside quotes; without any quote the faster parser is exact.
-    quoted = data.find(b'"', body_start, end) >= 0
-    names = [f"c{i}" for i in range(n)]
-    try:
-        table_ = pacsv.read_csv(
-            source,
-            read_options=pacsv.ReadOptions(column_names=names, block_size=16 << 20),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delimiter,
-                newlines_in_values=quoted,
-                ignore_empty_lines=False,
-                invalid_row_handler=_on_invalid,
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-    except pa.ArrowInvalid:
-        invalid.append(0)
-    if invalid:
-        return _read_csv_slowly(raw, bytes(data[body_start:end]).decode("utf-8"), delimiter, lang)
-    raw.columns = [table_.column(i).combine_chunks() for i in range(n)]
-    raw.rows = row_numbers(table_.num_rows, first=raw.header_row + 1)
-    return raw
-
-
 def row_numbers(n: int, first: int = 2) -> pa.Array:
     """Rows as the user sees them for n data rows under one header row: 2, 3, ..., n + 1."""
     return pa.array(np.arange(first, first + n, dtype=np.int64))
@@ -397,44 +264,6 @@ def _find_header(
     k = best if best_n >= 2 else 0
     a, b, c = spans[k] if spans else (begin, end, end)
     return a, b, c, k
-
-
-def _read_csv_slowly(raw: RawTable, text: str, delimiter: str, lang: Lang) -> RawTable:
-    """Row by row with the csv module: exact row numbers for blank and ragged rows (rare files only)."""
-    n = len(raw.headers)
-    cells: list[list[str]] = [[] for _ in range(n)]
-    rows: list[int] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    row_no = raw.header_row
-    try:
-        for record in reader:
-            row_no += 1
-            if not record or (len(record) == 1 and not record[0].strip()):
-                continue  # a blank line: counted, as the user sees it, but not a row
-            if len(record) != n:
-                # A quote left open swallows the lines after it into one value: name the cause, not the count.
-                spans = any("\n" in f or "\r" in f for f in record)
-                raw.issues.append(
-                    make_issue(
-                        "unclosed_quote" if spans else "bad_row",
-                        lang,
-                        raw.table,
-                        row_no,
-                        None,
-                        delimiter.join(record),
-                        expected=n,
-                        actual=len(record),
-                    )
-                )
-                continue
-            rows.append(row_no)
-            for i, value in enumerate(record):
-                cells[i].append(value)
-    except csv.Error as exc:
-        raw.issues.append(make_issue("unreadable_file", lang, raw.table, row_no + 1, None, None, detail=str(exc)))
-    raw.columns = [pa.array(c, pa.string()) for c in cells]
-    raw.rows = pa.array(rows, pa.int64())
-    return raw
 
 
 def _as_text(arr: pa.ChunkedArray) -> pa.Array:

@@ -34,8 +34,13 @@ def q(name: str) -> str:
 
 
 def work_table(table: str) -> str:
-    """Name of the DuckDB table that holds a contract table while it is checked."""
+    """Name of the DuckDB view of a contract table while it is checked (its rows as `_row`)."""
     return q(f"w_{table}")
+
+
+def work_data(table: str) -> str:
+    """Name of the DuckDB table under work_table (what UPDATE and DROP address)."""
+    return q(f"w_{table}$data")
 
 
 def raw_col(column: Column) -> str:
@@ -65,31 +70,77 @@ def _half_width(values: pa.Array) -> tuple[pa.Array, int]:
     return pa.array(fixed, pa.string()), changed
 
 
+# What Arrow's utf8_trim_whitespace (and str.strip) remove at either end of a cell: Unicode white space.
+WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+              "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+_EDGE = f"^[{WHITESPACE}]|[{WHITESPACE}]$"
+_WIDE_FROM = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000"
+_WIDE_TO = "".join(chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)) + " "
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def trimmed_sql(cell: str) -> str:
+    """SQL for a cell without surrounding white space (Unicode); the costly trim only where an edge is blank."""
+    return f"CASE WHEN regexp_matches({cell}, {_lit(_EDGE)}) THEN trim({cell}, {_lit(WHITESPACE)}) ELSE {cell} END"
+
+
+def _wide_sql(cell: str) -> str:
+    """True where a cell holds a full-width ASCII letter, digit or sign (byte length tells ASCII cheaply)."""
+    return f"(strlen({cell}) <> length({cell}) AND regexp_matches({cell}, '[\uFF01-\uFF5E\u3000]'))"
+
+
 def stage(con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSchema, present: dict[str, int]) -> dict[str, int]:
     """Put the table into DuckDB: trimmed text of every present column and its fast-path typed value.
 
     Keys lose full-width letters and digits first (Ｃ００１ is C001, as people type it); returns the count per column.
+    A CSV streamed into DuckDB (raw.relation) is trimmed and normalised in SQL where it is; other tables in Arrow.
     """
-    arrays: list[pa.Array] = [raw.rows]
-    names = ["_row"]
-    normalised: dict[str, int] = {}
-    for name, index in present.items():
-        # Arrow trims Unicode whitespace (the ideographic space too) far faster than SQL trim(x, chars).
-        values = pc.utf8_trim_whitespace(raw.columns[index])
-        if is_key(spec.column(name)):
-            values, changed = _half_width(values)
-            if changed:
-                normalised[name] = changed
-        arrays.append(values)
-        names.append(name)
-    src = pa.Table.from_arrays(arrays, names=names)
-    view = f"src_{spec.name}"
-    con.register(view, src)
-    inner = ["_row"]
-    outer = ["_row"]
+    if raw.relation is None:
+        view, normalised = _arrow_source(con, raw, spec, present)
+        _create_work(con, spec, present, q(view), "_row", {name: q(name) for name in present})
+        con.unregister(view)
+        return normalised
+    try:
+        return _stage_sql(con, raw, spec, present)
+    except (duckdb.Error, pa.ArrowException):
+        if raw.fallback is None:
+            raise
+        fallback, raw.fallback = raw.fallback, None
+        fallback()  # DuckDB refused a row: the row-by-row reader names it, and the rest is staged from there
+        return _stage_sql(con, raw, spec, present)
+
+
+def _stage_sql(con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSchema, present: dict[str, int]) -> dict[
+        str, int]:
+    assert raw.relation is not None
+    cells, normalised = _sql_cells(con, raw, spec, present)
+    if raw.open is not None:
+        raw.open()  # a stream is read once: registered afresh for the one statement that reads it
+    # Read straight from the file in one pass, the work table keeps the file's order: rowid gives the row.
+    rows = raw.row_sql if raw.row_sql is not None else f"rowid + {raw.header_row + 1}"
+    _create_work(con, spec, present, raw.relation, None if raw.row_sql is None else raw.row_sql, cells, rows)
+    if raw.open is not None:
+        con.unregister(raw.relation.strip('"'))
+    elif raw.row_sql is not None:
+        con.execute(f"DROP TABLE {raw.relation}")  # the text cells are in the work table now
+    raw.count = int(con.execute(f"SELECT count(*) FROM {work_data(spec.name)}").fetchall()[0][0])
+    return normalised
+
+
+def _create_work(con: duckdb.DuckDBPyConnection, spec: TableSchema, present: dict[str, int], source: str,
+                 rows: str | None, cells: dict[str, str], view_rows: str = "_row") -> None:
+    """The work table: row, trimmed text (NULL when empty) and the fast-path typed value of every column.
+
+    `rows`: the SQL of each row's number in `source`; None to number them from the table's rowid (`view_rows`).
+    """
+    inner = [] if rows is None else [f"{rows} AS _row"]
+    outer = [] if rows is None else ["_row"]
     for col in spec.columns:
         if col.name in present:
-            text = f"NULLIF({q(col.name)}, '')"
+            text = f"NULLIF({cells[col.name]}, '')"
             if col.type == "string":
                 inner.append(f"{text} AS {q(col.name)}")
                 outer.append(q(col.name))
@@ -102,11 +153,56 @@ def stage(con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSchema, pres
             if col.type != "string":
                 outer.append(f"CAST(NULL AS VARCHAR) AS {raw_col(col)}")
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {work_table(spec.name)} AS "
-        f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {q(view)})"
+        f"CREATE OR REPLACE TEMP TABLE {work_data(spec.name)} AS "
+        f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {source})"
     )
-    con.unregister(view)
-    return normalised
+    shown = "*" if rows is not None else f"{view_rows} AS _row, *"
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {work_table(spec.name)} AS SELECT {shown} FROM {work_data(spec.name)}")
+
+
+def _arrow_source(
+    con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSchema, present: dict[str, int]
+) -> tuple[str, dict[str, int]]:
+    """Register the Arrow cells (trimmed, keys made half-width) as a view named after the table."""
+    arrays: list[pa.Array] = [raw.rows]
+    names = ["_row"]
+    normalised: dict[str, int] = {}
+    for name, index in present.items():
+        # Arrow trims Unicode whitespace (the ideographic space too) far faster than SQL trim(x, chars).
+        values = pc.utf8_trim_whitespace(raw.columns[index])
+        if is_key(spec.column(name)):
+            values, changed = _half_width(values)
+            if changed:
+                normalised[name] = changed
+        arrays.append(values)
+        names.append(name)
+    view = f"src_{spec.name}"
+    con.register(view, pa.Table.from_arrays(arrays, names=names))
+    return view, normalised
+
+
+def _sql_cells(
+    con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSchema, present: dict[str, int]
+) -> tuple[dict[str, str], dict[str, int]]:
+    """The SQL of each present column's trimmed (keys: half-width) text, and the count of keys made half-width."""
+    assert raw.relation is not None
+    cells = {name: q(f"c{index}") if raw.trimmed else trimmed_sql(f"c{index}") for name, index in present.items()}
+    keys = [name for name in present if is_key(spec.column(name))]
+    normalised: dict[str, int] = {}
+    if keys and raw.wide:  # the reader saw a full-width character somewhere in the file
+        # Most keys are ASCII: the byte length against the character length rules them out before any trim.
+        counts = ", ".join(f"count(*) FILTER (WHERE strlen(c{present[k]}) <> length(c{present[k]}) "
+                           f"AND {_wide_sql(cells[k])})" for k in keys)
+        if raw.open is not None:
+            raw.open()
+        found = con.execute(f"SELECT {counts} FROM {raw.relation}").fetchall()[0]
+        for key, changed in zip(keys, found, strict=True):
+            if changed:
+                normalised[key] = int(changed)
+                cell = cells[key]
+                cells[key] = f"CASE WHEN {_wide_sql(cell)} THEN translate({cell}, {_lit(_WIDE_FROM)}, " \
+                             f"{_lit(_WIDE_TO)}) ELSE {cell} END"
+    return cells, normalised
 
 
 def check_types(con: duckdb.DuckDBPyConnection, spec: TableSchema, present: dict[str, int], lang: Lang) -> list[Issue]:
@@ -134,7 +230,8 @@ def check_types(con: duckdb.DuckDBPyConnection, spec: TableSchema, present: dict
             {"v": pa.array([p[0] for p in pairs], pa.string()), "x": pa.array([p[1] for p in pairs], arrow_type(col))}
         )
         con.register("_fix", fix)
-        con.execute(f"UPDATE {w} SET {q(name)} = _fix.x FROM _fix WHERE {w}.{raw_col(col)} = _fix.v")
+        data = work_data(spec.name)
+        con.execute(f"UPDATE {data} SET {q(name)} = _fix.x FROM _fix WHERE {data}.{raw_col(col)} = _fix.v")
         con.unregister("_fix")
     issues: list[Issue] = []
     for name, bad in failures.items():
@@ -214,7 +311,8 @@ def create_typed_table(con: duckdb.DuckDBPyConnection, spec: TableSchema) -> Non
     A scan of a data folder reads this in place: no round trip through Arrow and a second connection.
     """
     con.execute(f"CREATE TABLE {q(spec.name)} AS {_typed_select(spec)}")
-    con.execute(f"DROP TABLE {work_table(spec.name)}")
+    con.execute(f"DROP VIEW {work_table(spec.name)}")
+    con.execute(f"DROP TABLE {work_data(spec.name)}")
 
 
 def _typed_select(spec: TableSchema) -> str:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kansa.contract.load import LoadFailed, LoadResult, load_directory
+from kansa.contract.load import LoadFailed, LoadResult
 from kansa.contract.schema import Domain
 from kansa.i18n import Lang
 from kansa.progress import NULL_REPORTER, Reporter
-from kansa.workspace import Workspace
+from kansa.workspace import Workspace, load_staged
 
 
 def load_into_workspace(
@@ -24,8 +24,9 @@ def load_into_workspace(
 
     Returns the LoadResult (its issues include warnings); raises LoadFailed (nothing written) on any error.
     """
-    result = load_directory(data_dir, mapping=mapping, lang=lang, domain=domain, reporter=reporter)
-    if not result.ok:
-        raise LoadFailed(result.issues)
-    Workspace(workspace).replace(result)
+    with load_staged(data_dir, mapping=mapping, lang=lang, domain=domain, reporter=reporter,
+                     near=Path(workspace).parent) as (result, staged):
+        if not result.ok:
+            raise LoadFailed(result.issues)
+        Workspace(workspace).replace(result, staged=staged)
     return result
