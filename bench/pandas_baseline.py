@@ -156,22 +156,35 @@ def resolicitation(sb: pd.DataFrame) -> int:
 
 
 def branch_spikes(buys: pd.DataFrame, as_of: pd.Timestamp) -> int:
-    """Branch-month sales (per product type) far above the branch's own median past month (robust z, ratio)."""
+    """(branch, product type, month) buys among the last 12 months at 3x+ the branch's median earlier month (6+
+    of them) with a robust z of 3.5+ (flat history: any rise), 10+ buys with a count statistic
+    2(sqrt(n) - sqrt(median past buys)) of 3+, and at least twice the other branches' median rise that month."""
     b = buys.assign(month_no=buys.trade_date.dt.year * 12 + buys.trade_date.dt.month)
-    m = b.groupby(["branch_id", "product_type", "month_no"], as_index=False).amount_jpy.sum()
+    m = b.groupby(["branch_id", "product_type", "month_no"], as_index=False).agg(
+        amount=("amount_jpy", "sum"), n=("trade_id", "size"))
     now = as_of.year * 12 + as_of.month
-    found = 0
-    for _key, g in m.groupby(["branch_id", "product_type"]):
-        amounts = g.sort_values("month_no")
-        vals, months = amounts.amount_jpy.to_numpy(), amounts.month_no.to_numpy()
+    rows = []
+    for (branch, ptype), g in m.groupby(["branch_id", "product_type"]):
+        g = g.sort_values("month_no")
+        vals, counts, months = g.amount.to_numpy(), g.n.to_numpy(), g.month_no.to_numpy()
         for i in np.nonzero(now - months < 12)[0]:
-            past = vals[:i]
-            if len(past) < 6:
+            if i < 6:
                 continue
-            med = np.median(past)
-            mad = np.median(np.abs(past - med))
-            z = 0.6745 * (vals[i] - med) / mad if mad > 0 else None
-            if med > 0 and vals[i] >= 3 * med and ((z is not None and z >= 3.5) or (mad == 0 and vals[i] > med)):
+            med = float(np.median(vals[:i]))
+            mad = float(np.median(np.abs(vals[:i] - med)))
+            rows.append((branch, ptype, months[i], vals[i], counts[i], med, mad, float(np.median(counts[:i]))))
+    s = pd.DataFrame(rows, columns=["branch", "ptype", "month", "amount", "n", "med", "mad", "med_n"])
+    s = s[s.med > 0].assign(ratio=lambda d: d.amount / d.med)
+    found = 0
+    for _key, g in s.groupby(["ptype", "month"]):
+        ratios = g.ratio.to_numpy()
+        for j, r in enumerate(g.itertuples()):
+            others = np.delete(ratios, j)
+            peer = float(np.median(others)) if len(others) else 0.0
+            z = 0.6745 * (r.amount - r.med) / r.mad if r.mad > 0 else None
+            surge = (z is not None and z >= 3.5) or (r.mad == 0 and r.amount > r.med)
+            count_z = 2.0 * (np.sqrt(r.n) - np.sqrt(r.med_n))
+            if r.amount >= 3 * r.med and surge and r.n >= 10 and count_z >= 3.0 and r.ratio >= 2.0 * peer:
                 found += 1
     return found
 
