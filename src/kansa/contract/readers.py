@@ -90,17 +90,12 @@ class BadBytes:
     hex: str
 
 
-def _bad_lines(data: bytes, encoding: str) -> list[BadBytes]:
-    """Every row holding an undecodable byte (one report per row), counted as a spreadsheet counts rows.
+def bad_lines_in(slices: Iterable[bytes], encoding: str) -> list[BadBytes]:
+    """Every row holding an undecodable byte (one report per row), over a file given as slices cut at line ends.
 
     A line break inside a quoted value does not start a new row (Excel shows the value in one cell), so
     the row is the record number with the header as row 1; the editor's line number is kept as well.
     """
-    return bad_lines_in([data], encoding)
-
-
-def bad_lines_in(slices: Iterable[bytes], encoding: str) -> list[BadBytes]:
-    """_bad_lines over a file given as slices cut at line ends (so memory does not grow with the file)."""
     found: list[BadBytes] = []
     row = line = 1
     quoted = False

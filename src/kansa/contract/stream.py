@@ -14,6 +14,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
 
@@ -167,17 +168,13 @@ def _report_bad_bytes(raw: RawTable, path: Path, encoding: str, lang: Lang) -> R
     with path.open("rb") as f:
         parts = slices(f)
         if encoding == "utf-8-sig":
-            parts = _chain(next(parts, b"")[3:], parts)
+            parts = chain([next(parts, b"")[3:]], parts)
         found = bad_lines_in(parts, "cp932" if encoding == "cp932" else "utf-8")
     for b in found:
         raw.issues.append(make_issue("bad_encoding", lang, raw.table, b.row, None, f"0x{b.hex}", detail=path.name,
                                      line=b.line))
     return raw
 
-
-def _chain(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
-    yield first
-    yield from rest
 
 
 @dataclass
@@ -345,7 +342,7 @@ def _write_body(path: Path, encoding: str, body: _Body, raw: RawTable, mapping: 
     checked = True  # the first slice was checked for long lines above
     written = 0
     with body.path.open("wb") as out:
-        for piece in _chain(first[body_start:], _chain_opt([] if second is None else [second], parts)):
+        for piece in chain([first[body_start:]], [] if second is None else [second], parts):
             kept = piece.rstrip(_TRAILING)
             if not kept:
                 pending += piece
@@ -377,10 +374,6 @@ def _count_in(path: Path, size: int, what: bytes) -> int:
             size -= len(block)
     return found
 
-
-def _chain_opt(first: list[bytes], rest: Iterator[bytes]) -> Iterator[bytes]:
-    yield from first
-    yield from rest
 
 
 def _read_rows(con: duckdb.DuckDBPyConnection, raw: RawTable, body: Path, delimiter: str, lang: Lang) -> None:

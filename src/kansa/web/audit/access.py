@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from kansa.audit.model import Book, Event
 from kansa.messages import KansaError
 from kansa.web.audit import book as books
+from kansa.web.audit.models import AuditEngagement
 from kansa.web.org.models import AUDITOR, BUSINESS_LINE, MANAGEMENT, RISK_COMPLIANCE, Institution
 from kansa.web.org.scoping import require_role, require_write, scoped_get
 
@@ -37,6 +38,13 @@ def writer(request: HttpRequest, *roles: str) -> Institution:
     inst = institution(request, *roles)
     require_write(request.user, inst, *roles)
     return inst
+
+
+def own_engagement(request: HttpRequest, pk: int, *roles: str) -> tuple[AuditEngagement, str]:
+    """An engagement of the user's institution they may change with one of `roles`, and who they are."""
+    row: AuditEngagement = scoped_get(request.user, AuditEngagement.objects, pk=pk)
+    writer(request, *roles)
+    return row, request.user.get_username()
 
 
 def apply(request: HttpRequest, inst: Institution, rule: Callable[[Book], Event | list[Event] | None],

@@ -19,11 +19,9 @@ from kansa.audit import engagement as eng
 from kansa.audit.model import Book, Engagement, Event
 from kansa.messages import KansaError
 from kansa.services.audit_tables import folder_table_sample
-from kansa.web.audit.access import apply, form_errors, lang, writer
+from kansa.web.audit.access import apply, form_errors, lang, own_engagement
 from kansa.web.audit.forms import ConcludeForm, StepForm, TableSampleForm
-from kansa.web.audit.models import AuditEngagement
 from kansa.web.org.models import AUDITOR
-from kansa.web.org.scoping import scoped_get
 from kansa.web.scans.upload import Limits, extract_zip
 
 
@@ -34,17 +32,11 @@ def library_choices(e: Engagement) -> list[dict[str, Any]]:
     return sorted(free, key=lambda s: (s.get("type") != e.type, s["id"]))
 
 
-def _row(request: HttpRequest, pk: int) -> tuple[AuditEngagement, str]:
-    row: AuditEngagement = scoped_get(request.user, AuditEngagement.objects, pk=pk)
-    writer(request, AUDITOR)
-    return row, request.user.get_username()
-
-
 @login_required
 @require_POST
 def step_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Put a library step into the work program."""
-    row, who = _row(request, pk)
+    row, who = own_engagement(request, pk, AUDITOR)
     form = StepForm(request.POST)
     if not form.is_valid():
         return form_errors(form)
@@ -57,7 +49,7 @@ def step_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def step_remove(request: HttpRequest, pk: int) -> HttpResponse:
     """Take a step not yet done out of the work program."""
-    row, who = _row(request, pk)
+    row, who = own_engagement(request, pk, AUDITOR)
     form = StepForm(request.POST)
     if not form.is_valid():
         return form_errors(form)
@@ -70,7 +62,7 @@ def step_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def step_done(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a step's conclusion (the step is then done)."""
-    row, who = _row(request, pk)
+    row, who = own_engagement(request, pk, AUDITOR)
     form = ConcludeForm(request.POST)
     if not form.is_valid():
         return form_errors(form)
@@ -87,7 +79,7 @@ def table_sample(request: HttpRequest, pk: int) -> HttpResponse:
     The folder is unpacked with the scan upload's zip checks into a private temporary folder and removed after
     the draw; the sample keeps the table file's name and SHA-256, so the same draw can be repeated on it.
     """
-    row, who = _row(request, pk)
+    row, who = own_engagement(request, pk, AUDITOR)
     form = TableSampleForm(request.POST, request.FILES)
     if not form.is_valid():
         return form_errors(form)

@@ -18,7 +18,16 @@ from kansa.audit.events import record as book_event
 from kansa.audit.model import Book, Engagement, Event, Finding, TeamMember
 from kansa.audit.sampling import make_sample
 from kansa.web.audit import book as books
-from kansa.web.audit.access import FINDING_READERS, OWNERS, READERS, apply, form_errors, institution, writer
+from kansa.web.audit.access import (
+    FINDING_READERS,
+    OWNERS,
+    READERS,
+    apply,
+    form_errors,
+    institution,
+    own_engagement,
+    writer,
+)
 from kansa.web.audit.evidence import EvidenceForm
 from kansa.web.audit.forms import (
     EngagementForm,
@@ -69,12 +78,6 @@ def engagement_create(request: HttpRequest) -> HttpResponse:
     return apply(request, inst, rule, reverse("audit:home"))
 
 
-def _engagement(request: HttpRequest, pk: int, *roles: str) -> tuple[AuditEngagement, str]:
-    row: AuditEngagement = scoped_get(request.user, AuditEngagement.objects, pk=pk)
-    writer(request, *roles)
-    return row, request.user.get_username()
-
-
 @login_required
 @require_GET
 def engagement(request: HttpRequest, pk: int) -> HttpResponse:
@@ -97,7 +100,7 @@ def engagement(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def engagement_team(request: HttpRequest, pk: int) -> HttpResponse:
     """Add an in-house auditor, co-source partner or system auditor."""
-    row, who = _engagement(request, pk, AUDITOR)
+    row, who = own_engagement(request, pk, AUDITOR)
     form = TeamForm(request.POST)
     if not form.is_valid():
         return form_errors(form)
@@ -114,7 +117,7 @@ def engagement_team(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def engagement_phase(request: HttpRequest, pk: int) -> HttpResponse:
     """Planning -> fieldwork -> reporting -> closed."""
-    row, who = _engagement(request, pk, AUDITOR)
+    row, who = own_engagement(request, pk, AUDITOR)
     form = PhaseForm(request.POST)
     if not form.is_valid():
         return form_errors(form)
@@ -127,7 +130,7 @@ def engagement_phase(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def engagement_sample(request: HttpRequest, pk: int) -> HttpResponse:
     """Draw an attribute sample from the latest scan's flags (random or by rule and branch), seed recorded."""
-    row, who = _engagement(request, pk, AUDITOR)
+    row, who = own_engagement(request, pk, AUDITOR)
     form = SampleForm(request.POST)
     scan = latest_scan(scoped(request.user, Scan.objects).filter(institution=row.institution))
     if not form.is_valid() or scan is None:
@@ -150,7 +153,7 @@ def engagement_sample(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def sample_test(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the result of testing one sampled item."""
-    row, who = _engagement(request, pk, AUDITOR)
+    row, who = own_engagement(request, pk, AUDITOR)
     form = TestResultForm(request.POST)
     if not form.is_valid():
         return form_errors(form)
@@ -164,7 +167,7 @@ def sample_test(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a finding with its root-cause category and true cause."""
-    row, who = _engagement(request, pk, AUDITOR)
+    row, who = own_engagement(request, pk, AUDITOR)
     form = FindingForm(request.POST, owners=_owners(request))
     if not form.is_valid():
         return form_errors(form)
