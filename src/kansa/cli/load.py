@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kansa.cli.options import LANG, check_file, check_source
+from kansa.cli.terminal import RichReporter, progress_bar
 from kansa.contract.issues import Issue
 from kansa.contract.load import LoadResult
 from kansa.i18n import Lang, check_lang
@@ -132,8 +133,10 @@ def load_command(
     # Checked into a temporary DuckDB file first (memory stays bounded), then copied in one transaction.
     with ExitStack() as stack:
         try:
+            bar = stack.enter_context(progress_bar(transient=True))   # a 10M-row load takes half a minute
             result, staged = stack.enter_context(
-                load_staged(data_dir, mapping=mapping, lang=language, near=workspace.parent))
+                load_staged(data_dir, mapping=mapping, lang=language, near=workspace.parent,
+                            reporter=RichReporter(bar, language)))
         except (ValueError, OSError) as exc:
             console.print(f"[red]{exc}[/red]")
             raise typer.Exit(2) from exc
