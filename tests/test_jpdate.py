@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -101,3 +103,29 @@ def test_fiscal_and_supervisory_years() -> None:
     assert supervisory_year(date(2026, 6, 30)) == 2025
     assert supervisory_year(date(2026, 7, 1)) == 2026
     assert format_era(date(2019, 5, 1)) == "令和元年5月1日"
+
+
+def test_public_holidays_match_jpholiday_and_come_from_the_cache_the_second_time(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import jpholiday
+
+    from kansa.jpdate import public_holidays
+
+    monkeypatch.setenv("KANSA_CACHE_DIR", str(tmp_path))
+    first = public_holidays.__wrapped__(2024)
+    assert first == dict(jpholiday.year_holidays(2024))
+    assert first[date(2024, 2, 23)] == "天皇誕生日"
+    (cached,) = tmp_path.glob("holidays-jpholiday-*.json")
+    data = json.loads(cached.read_text(encoding="utf-8"))
+    data["2024"]["2024-06-03"] = "planted"
+    cached.write_text(json.dumps(data), encoding="utf-8")
+    assert public_holidays.__wrapped__(2024)[date(2024, 6, 3)] == "planted"  # read back, not recomputed
+
+
+def test_public_holidays_without_a_writable_cache_still_answer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kansa.jpdate import public_holidays
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("KANSA_CACHE_DIR", str(blocker / "sub"))
+    assert date(2025, 1, 13) in public_holidays.__wrapped__(2025)  # 成人の日

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
 
 import duckdb
-import jpholiday
 import pyarrow as pa
 
 from kansa.contract.issues import Issue, make_issue, row_issues
 from kansa.contract.schema import TableSchema
 from kansa.contract.validate import q, raw_col, work_table
 from kansa.i18n import Lang
+from kansa.jpdate import public_holidays
 
 
 def check_foreign_keys(
@@ -46,19 +45,13 @@ def fk_in_use(con: duckdb.DuckDBPyConnection, spec: TableSchema, column: str) ->
     return con.execute(f"SELECT count(*) FROM {w} WHERE {q(column)} IS NOT NULL").fetchall() != [(0,)]
 
 
-@cache
-def _holidays(year: int) -> frozenset[date]:
-    """Japan's public holidays of a year: one jpholiday call a year, not one per trading day (~1 ms each)."""
-    return frozenset(d for d, _name in jpholiday.year_holidays(year))
-
-
 def _market_closed(d: date, lang: Lang) -> str | None:
     """Why the market was closed on `d` (weekend, public holiday, 12/31-1/3), or None on a business day."""
     ja = lang == "ja"
     if d.weekday() >= 5:
         return ("土曜" if ja else "Saturday") if d.weekday() == 5 else ("日曜" if ja else "Sunday")
-    if d in _holidays(d.year):
-        name = jpholiday.is_holiday_name(d) or "祝日"
+    name = public_holidays(d.year).get(d)
+    if name is not None:
         return name if ja else f"public holiday {name}"
     if (d.month, d.day) in ((12, 31), (1, 1), (1, 2), (1, 3)):
         return "年末年始" if ja else "year-end holidays"

@@ -47,7 +47,10 @@ class RawTable:
     con: duckdb.DuckDBPyConnection | None = None
     count: int | None = None
     fallback: Callable[[], None] | None = None
-    open: Callable[[], None] | None = None  # (re)registers `relation` when it is a one-pass stream
+    # (re)registers `relation` when it is a one-pass stream; open({column index: Arrow type}) has those columns
+    # converted by pyarrow (kansa.contract.stream.stream_type), and reading fails on a cell it cannot convert
+    open: Callable[..., None] | None = None
+    hex_prefix: bool = False  # the file holds 0x/0X: pyarrow must not convert integers (it reads 0x10 as 16)
     trimmed: bool = False  # the cells of `relation` come trimmed
     wide: bool = True
     cleanup: list[Path] = field(default_factory=list)

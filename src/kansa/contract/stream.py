@@ -38,6 +38,7 @@ from kansa.contract.readers import (
     long_line,
     sniff_not_text,
 )
+from kansa.contract.values import FALSE_WORDS, TRUE_WORDS
 from kansa.i18n import Lang
 from kansa.limits import LIMITS, setting
 
@@ -186,6 +187,7 @@ class _Body:
     quoted: bool = False  # a quote somewhere: values may hold line breaks
     too_long: int | None = None  # first line over the limit
     wide: bool = False  # holds a full-width ASCII character or the ideographic space (UTF-8 EF BC/BD xx, E3 80 80)
+    hex_prefix: bool = False  # holds 0x/0X: pyarrow would read it as a hexadecimal integer, the contract does not
 
 
 def read_csv_into(con: duckdb.DuckDBPyConnection, path: Path, table: str, lang: Lang,
@@ -235,6 +237,7 @@ def read_csv_into(con: duckdb.DuckDBPyConnection, path: Path, table: str, lang: 
         view = f'"src_{table}"'
         raw.relation, raw.row_sql, raw.count, raw.trimmed = view, None, -1, trim
         raw.open = _arrow_stream(con, view, kept, n, delimiter, body.quoted, trim)
+        raw.hex_prefix = body.hex_prefix
 
         def fallback() -> None:
             raw.relation, raw.open, raw.trimmed = f'"raw_{table}"', None, False
@@ -251,13 +254,38 @@ class Refused(pa.ArrowInvalid):
     """pyarrow found a row with the wrong number of fields: the file goes row by row instead."""
 
 
-def _arrow_stream(con: duckdb.DuckDBPyConnection, view: str, body: Path, n: int, delimiter: str,
-                  quoted: bool, trim: bool) -> Callable[[], None]:
-    """A function that registers (again) a one-pass reader of the UTF-8 rows as `view`: text cells, trimmed."""
-    names = [f"c{i}" for i in range(n)]
-    schema = pa.schema([(name, pa.string()) for name in names])
+# What pyarrow reads exactly as the contract's fast path does (kansa.contract.values.fast_sql): ISO dates, plain
+# integers and the boolean words. Anything else in such a column makes pyarrow refuse the batch, and the
+# table is read again as text, where the contract's own parsers take era dates, separators and labels.
+# Amounts (decimal) are read as whole numbers, which yen amounts are: a fraction sends the table to the text
+# path, since pyarrow's float parser takes spellings the contract does not (1e3, inf, .5).
+_ARROW_TYPES: dict[str, pa.DataType] = {"int": pa.int64(), "decimal": pa.int64(), "date": pa.date32(),
+                                        "bool": pa.bool_()}
 
-    def batches() -> Iterator[pa.RecordBatch]:
+
+def _bool_words(words: frozenset[str]) -> list[str]:
+    """The words as people type them: the contract compares lower case, pyarrow exactly."""
+    return sorted({v for w in words for v in (w, w.upper(), w.capitalize())})
+
+
+def stream_type(kind: str, hex_prefix: bool = False) -> pa.DataType | None:
+    """The Arrow type pyarrow may convert a column of this contract kind to while reading, if any.
+
+    `hex_prefix`: the file holds 0x somewhere; pyarrow would read 0x10 as 16, so no integers are converted.
+    """
+    found = _ARROW_TYPES.get(kind)
+    return None if hex_prefix and found is not None and pa.types.is_integer(found) else found
+
+
+def _arrow_stream(con: duckdb.DuckDBPyConnection, view: str, body: Path, n: int, delimiter: str,
+                  quoted: bool, trim: bool) -> Callable[..., None]:
+    """A function that registers (again) a one-pass reader of the UTF-8 rows as `view`: text cells, trimmed.
+
+    Called with `types` (column index -> Arrow type), those columns arrive converted by pyarrow instead.
+    """
+    names = [f"c{i}" for i in range(n)]
+
+    def batches(types: dict[int, pa.DataType], schema: pa.Schema) -> Iterator[pa.RecordBatch]:
         refused: list[int] = []
 
         def on_invalid(row: pacsv.InvalidRow) -> str:
@@ -272,20 +300,26 @@ def _arrow_stream(con: duckdb.DuckDBPyConnection, view: str, body: Path, n: int,
             # Values can hold line breaks only inside quotes; without any quote the faster parser is exact.
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=quoted, ignore_empty_lines=False,
                                              invalid_row_handler=on_invalid),
-            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: schema.field(name).type for name in names},
+                # "" (quoted or not) is an empty cell: NULL in a converted column, '' in a text one
+                strings_can_be_null=False, quoted_strings_can_be_null=True,
+                null_values=[""], true_values=_bool_words(TRUE_WORDS), false_values=_bool_words(FALSE_WORDS)),
         )
         for batch in reader:
             if refused:
                 raise Refused(f"row {refused[0]}")
             # Arrow trims Unicode white space (the ideographic space too) far faster than SQL.
-            yield pa.RecordBatch.from_arrays([pc.utf8_trim_whitespace(c) if trim else c for c in batch.columns],
-                                             schema=schema)
+            yield pa.RecordBatch.from_arrays(
+                [pc.utf8_trim_whitespace(c) if trim and i not in types else c for i, c in enumerate(batch.columns)],
+                schema=schema)
         if refused:
             raise Refused(f"row {refused[0]}")
 
-    def open_() -> None:
-        con.register(view.strip('"'), pa.RecordBatchReader.from_batches(schema, batches()))
+    def open_(types: dict[int, pa.DataType] | None = None) -> None:
+        kept = types or {}
+        schema = pa.schema([(name, kept.get(i, pa.string())) for i, name in enumerate(names)])
+        con.register(view.strip('"'), pa.RecordBatchReader.from_batches(schema, batches(kept, schema)))
 
     return open_
 
@@ -355,6 +389,7 @@ def _write_body(path: Path, encoding: str, body: _Body, raw: RawTable, mapping: 
                         + pending.count(ends) + local
             checked = False
             body.quoted = body.quoted or b'"' in kept
+            body.hex_prefix = body.hex_prefix or b"0x" in kept or b"0X" in kept
             body.wide = body.wide or b"\xef\xbc" in kept or b"\xef\xbd" in kept or b"\xe3\x80\x80" in kept
             if body.too_long is None:
                 out.write(pending)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -12,6 +13,7 @@ import pyarrow.compute as pc
 from kansa.contract.issues import Issue, make_issue, row_issues
 from kansa.contract.readers import RawTable
 from kansa.contract.schema import Column, TableSchema, arrow_schema, arrow_type
+from kansa.contract.stream import stream_type
 from kansa.contract.values import CellError, fast_sql, parse_value
 from kansa.i18n import Lang
 from kansa.limits import LIMITS, setting
@@ -117,29 +119,63 @@ def _stage_sql(con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSchema,
         str, int]:
     assert raw.relation is not None
     cells, normalised = _sql_cells(con, raw, spec, present)
-    if raw.open is not None:
-        raw.open()  # a stream is read once: registered afresh for the one statement that reads it
-    # Read straight from the file in one pass, the work table keeps the file's order: rowid gives the row.
-    rows = raw.row_sql if raw.row_sql is not None else f"rowid + {raw.header_row + 1}"
-    _create_work(con, spec, present, raw.relation, None if raw.row_sql is None else raw.row_sql, cells, rows)
-    if raw.open is not None:
-        con.unregister(raw.relation.strip('"'))
-    elif raw.row_sql is not None:
-        con.execute(f"DROP TABLE {raw.relation}")  # the text cells are in the work table now
-    raw.count = int(con.execute(f"SELECT count(*) FROM {work_data(spec.name)}").fetchall()[0][0])
+    typed = _convertible(raw, spec, present)
+    if typed:
+        try:
+            _create_from_stream(con, raw, spec, present, cells, typed)
+            return normalised
+        except (duckdb.Error, pa.ArrowException):
+            pass  # a cell pyarrow does not convert (era date, 1,000, a label): the text path parses or names it
+    _create_from_stream(con, raw, spec, present, cells, {})
     return normalised
 
 
+def _convertible(raw: RawTable, spec: TableSchema, present: dict[str, int]) -> dict[str, int]:
+    """The present columns a streamed CSV can hand over already converted by pyarrow (name -> column index)."""
+    if raw.open is None:
+        return {}
+    return {c.name: present[c.name] for c in spec.columns
+            if c.name in present and stream_type(c.type, raw.hex_prefix) is not None}
+
+
+def _create_from_stream(con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSchema, present: dict[str, int],
+                        cells: dict[str, str], typed: dict[str, int]) -> None:
+    """The work table from the relation in one pass; `typed` columns come converted by pyarrow."""
+    assert raw.relation is not None
+    if raw.open is not None:
+        # a stream is read once: registered afresh for the one statement that reads it
+        raw.open({index: stream_type(spec.column(name).type, raw.hex_prefix) for name, index in typed.items()})
+    # Read straight from the file in one pass, the work table keeps the file's order: rowid gives the row.
+    rows = raw.row_sql if raw.row_sql is not None else f"rowid + {raw.header_row + 1}"
+    try:
+        _create_work(con, spec, present, raw.relation, None if raw.row_sql is None else raw.row_sql,
+                     {**cells, **{name: q(f"c{index}") for name, index in typed.items()}}, rows, set(typed))
+    finally:
+        if raw.open is not None:
+            con.unregister(raw.relation.strip('"'))
+    if raw.open is None and raw.row_sql is not None:
+        con.execute(f"DROP TABLE {raw.relation}")  # the text cells are in the work table now
+    raw.count = int(con.execute(f"SELECT count(*) FROM {work_data(spec.name)}").fetchall()[0][0])
+
+
 def _create_work(con: duckdb.DuckDBPyConnection, spec: TableSchema, present: dict[str, int], source: str,
-                 rows: str | None, cells: dict[str, str], view_rows: str = "_row") -> None:
+                 rows: str | None, cells: dict[str, str], view_rows: str = "_row", typed: set[str] | None = None
+                 ) -> None:
     """The work table: row, trimmed text (NULL when empty) and the fast-path typed value of every column.
 
     `rows`: the SQL of each row's number in `source`; None to number them from the table's rowid (`view_rows`).
+    `typed`: columns whose cells arrive converted; their text is shown from the value (the view casts it).
     """
+    typed = typed or set()
     inner = [] if rows is None else [f"{rows} AS _row"]
     outer = [] if rows is None else ["_row"]
+    shown_text = []
     for col in spec.columns:
-        if col.name in present:
+        if col.name in typed:
+            inner.append(f"{cells[col.name]} AS {q(col.name)}")
+            outer.append(q(col.name))
+            shown_text.append(f"CAST({q(col.name)} AS VARCHAR) AS {raw_col(col)}")
+        elif col.name in present:
             text = f"NULLIF({cells[col.name]}, '')"
             if col.type == "string":
                 inner.append(f"{text} AS {q(col.name)}")
@@ -156,8 +192,9 @@ def _create_work(con: duckdb.DuckDBPyConnection, spec: TableSchema, present: dic
         f"CREATE OR REPLACE TEMP TABLE {work_data(spec.name)} AS "
         f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {source})"
     )
-    shown = "*" if rows is not None else f"{view_rows} AS _row, *"
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {work_table(spec.name)} AS SELECT {shown} FROM {work_data(spec.name)}")
+    shown = ["*"] if rows is not None else [f"{view_rows} AS _row", "*"]
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {work_table(spec.name)} AS SELECT {', '.join(shown + shown_text)} "
+                f"FROM {work_data(spec.name)}")
 
 
 def _arrow_source(
@@ -250,51 +287,88 @@ def check_types(con: duckdb.DuckDBPyConnection, spec: TableSchema, present: dict
     return issues
 
 
-def check_values(con: duckdb.DuckDBPyConnection, spec: TableSchema, present: dict[str, int], lang: Lang) -> list[Issue]:
-    """Empty required values, ranges, negative amounts, string formats and duplicate primary keys."""
-    w = work_table(spec.name)
-    issues: list[Issue] = []
+@dataclass
+class _ValueCheck:
+    """One check of one column: the condition a bad row meets, and how to report the rows found."""
+
+    code: str
+    column: str
+    where: str
+    shown: str  # the SQL of the value the issue names
+    detail: dict[str, Any]
+    params: list[Any]
+
+
+def _value_checks(spec: TableSchema, present: dict[str, int]) -> list[_ValueCheck]:
+    """Every per-cell check of the table's present columns (required, sign, bound, range, format)."""
+    checks: list[_ValueCheck] = []
     for col in spec.columns:
         if col.name not in present:
             continue
-        name = q(col.name)
+        name, raw = q(col.name), raw_col(col)
         if col.required or col.pk:
-            empty = con.execute(f"SELECT _row, NULL FROM {w} WHERE {raw_col(col)} IS NULL ORDER BY _row").fetchall()
-            issues += row_issues("missing_value", lang, spec.name, col.name, empty)
+            checks.append(_ValueCheck("missing_value", col.name, f"{raw} IS NULL", "NULL", {}, []))
         if col.nonnegative:
-            rows = con.execute(f"SELECT _row, {raw_col(col)} FROM {w} WHERE {name} < 0 ORDER BY _row").fetchall()
-            issues += row_issues("negative_amount", lang, spec.name, col.name, rows)
+            checks.append(_ValueCheck("negative_amount", col.name, f"{name} < 0", raw, {}, []))
             bound = LIMITS.get().max_amount_jpy
-            rows = con.execute(f"SELECT _row, {raw_col(col)} FROM {w} WHERE {name} > {bound} ORDER BY _row").fetchall()
-            issues += row_issues("absurd_amount", lang, spec.name, col.name, rows, limit=bound,
-                                 setting=setting("max_amount_jpy"))
+            checks.append(_ValueCheck("absurd_amount", col.name, f"{name} > {bound}", raw,
+                                      {"limit": bound, "setting": setting("max_amount_jpy")}, []))
         if col.min is not None or col.max is not None:
             lo = "-inf" if col.min is None else f"{col.min:g}"
             hi = "inf" if col.max is None else f"{col.max:g}"
             cond = " OR ".join(
                 f"{name} {op} {bound}" for op, bound in (("<", col.min), (">", col.max)) if bound is not None
             )
-            rows = con.execute(f"SELECT _row, {raw_col(col)} FROM {w} WHERE {cond} ORDER BY _row").fetchall()
-            issues += row_issues("out_of_range", lang, spec.name, col.name, rows, detail=f"{lo}..{hi}")
+            checks.append(_ValueCheck("out_of_range", col.name, f"({cond})", raw, {"detail": f"{lo}..{hi}"}, []))
         if col.pattern:
-            rows = con.execute(
-                f"SELECT _row, {name} FROM {w} WHERE {name} IS NOT NULL AND NOT regexp_full_match({name}, ?) "
-                "ORDER BY _row",
-                [col.pattern.strip("^$")],
-            ).fetchall()
-            issues += row_issues("bad_format", lang, spec.name, col.name, rows, detail=col.pattern)
+            checks.append(_ValueCheck("bad_format", col.name,
+                                      f"({name} IS NOT NULL AND NOT regexp_full_match({name}, ?))", name,
+                                      {"detail": col.pattern}, [col.pattern.strip("^$")]))
+    return checks
+
+
+def check_values(con: duckdb.DuckDBPyConnection, spec: TableSchema, present: dict[str, int], lang: Lang) -> list[Issue]:
+    """Empty required values, ranges, negative amounts, string formats and duplicate primary keys.
+
+    One pass counts what every check finds; only a check that found something reads its rows (a clean
+    table, the common case, costs one scan instead of one per check).
+    """
+    w = work_table(spec.name)
+    checks = _value_checks(spec, present)
     pk = spec.primary_key
-    if pk and all(p in present for p in pk):
+    keyed = bool(pk) and all(p in present for p in pk)
+    counts = [f"count(*) FILTER (WHERE {c.where})" for c in checks]
+    params = [p for c in checks for p in c.params]
+    if keyed:
         keys = ", ".join(q(p) for p in pk)
         not_null = " AND ".join(f"{q(p)} IS NOT NULL" for p in pk)
-        rows = con.execute(
-            f"SELECT _row, first, {keys} FROM (SELECT _row, {keys}, min(_row) OVER (PARTITION BY {keys}) AS first "
-            f"FROM {w} WHERE {not_null}) WHERE _row <> first ORDER BY _row"
-        ).fetchall()
-        for row, first, *key in rows:
-            value = "|".join(str(k) for k in key)
-            issues.append(make_issue("duplicate_key", lang, spec.name, row, ",".join(pk), value, detail=first))
+        # rows with a full key against distinct keys: a difference means a duplicate somewhere
+        counts.append(f"count(*) FILTER (WHERE {not_null}) - count(DISTINCT ({keys})) FILTER (WHERE {not_null})")
+    if not counts:
+        return []
+    found = con.execute(f"SELECT {', '.join(counts)} FROM {w}", params).fetchall()[0]
+    issues: list[Issue] = []
+    for check, n in zip(checks, found, strict=False):
+        if n:
+            rows = con.execute(f"SELECT _row, {check.shown} FROM {w} WHERE {check.where} ORDER BY _row",
+                               check.params).fetchall()
+            issues += row_issues(check.code, lang, spec.name, check.column, rows, **check.detail)
+    if keyed and found[-1]:
+        issues += _duplicate_keys(con, spec, lang)
     return issues
+
+
+def _duplicate_keys(con: duckdb.DuckDBPyConnection, spec: TableSchema, lang: Lang) -> list[Issue]:
+    """A duplicate_key issue for every row whose primary key an earlier row already has."""
+    pk = spec.primary_key
+    keys = ", ".join(q(p) for p in pk)
+    not_null = " AND ".join(f"{q(p)} IS NOT NULL" for p in pk)
+    rows = con.execute(
+        f"SELECT _row, first, {keys} FROM (SELECT _row, {keys}, min(_row) OVER (PARTITION BY {keys}) AS first "
+        f"FROM {work_table(spec.name)} WHERE {not_null}) WHERE _row <> first ORDER BY _row"
+    ).fetchall()
+    return [make_issue("duplicate_key", lang, spec.name, row, ",".join(pk), "|".join(str(k) for k in key),
+                       detail=first) for row, first, *key in rows]
 
 
 def typed_table(con: duckdb.DuckDBPyConnection, spec: TableSchema) -> pa.Table:
@@ -308,11 +382,42 @@ def typed_table(con: duckdb.DuckDBPyConnection, spec: TableSchema) -> pa.Table:
 def create_typed_table(con: duckdb.DuckDBPyConnection, spec: TableSchema) -> None:
     """The checked table as a DuckDB table named after it (same types and order as typed_table), work table dropped.
 
-    A scan of a data folder reads this in place: no round trip through Arrow and a second connection.
+    A scan of a data folder reads this in place: no round trip through Arrow and a second connection. In
+    memory the work table itself becomes the table (its helper columns dropped, defaults filled, types
+    set: each a change of the catalogue, not a copy); a database file gets a table of its own.
     """
+    if _in_memory(con):
+        con.execute(f"DROP VIEW {work_table(spec.name)}")
+        _work_becomes_table(con, spec)
+        return
     con.execute(f"CREATE TABLE {q(spec.name)} AS {_typed_select(spec)}")
     con.execute(f"DROP VIEW {work_table(spec.name)}")
     con.execute(f"DROP TABLE {work_data(spec.name)}")
+
+
+def _in_memory(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the connection's database lives in memory (a scan of a folder) rather than in a file."""
+    found = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
+    return bool(found) and found[0][0] is None
+
+
+def _work_becomes_table(con: duckdb.DuckDBPyConnection, spec: TableSchema) -> None:
+    """Turn the work table into the typed table in place: what _typed_select does, without copying the rows."""
+    data = work_data(spec.name)
+    kept = {c.name for c in spec.columns}
+    have = {str(r[0]): str(r[1]) for r in con.execute(
+        "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ? AND database_name = 'temp'",
+        [data.strip('"')]).fetchall()}
+    for name in have:
+        if name not in kept:  # _row, and the text of typed columns
+            con.execute(f"ALTER TABLE {data} DROP COLUMN {q(name)}")
+    for col in spec.columns:
+        if have[col.name] != _TYPE_SQL[col.type]:  # a whole amount read by pyarrow as BIGINT
+            con.execute(f"ALTER TABLE {data} ALTER {q(col.name)} TYPE {_TYPE_SQL[col.type]}")
+        if col.default_sql:
+            con.execute(f"UPDATE {data} SET {q(col.name)} = CAST({col.default_sql} AS {_TYPE_SQL[col.type]}) "
+                        f"WHERE {q(col.name)} IS NULL")
+    con.execute(f"ALTER TABLE {data} RENAME TO {q(spec.name)}")
 
 
 def _typed_select(spec: TableSchema) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import jpholiday
 import numpy as np
+
+from kansa.jpdate import public_holidays
 
 EPOCH = dt.date(1970, 1, 1)
 
@@ -57,7 +58,7 @@ def add_years(d: dt.date, years: int) -> dt.date:
 
 def is_bank_holiday(d: dt.date) -> bool:
     """Weekends, Japanese public holidays and the banks' New Year closure (31 Dec - 3 Jan)."""
-    if d.weekday() >= 5 or jpholiday.is_holiday(d):
+    if d.weekday() >= 5 or d in public_holidays(d.year):
         return True
     return (d.month == 12 and d.day == 31) or (d.month == 1 and d.day <= 3)
 
