@@ -17,9 +17,8 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any, ClassVar
 
-import yaml
-
 from kansa.i18n import LANGS, Lang
+from kansa.yamlio import load_yaml
 
 CATALOGUE_FILE = "messages.yaml"
 
@@ -73,7 +72,7 @@ def catalogue() -> Mapping[str, Entry]:
     """Every code of every package (read once); a code defined twice is a CatalogueError."""
     entries: dict[str, Entry] = {}
     for package, path in _catalogue_files(resources.files("kansa")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
         if not isinstance(data, Mapping):
             raise CatalogueError(f"{package}/{CATALOGUE_FILE}: expected code: {{ja, en}} entries")
         for code, raw in data.items():

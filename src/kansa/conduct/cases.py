@@ -112,23 +112,35 @@ def assign_subjects(con: duckdb.DuckDBPyConnection, flags: pa.Table) -> pa.Table
         con.unregister("_case_flags")
 
 
-def _vulnerability(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[tuple[str, str], tuple[int, bool]]:
-    """(subject_type, id) -> (oldest member's age at the evaluation date, any member without experience)."""
-    if not _exists(con, "customers"):
+def _vulnerability(con: duckdb.DuckDBPyConnection, as_of: date,
+                   subjects: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[int, bool]]:
+    """(subject_type, id) -> (oldest member's age at the evaluation date, any member without experience).
+
+    Only for the customers and households that have a case: grouped in the engine, not over every customer.
+    """
+    wanted = [s for s in subjects if s[0] in ("customer", "household")]
+    if not wanted or not _exists(con, "customers"):
         return {}
     exp = "investment_experience = 'none'" if _has_column(con, "customers", "investment_experience") else "false"
-    rows = con.execute(f"""
-        SELECT customer_id, COALESCE(household_id, customer_id) AS household_id,
-               date_diff('year', birth_date, ?::DATE)
-                 - CASE WHEN strftime(birth_date, '%m%d') > strftime(?::DATE, '%m%d') THEN 1 ELSE 0 END AS age,
-               COALESCE({exp}, false) AS no_experience
-        FROM customers""", [as_of, as_of]).fetchall()
-    out: dict[tuple[str, str], tuple[int, bool]] = {}
-    for customer_id, household_id, age, novice in rows:
-        for key in (("customer", customer_id), ("household", household_id)):
-            old_age, old_novice = out.get(key, (-1, False))
-            out[key] = (max(old_age, age if age is not None else -1), old_novice or bool(novice))
-    return out
+    con.register("_case_subjects", pa.table({"kind": [k for k, _ in wanted], "id": [i for _, i in wanted]}))
+    try:
+        rows = con.execute(f"""
+            WITH c AS (
+                SELECT customer_id, COALESCE(household_id, customer_id) AS household_id,
+                       date_diff('year', birth_date, ?::DATE)
+                         - CASE WHEN strftime(birth_date, '%m%d') > strftime(?::DATE, '%m%d') THEN 1 ELSE 0 END AS age,
+                       COALESCE({exp}, false) AS novice
+                FROM customers
+            ), member AS (
+                SELECT 'customer' AS kind, customer_id AS id, age, novice FROM c
+                UNION ALL SELECT 'household', household_id, age, novice FROM c
+            )
+            SELECT m.kind, m.id, max(COALESCE(m.age, -1)), bool_or(m.novice)
+            FROM member m JOIN _case_subjects s ON s.kind = m.kind AND s.id = m.id
+            GROUP BY m.kind, m.id""", [as_of, as_of]).fetchall()
+    finally:
+        con.unregister("_case_subjects")
+    return {(kind, ident): (int(age), bool(novice)) for kind, ident, age, novice in rows}
 
 
 def _complaints(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[tuple[str, str], int]:
@@ -185,11 +197,11 @@ def build_cases(con: duckdb.DuckDBPyConnection, flags: pa.Table, as_of: date) ->
     if flags.num_rows == 0:
         return CASES_SCHEMA.empty_table(), flags.append_column("case_id", pa.array([], pa.string()))
     assigned = assign_subjects(con, flags).to_pylist()
-    vulnerable = _vulnerability(con, as_of)
-    complaints = _complaints(con, as_of)
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for row in assigned:
         groups.setdefault((row["subject_type"], row["subject_id"] or "-"), []).append(row)
+    vulnerable = _vulnerability(con, as_of, set(groups))
+    complaints = _complaints(con, as_of)
     cases = []
     for (kind, subject), rows in groups.items():
         per_rule: dict[str, float] = {}

@@ -15,12 +15,13 @@ import yaml
 
 from kansa.contract.schema import TABLES
 from kansa.messages import render
+from kansa.yamlio import load_yaml
 
 
 def _aliases() -> dict[str, Any]:
     """headers.yaml beside this module: the recognised Japanese headers and table names."""
     text = resources.files("kansa.contract").joinpath("headers.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = load_yaml(text)
     return data
 
 
@@ -112,7 +113,7 @@ def read_mapping(path: Path) -> Mapping:
     problems: list[MappingProblem] = []
     if path.suffix.lower() in (".yaml", ".yml"):
         try:
-            data = yaml.safe_load(text) or {}
+            data = load_yaml(text) or {}
         except yaml.YAMLError as exc:
             raise MappingError(
                 path,

@@ -389,8 +389,11 @@ def _write_body(path: Path, encoding: str, body: _Body, raw: RawTable, mapping: 
                         + pending.count(ends) + local
             checked = False
             body.quoted = body.quoted or b'"' in kept
-            body.hex_prefix = body.hex_prefix or b"0x" in kept or b"0X" in kept
-            body.wide = body.wide or b"\xef\xbc" in kept or b"\xef\xbd" in kept or b"\xe3\x80\x80" in kept
+            # One-byte searches first: they run at memory speed, the two-byte ones do not ("0" is everywhere).
+            if not body.hex_prefix and (b"x" in kept or b"X" in kept):
+                body.hex_prefix = b"0x" in kept or b"0X" in kept
+            if not body.wide and not kept.isascii():
+                body.wide = b"\xef\xbc" in kept or b"\xef\xbd" in kept or b"\xe3\x80\x80" in kept
             if body.too_long is None:
                 out.write(pending)
                 out.write(kept)

@@ -15,9 +15,8 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from kansa.messages import ConfigError
+from kansa.yamlio import load_yaml
 
 CATALOG_FILE = "catalog.yaml"
 
@@ -87,7 +86,7 @@ def catalogs() -> dict[str, Catalog]:
     """Every rule catalog shipped with kansa, by domain name."""
     out: dict[str, Catalog] = {}
     for path in _find(resources.files("kansa")):
-        catalog = parse_catalog(yaml.safe_load(path.read_text(encoding="utf-8")), path)
+        catalog = parse_catalog(load_yaml(path.read_text(encoding="utf-8")), path)
         if catalog.domain in out:
             raise ConfigError("catalog_bad", path=str(path), detail=f"domain {catalog.domain} defined twice")
         out[catalog.domain] = catalog

@@ -91,9 +91,22 @@ def _window(spec: RuleSpec, params: Mapping[str, Any]) -> int | None:
     return int(params.get(spec.lookback_param, spec.param(spec.lookback_param).default))
 
 
+def _date_span(con: duckdb.DuckDBPyConnection, table: str, column: str, as_of: date) -> tuple[int, int, Any, Any]:
+    """Rows on or before `as_of`, rows after it, and the first and last date on or before it."""
+    row = con.execute(
+        f'SELECT count(*) FILTER (WHERE "{column}" <= ?), count(*) FILTER (WHERE "{column}" > ?), '
+        f'min("{column}") FILTER (WHERE "{column}" <= ?), max("{column}") FILTER (WHERE "{column}" <= ?) '
+        f'FROM "{table}"', [as_of] * 4).fetchall()[0]
+    return int(row[0]), int(row[1]), row[2], row[3]
+
+
 def rule_coverage(con: duckdb.DuckDBPyConnection, spec: RuleSpec, *, as_of: date, date_columns: Mapping[str, str],
-                  present: set[str] | None = None, params: Mapping[str, Any] | None = None) -> RuleCoverage:
-    """Coverage of one rule: `present` names the tables that came from an input (None: every existing table)."""
+                  present: set[str] | None = None, params: Mapping[str, Any] | None = None,
+                  spans: dict[tuple[str, str], tuple[int, int, Any, Any]] | None = None) -> RuleCoverage:
+    """Coverage of one rule: `present` names the tables that came from an input (None: every existing table).
+
+    `spans` keeps each table's date span between rules (most rules read trades: one scan, not one each).
+    """
     reason, detail = _missing(con, spec, present)
     main = spec.tables[0]
     column = date_columns.get(main)
@@ -101,12 +114,10 @@ def rule_coverage(con: duckdb.DuckDBPyConnection, spec: RuleSpec, *, as_of: date
     first = last = None
     if _exists(con, main):
         if column:
-            row = con.execute(
-                f'SELECT count(*) FILTER (WHERE "{column}" <= ?), count(*) FILTER (WHERE "{column}" > ?), '
-                f'min("{column}") FILTER (WHERE "{column}" <= ?), max("{column}") FILTER (WHERE "{column}" <= ?) '
-                f'FROM "{main}"', [as_of] * 4).fetchall()[0]
-            assert row is not None
-            in_scope, after, first, last = int(row[0]), int(row[1]), row[2], row[3]
+            spans = {} if spans is None else spans
+            if (main, column) not in spans:
+                spans[main, column] = _date_span(con, main, column, as_of)
+            in_scope, after, first, last = spans[main, column]
             window = _window(spec, params or {})
             if first is not None and window is not None:
                 first = max(first, as_of - timedelta(days=window - 1))
@@ -122,8 +133,9 @@ def coverage_table(con: duckdb.DuckDBPyConnection, rules: Sequence[RuleSpec], *,
                    date_columns: Mapping[str, str], present: set[str] | None = None,
                    params: Mapping[str, Mapping[str, Any]] | None = None) -> pa.Table:
     """One coverage row per rule, in rule-id order."""
+    spans: dict[tuple[str, str], tuple[int, int, Any, Any]] = {}
     rows = [rule_coverage(con, spec, as_of=as_of, date_columns=date_columns, present=present,
-                          params=(params or {}).get(spec.id, {}))
+                          params=(params or {}).get(spec.id, {}), spans=spans)
             for spec in sorted(rules, key=lambda r: r.id)]
     return pa.Table.from_pylist([r.__dict__ for r in rows], schema=COVERAGE_SCHEMA)
 

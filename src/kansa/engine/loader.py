@@ -14,6 +14,7 @@ from kansa.engine.catalog import Catalog, catalog, domains
 from kansa.engine.flags import SEVERITIES
 from kansa.engine.lint import LintIssue, lint_spec
 from kansa.engine.spec import PARAM_TYPES, RESERVED_PARAMS, ParamSpec, RuleSpec, SpecError, coerce_value
+from kansa.yamlio import load_yaml
 
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _FOLD_JA = re.compile(r"(?<=[^\x00-\x7F])\s+(?=[^\x00-\x7F])")
@@ -145,7 +146,7 @@ def _lookback(raw: Mapping[str, Any], path: Path | None) -> str:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise SpecError(path, "(file)", "spec_unreadable", error=str(exc)) from exc
 
