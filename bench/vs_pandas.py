@@ -5,7 +5,8 @@
 
 Times (wall, CPU, peak RSS of the child) for: bench/pandas_baseline.py (14 rules, KPIs, complaint counts,
 no validation, no reports), `kansa conduct scan DATA_DIR --format csv` (validated read, the same rules,
-KPIs and complaints) and `kansa conduct scan DATA_DIR` (every output: flags, HTML, PDF, Excel). Each command
+KPIs and complaints), `kansa conduct scan DATA_DIR` (every output: flags, HTML, PDF, Excel), and two floors
+from bench/read_floor.py: reading the folder's CSVs and nothing else, with bare DuckDB and with pandas. Each command
 runs in turn, `--runs` times; medians are printed with the ratio pandas / kansa, and the flags per rule of
 both are compared (they must agree).
 """
@@ -58,6 +59,9 @@ def main() -> None:
         "kansa --format csv": [str(BIN / "kansa"), "conduct", "scan", str(args.data), "--out", str(work / "csv"),
                                "--format", "csv"],
         "kansa (all outputs)": [str(BIN / "kansa"), "conduct", "scan", str(args.data), "--out", str(work / "all")],
+        # floors: reading the files and nothing else
+        "read only: pandas": [sys.executable, str(ROOT / "bench" / "read_floor.py"), str(args.data), "pandas"],
+        "read only: DuckDB": [sys.executable, str(ROOT / "bench" / "read_floor.py"), str(args.data), "duckdb"],
     }
     results: dict[str, list[tuple[float, float, float]]] = {k: [] for k in commands}
     for _ in range(args.runs):
@@ -69,6 +73,8 @@ def main() -> None:
     base = med["pandas"][0]
     print(f"pandas / kansa --format csv: {base / med['kansa --format csv'][0]:.2f}x")
     print(f"reports add: {med['kansa (all outputs)'][0] - med['kansa --format csv'][0]:.2f} s")
+    print(f"10x pandas would be {base / 10:.2f} s; reading the files alone takes "
+          f"{med['read only: DuckDB'][0]:.2f} s (bare DuckDB) and {med['read only: pandas'][0]:.2f} s (pandas)")
     ours = kansa_counts(work / "csv")
     theirs = json.loads((work / "pd" / "flag_counts.json").read_text(encoding="utf-8"))
     differ = {r: (ours.get(r, 0), theirs.get(r, 0)) for r in sorted(set(ours) | set(theirs))
