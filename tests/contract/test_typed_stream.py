@@ -101,3 +101,23 @@ def test_any_spelling_gives_the_same_values_and_issues_both_ways(
 
 def test_the_conduct_set_untouched_still_loads(write_conduct: WriteConduct) -> None:
     assert load_directory(write_conduct(**CONDUCT), lang="en").ok
+
+
+def test_no_temporary_copy_is_left_when_a_check_raises(write_conduct: WriteConduct, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    import kansa.contract.load as load
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    folder = write_conduct()
+
+    def broken(*_: Any) -> list[Any]:
+        raise RuntimeError("a check failed half way")
+
+    monkeypatch.setattr(load, "check_values", broken)
+    with pytest.raises(RuntimeError):
+        load_directory(folder, lang="en")
+    assert not list(scratch.glob("kansa-csv-*"))

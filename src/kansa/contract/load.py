@@ -320,30 +320,32 @@ def load_directory(
                         detail=exc.render(lang) if isinstance(exc, InputError) else f"{source.label}: {exc}",
                     )
                 )
-            digest, size = raw.digest or file_digest(source.path)
-            result.issues += raw.issues
-            if raw.headers and not any(
-                i.is_error and i.code not in ("bad_row", "unclosed_quote") for i in raw.issues
-            ):
-                present, header_issues = map_headers(raw, user_map, lang)
-                result.issues += header_issues
-                spec = TABLES[source.table]
-                if source.kind == "xlsx":
-                    serials_to_dates(raw, spec, present)
-                seen = len(raw.issues)
-                normalised = stage(con, raw, spec, present)
-                result.issues += raw.issues[seen:]  # rows DuckDB refused, named by the row-by-row reader
-                result.issues += [make_issue("ids_normalised", lang, source.table, None, column, detail=count)
-                                  for column, count in normalised.items()]
-                raw.columns = []  # DuckDB holds the data now
-                pa.default_memory_pool().release_unused()
-                result.issues += check_types(con, spec, present, lang)
-                result.issues += check_values(con, spec, present, lang)
-                staged[source.table] = present
-            if raw.relation is not None and raw.row_sql is not None:
-                con.execute(f"DROP TABLE IF EXISTS {raw.relation}")  # not staged: a file with errors
-            for leftover in raw.cleanup:
-                leftover.unlink(missing_ok=True)
+            try:
+                digest, size = raw.digest or file_digest(source.path)
+                result.issues += raw.issues
+                if raw.headers and not any(
+                    i.is_error and i.code not in ("bad_row", "unclosed_quote") for i in raw.issues
+                ):
+                    present, header_issues = map_headers(raw, user_map, lang)
+                    result.issues += header_issues
+                    spec = TABLES[source.table]
+                    if source.kind == "xlsx":
+                        serials_to_dates(raw, spec, present)
+                    seen = len(raw.issues)
+                    normalised = stage(con, raw, spec, present)
+                    result.issues += raw.issues[seen:]  # rows DuckDB refused, named by the row-by-row reader
+                    result.issues += [make_issue("ids_normalised", lang, source.table, None, column, detail=count)
+                                      for column, count in normalised.items()]
+                    raw.columns = []  # DuckDB holds the data now
+                    pa.default_memory_pool().release_unused()
+                    result.issues += check_types(con, spec, present, lang)
+                    result.issues += check_values(con, spec, present, lang)
+                    staged[source.table] = present
+                if raw.relation is not None and raw.row_sql is not None:
+                    con.execute(f"DROP TABLE IF EXISTS {raw.relation}")  # not staged: a file with errors
+            finally:
+                for leftover in raw.cleanup:  # the UTF-8 copy of a CSV, even when a check raised
+                    leftover.unlink(missing_ok=True)
             result.files.append(
                 FileRecord(
                     source.path,

@@ -467,13 +467,15 @@ def read_csv(path: Path, table: str, lang: Lang, mapping: Mapping | None = None)
     """
     with duckdb.connect() as con:
         raw = read_csv_into(con, path, table, lang, mapping, trim=False)
-        if raw.relation is None:
-            return raw
-        materialize(con, raw)
-        cells = ", ".join(f"COALESCE(c{i}, '')" for i in range(len(raw.headers)))
-        got = con.sql(f"SELECT {raw.row_sql} AS _row, {cells} FROM {raw.relation} ORDER BY 1").to_arrow_table()
-        for leftover in raw.cleanup:
-            leftover.unlink(missing_ok=True)
+        try:
+            if raw.relation is None:
+                return raw
+            materialize(con, raw)
+            cells = ", ".join(f"COALESCE(c{i}, '')" for i in range(len(raw.headers)))
+            got = con.sql(f"SELECT {raw.row_sql} AS _row, {cells} FROM {raw.relation} ORDER BY 1").to_arrow_table()
+        finally:
+            for leftover in raw.cleanup:
+                leftover.unlink(missing_ok=True)
     raw.rows = got.column(0).combine_chunks()
     raw.columns = [got.column(i + 1).combine_chunks().cast(pa.string()) for i in range(len(raw.headers))]
     raw.relation, raw.con, raw.count, raw.cleanup = None, None, None, []
