@@ -9,11 +9,13 @@ from datetime import date
 from pathlib import Path
 
 import openpyxl
+import pytest
 
-from kansa.reports.charts import bar_svg, heatmap_svg, radar_svg, scatter_svg
+from kansa.reports.charts import radar_svg
 from kansa.reports.excel import Sheet, escape_formula, sheet_name, write_workbook
 from kansa.reports.html import era, make_env, pct, yen
 from kansa.reports.pdf import write_pdf
+from kansa.reports.svg import bar_svg, heatmap_svg, scatter_svg
 
 
 def test_it_escapes_cells_a_spreadsheet_would_run_as_formulas() -> None:
@@ -90,10 +92,12 @@ def test_charts_are_inline_svg_with_their_labels() -> None:
     assert heat.startswith("<svg") and "梅田" in heat
 
 
-def test_empty_bars_carry_no_zero_labels() -> None:
-    texts = re.findall(r"<text[^>]*>([^<]*)</text>", bar_svg(["高", "中", "低"], {"件数": [4, 0, 0]}))
-    assert "4" in texts          # the bar with a value is labelled
-    assert "0" not in texts      # the empty ones are not (axis ticks read 0.0, 0.5 ...)
+@pytest.mark.parametrize("horizontal", [False, True])
+def test_empty_bars_carry_no_zero_labels(horizontal: bool) -> None:
+    svg = bar_svg(["高", "中", "低"], {"件数": [4, 0, 0]}, horizontal=horizontal)
+    values = re.findall(r'<text[^>]*font-size="6.5"[^>]*>([^<]*)</text>', svg)  # the labels beside the bars
+    assert values == ["4"]       # the bar with a value is labelled, the empty ones are not
+    assert all(label in svg for label in ("高", "中", "低"))
 
 
 def test_a_plain_number_is_no_formula_and_stays_as_written() -> None:

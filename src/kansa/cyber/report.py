@@ -13,9 +13,9 @@ from kansa.engine.catalog import catalog
 from kansa.engine.coverage import reason_text
 from kansa.engine.flags import SEVERITIES
 from kansa.i18n import Lang, pick
-from kansa.reports.charts import bar_svg
 from kansa.reports.excel import Sheet, write_workbook
 from kansa.reports.html import make_env
+from kansa.reports.svg import bar_svg
 
 if TYPE_CHECKING:
     from kansa.cyber.scan import CyberScan

@@ -14,10 +14,10 @@ from kansa.fd.compare import KpiRecord, aggregates, cost_return, places, type_st
 from kansa.fd.kpi_workbook import FIRM_TYPE_LABELS
 from kansa.fd.messages import FdError, render
 from kansa.i18n import Lang, pick
-from kansa.reports.charts import line_svg, scatter_svg
 from kansa.reports.excel import Sheet, write_workbook
 from kansa.reports.html import make_env
 from kansa.reports.pdf import write_pdf
+from kansa.reports.svg import line_svg, scatter_svg
 
 
 def type_label(firm_type: str, lang: Lang) -> str:

@@ -1,16 +1,21 @@
-"""Charts as inline SVG strings for HTML and PDF reports (matplotlib with IPAexGothic; radar hand-built)."""
+"""The radar chart (hand-built SVG) and matplotlib with the report style for the fd strip and verdict charts.
+
+Bar, line, scatter and heat-map charts are drawn by kansa.reports.svg (no matplotlib).
+"""
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Mapping, Sequence
 from functools import cache
 from html import escape
 from typing import Any
 
+from kansa.reports.svg import PALETTE
+
+__all__ = ["FONT_FAMILY", "PALETTE", "pyplot", "radar_svg"]
+
 FONT_FAMILY = ["IPAexGothic", "DejaVu Sans"]  # Debian fonts-ipaexfont; CI installs it
-PALETTE = ["#1F3864", "#C55A11", "#548235", "#7030A0", "#BF8F00", "#2E75B6", "#A5A5A5"]
 
 
 @cache
@@ -41,110 +46,6 @@ def __getattr__(name: str) -> Any:
     if name == "plt":
         return pyplot()
     raise AttributeError(name)
-
-
-def _to_svg(fig: Any) -> str:
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight")
-    pyplot().close(fig)
-    svg = buf.getvalue()
-    return svg[svg.index("<svg"):]  # drop the XML prolog and doctype so it can sit inline in HTML
-
-
-def bar_svg(labels: Sequence[str], series: Mapping[str, Sequence[float]], *, title: str = "",
-            ylabel: str = "", horizontal: bool = False, size: tuple[float, float] = (6.4, 2.8),
-            value_format: str = "{:.0f}") -> str:
-    """Grouped bars: one group per label, one bar per series."""
-    fig, ax = pyplot().subplots(figsize=size)
-    n = max(len(series), 1)
-    width = 0.8 / n
-    for i, (name, values) in enumerate(series.items()):
-        pos = [j + (i - (n - 1) / 2) * width for j in range(len(labels))]
-        color = PALETTE[i % len(PALETTE)]
-        bars = (ax.barh(pos, values, height=width, label=name, color=color) if horizontal
-                else ax.bar(pos, values, width=width, label=name, color=color))
-        if len(labels) * n <= 24:
-            ax.bar_label(bars, labels=[value_format.format(v) if v else "" for v in values], fontsize=6.5, padding=1)
-    ticks = list(range(len(labels)))
-    if horizontal:
-        ax.set_yticks(ticks, labels)
-        ax.invert_yaxis()
-        ax.set_xlabel(ylabel)
-    else:
-        ax.set_xticks(ticks, labels, rotation=30 if max((len(s) for s in labels), default=0) > 6 else 0,
-                      ha="right" if max((len(s) for s in labels), default=0) > 6 else "center")
-        ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title)
-    if len(series) > 1:
-        ax.legend(fontsize=7, frameon=False)
-    return _to_svg(fig)
-
-
-def line_svg(x_labels: Sequence[str], series: Mapping[str, Sequence[float | None]], *, title: str = "",
-             ylabel: str = "", size: tuple[float, float] = (6.4, 2.6)) -> str:
-    """A line per series over ordered x labels (None leaves a gap)."""
-    fig, ax = pyplot().subplots(figsize=size)
-    for i, (name, values) in enumerate(series.items()):
-        ys = [math.nan if v is None else v for v in values]
-        ax.plot(list(range(len(x_labels))), ys, marker="o", label=name, color=PALETTE[i % len(PALETTE)])
-    ax.set_xticks(list(range(len(x_labels))), x_labels)
-    ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title)
-    if len(series) > 1:
-        ax.legend(fontsize=7, frameon=False)
-    return _to_svg(fig)
-
-
-def scatter_svg(points: Sequence[tuple[float, float, str]], *, xlabel: str, ylabel: str, title: str = "",
-                sizes: Sequence[float] | None = None, highlight: tuple[float, float, str] | None = None,
-                size: tuple[float, float] = (5.6, 3.6)) -> str:
-    """Labelled points (x, y, label); sizes scale the markers (e.g. balances); one optional highlighted point."""
-    fig, ax = pyplot().subplots(figsize=size)
-    xs, ys = [p[0] for p in points], [p[1] for p in points]
-    if sizes:
-        top = max(sizes) or 1.0
-        marker_sizes = [20 + 180 * s / top for s in sizes]
-    else:
-        marker_sizes = [28.0] * len(points)
-    ax.scatter(xs, ys, s=marker_sizes, alpha=0.7, color=PALETTE[0], edgecolors="white", linewidths=0.5)
-    for x, y, label in points:
-        ax.annotate(label, (x, y), fontsize=6, xytext=(3, 3), textcoords="offset points")
-    if highlight:
-        ax.scatter([highlight[0]], [highlight[1]], s=90, marker="*", color=PALETTE[1], zorder=3)
-        ax.annotate(highlight[2], (highlight[0], highlight[1]), fontsize=7, color=PALETTE[1],
-                    xytext=(4, -10), textcoords="offset points")
-    ax.axhline(0, color="#999", linewidth=0.6)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title)
-    return _to_svg(fig)
-
-
-def heatmap_svg(row_labels: Sequence[str], col_labels: Sequence[str], matrix: Sequence[Sequence[float]], *,
-                title: str = "", size: tuple[float, float] | None = None) -> str:
-    """A count heat map (rows x columns) with the numbers written in the cells."""
-    h = max(1.6, 0.28 * len(row_labels) + 1.2)
-    w = max(4.0, 0.55 * len(col_labels) + 2.0)
-    fig, ax = pyplot().subplots(figsize=size or (min(w, 10.0), min(h, 12.0)))
-    data = [[float(v) for v in row] for row in matrix] or [[0.0]]
-    im = ax.imshow(data, cmap="Reds", aspect="auto")
-    top = max((v for row in data for v in row), default=0.0)
-    for i, row in enumerate(data):
-        for j, v in enumerate(row):
-            if v:
-                ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=6.5,
-                        color="white" if v > top * 0.6 else "black")
-    ax.set_xticks(list(range(len(col_labels))), col_labels, rotation=45, ha="right", fontsize=7)
-    ax.set_yticks(list(range(len(row_labels))), row_labels, fontsize=7)
-    for spine in ax.spines.values():
-        spine.set_visible(False)
-    fig.colorbar(im, ax=ax, fraction=0.03, pad=0.02)
-    if title:
-        ax.set_title(title)
-    return _to_svg(fig)
 
 
 def radar_svg(axes: Sequence[str], series: Mapping[str, Sequence[float | None]], *,

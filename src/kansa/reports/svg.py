@@ -1,6 +1,7 @@
 """Charts drawn directly as SVG strings (no matplotlib): microseconds each, text kept as text for HTML and PDF.
 
-The same signatures as kansa.reports.charts (bar, line, scatter, heat map), so a report can switch by import.
+Every report's bar, line, scatter and heat map charts (kansa.reports.charts keeps the radar and matplotlib for
+the fd strip and verdict charts).
 Sizes are in inches like matplotlib's figsize; one inch is 72 user units, and the SVG says its size in
 points (so a chart prints at the size matplotlib's did). Text widths are estimated (a CJK
 character one em, Latin about 0.58 em), which is enough to leave room for axis labels.
@@ -99,8 +100,11 @@ def _left_margin(ticks: list[float], ylabel: str, suffix: str = "") -> float:
 
 
 def bar_svg(labels: Sequence[str], series: Mapping[str, Sequence[float]], *, title: str = "",
-            ylabel: str = "", size: tuple[float, float] = (6.4, 2.8), value_format: str = "{:.0f}") -> str:
-    """Grouped vertical bars: one group per label, one bar per series, values written over the bars."""
+            ylabel: str = "", horizontal: bool = False, size: tuple[float, float] = (6.4, 2.8),
+            value_format: str = "{:.0f}") -> str:
+    """Grouped bars: one group per label, one bar per series, values written beside the bars (not zeros)."""
+    if horizontal:
+        return _hbar_svg(labels, series, title=title, xlabel=ylabel, size=size, value_format=value_format)
     w, h = size[0] * 72, size[1] * 72
     values = [float(v or 0) for vs in series.values() for v in vs]
     ticks = nice_ticks(min(0.0, *values) if values else 0.0, max(values, default=1.0) or 1.0)
@@ -135,6 +139,49 @@ def bar_svg(labels: Sequence[str], series: Mapping[str, Sequence[float]], *, tit
             parts.append(_t(cx, f.y1 + 10, label, anchor="end", rotate=-30))
         else:
             parts.append(_t(cx, f.y1 + 12, label, anchor="middle"))
+    if len(series) > 1:
+        _legend(list(series), f.x1, top - 6, parts)
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _hbar_svg(labels: Sequence[str], series: Mapping[str, Sequence[float]], *, title: str, xlabel: str,
+              size: tuple[float, float], value_format: str) -> str:
+    """Grouped horizontal bars: one row per label (first at the top), long labels on the left."""
+    w, h = size[0] * 72, size[1] * 72
+    values = [float(v or 0) for vs in series.values() for v in vs]
+    ticks = nice_ticks(min(0.0, *values) if values else 0.0, max(values, default=1.0) or 1.0)
+    top = (22 if title else 12) + (12 if len(series) > 1 else 0)
+    left = max((text_width(s, BASE) for s in labels), default=0) + 10
+    f = _Frame(w, h, left, 14, top, 26 if xlabel else 16)
+    parts = _open(w, h)
+    if title:
+        parts.append(_t(w / 2, 13, title, size=TITLE, anchor="middle"))
+    for v in ticks:
+        x = f.x(v, ticks)
+        parts.append(f'<line x1="{x:.1f}" y1="{f.y0:.1f}" x2="{x:.1f}" y2="{f.y1:.1f}" stroke="#e3e3e3" '
+                     'stroke-width="0.6"/>')
+        parts.append(_t(x, f.y1 + 11, _fmt(v), anchor="middle"))
+    if xlabel:
+        parts.append(_t((f.x0 + f.x1) / 2, h - 4, xlabel, anchor="middle"))
+    n = max(len(series), 1)
+    slot = (f.y1 - f.y0) / max(len(labels), 1)
+    bar = slot * 0.8 / n
+    zero = f.x(0.0, ticks)
+    for i, (name, vals) in enumerate(series.items()):
+        color = PALETTE[i % len(PALETTE)]
+        for j, v in enumerate(vals):
+            v = float(v or 0)
+            y = f.y0 + slot * j + slot * 0.1 + bar * i
+            x = f.x(v, ticks)
+            parts.append(f'<rect x="{min(x, zero):.1f}" y="{y:.1f}" width="{abs(x - zero):.1f}" height="{bar:.1f}" '
+                         f'fill="{color}"><title>{escape(name)}: {escape(value_format.format(v))}</title></rect>')
+            if v:
+                parts.append(_t(max(x, zero) + 2, y + bar / 2 + 2.5, value_format.format(v), size=6.5))
+    parts.append(f'<line x1="{zero:.1f}" y1="{f.y0:.1f}" x2="{zero:.1f}" y2="{f.y1:.1f}" stroke="#444" '
+                 'stroke-width="0.8"/>')
+    for j, label in enumerate(labels):
+        parts.append(_t(f.x0 - 4, f.y0 + slot * (j + 0.5) + 3, label, anchor="end"))
     if len(series) > 1:
         _legend(list(series), f.x1, top - 6, parts)
     parts.append("</svg>")
