@@ -121,3 +121,18 @@ def test_no_temporary_copy_is_left_when_a_check_raises(write_conduct: WriteCondu
     with pytest.raises(RuntimeError):
         load_directory(folder, lang="en")
     assert not list(scratch.glob("kansa-csv-*"))
+
+
+def test_two_files_at_a_time_give_what_one_at_a_time_gives(write_conduct: WriteConduct,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import kansa.contract.load as load
+
+    broken = CONDUCT["positions"].replace("1100000", "-1").replace("2024-06-30,C2", "2024-13-30,C2")
+    folder = write_conduct(trades=_trades([("2024-06-03", "0x10", "", "maybe")]), positions=broken)
+    results = []
+    for workers in (1, 2):
+        monkeypatch.setattr(load, "_WORKERS", workers)
+        got = load_directory(folder, lang="ja")
+        results.append([(i.code, i.table, i.row, i.column, i.value, i.message) for i in got.issues])
+    assert results[0] == results[1]
+    assert {"negative_amount", "bad_date", "bad_bool"} <= {r[0] for r in results[0]}

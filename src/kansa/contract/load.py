@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextvars
+import os
+import queue
 import time
 from collections.abc import Mapping as AbcMapping
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -18,7 +22,15 @@ from kansa.contract.issues import Issue, make_issue, sort_key, with_file
 from kansa.contract.readers import NOT_TEXT, RawTable, file_digest, read_parquet, sniff_not_text
 from kansa.contract.schema import TABLES, Domain, empty_table, tables_of
 from kansa.contract.stream import materialize, read_csv_into
-from kansa.contract.validate import check_types, check_values, create_typed_table, stage, trimmed_sql, typed_table
+from kansa.contract.validate import (
+    check_types,
+    check_values,
+    create_typed_table,
+    in_memory,
+    stage,
+    trimmed_sql,
+    typed_table,
+)
 from kansa.contract.values import JST
 from kansa.contract.xlsx import read_sheet, serials_to_dates, sheet_names
 from kansa.i18n import Lang
@@ -27,6 +39,7 @@ from kansa.messages import InputError, render
 from kansa.progress import NULL_REPORTER, Reporter
 
 _CSV = (".csv", ".tsv", ".txt")
+_WORKERS = min(2, os.cpu_count() or 1)  # files staged at once in memory: one a core, two at most
 
 
 @dataclass(frozen=True)
@@ -302,65 +315,11 @@ def load_directory(
     con.execute("SET enable_progress_bar = false")
     staged: dict[str, dict[str, int]] = {}
     try:
-        task = reporter.task("progress_loading", total=len(sources))
-        for source in sources:
-            started = time.perf_counter()
-            try:
-                raw = _read(source, lang, user_map, con)
-            except Exception as exc:  # whatever a library throws at a damaged file becomes an issue
-                raw = RawTable(source.table, source.path, source.sheet, [], [], pa.array([], pa.int64()))
-                raw.issues.append(
-                    make_issue(
-                        "unreadable_file",
-                        lang,
-                        source.table,
-                        None,
-                        None,
-                        source.label,
-                        detail=exc.render(lang) if isinstance(exc, InputError) else f"{source.label}: {exc}",
-                    )
-                )
-            try:
-                digest, size = raw.digest or file_digest(source.path)
-                result.issues += raw.issues
-                if raw.headers and not any(
-                    i.is_error and i.code not in ("bad_row", "unclosed_quote") for i in raw.issues
-                ):
-                    present, header_issues = map_headers(raw, user_map, lang)
-                    result.issues += header_issues
-                    spec = TABLES[source.table]
-                    if source.kind == "xlsx":
-                        serials_to_dates(raw, spec, present)
-                    seen = len(raw.issues)
-                    normalised = stage(con, raw, spec, present)
-                    result.issues += raw.issues[seen:]  # rows DuckDB refused, named by the row-by-row reader
-                    result.issues += [make_issue("ids_normalised", lang, source.table, None, column, detail=count)
-                                      for column, count in normalised.items()]
-                    raw.columns = []  # DuckDB holds the data now
-                    pa.default_memory_pool().release_unused()
-                    result.issues += check_types(con, spec, present, lang)
-                    result.issues += check_values(con, spec, present, lang)
-                    staged[source.table] = present
-                if raw.relation is not None and raw.row_sql is not None:
-                    con.execute(f"DROP TABLE IF EXISTS {raw.relation}")  # not staged: a file with errors
-            finally:
-                for leftover in raw.cleanup:  # the UTF-8 copy of a CSV, even when a check raised
-                    leftover.unlink(missing_ok=True)
-            result.files.append(
-                FileRecord(
-                    source.path,
-                    source.table,
-                    source.sheet,
-                    digest,
-                    size,
-                    raw.num_rows,
-                    datetime.now(JST).replace(tzinfo=None),
-                    time.perf_counter() - started,
-                    raw.encoding,
-                )
-            )
-            task.advance(item=source.label)
-        task.done()
+        for one in _load_sources(con, sources, lang, user_map, reporter):
+            result.issues += one.issues
+            result.files.append(one.record)
+            if one.present is not None:
+                staged[one.record.table] = one.present
         result.issues += _cross_table(con, sources, staged, lang, today)
         if result.ok:
             domains = {TABLES[s.table].domain for s in sources}
@@ -384,6 +343,116 @@ def load_directory(
     label = {s.table: s.label for s in sources}
     result.issues = sorted((with_file(i, label.get(i.table)) for i in result.issues), key=sort_key)
     return result
+
+
+@dataclass
+class _Loaded:
+    """What reading and checking one source gave: its issues, its mapped columns (None: not staged), provenance."""
+
+    issues: list[Issue]
+    present: dict[str, int] | None
+    record: FileRecord
+
+
+def _load_sources(con: duckdb.DuckDBPyConnection, sources: list[Source], lang: Lang, mapping: Mapping | None,
+                  reporter: Reporter) -> list[_Loaded]:
+    """Read, stage and check every source, in source order; in memory, two files at a time.
+
+    Each file is independent until the cross-table checks, and a scan of a folder spends most of its start
+    reading trades and positions: on two cores, each gets one (its own cursor on the same database, the
+    context - limits, language - carried over). A database file is loaded one file at a time (its work tables
+    are temporary, seen only by the connection that made them).
+    """
+    task = reporter.task("progress_loading", total=len(sources))
+    if len(sources) < 2 or _WORKERS < 2 or not in_memory(con):
+        loaded = []
+        for source in sources:
+            loaded.append(_load_one(con, source, lang, mapping))
+            task.advance(item=source.label)
+        task.done()
+        return loaded
+    cursors = [con.cursor() for _ in range(_WORKERS)]
+    free = queue.SimpleQueue[duckdb.DuckDBPyConnection]()
+    for cursor in cursors:
+        free.put(cursor)
+
+    def on_a_cursor(source: Source) -> _Loaded:
+        cursor = free.get()
+        try:
+            return _load_one(cursor, source, lang, mapping)
+        finally:
+            free.put(cursor)
+
+    # the biggest files first, so that the two big ones run side by side rather than one after the other
+    order = sorted(range(len(sources)), key=lambda i: -_size(sources[i].path))
+    try:
+        with ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="kansa-load") as pool:
+            futures = {pool.submit(contextvars.copy_context().run, on_a_cursor, sources[i]): i for i in order}
+            done: dict[int, _Loaded] = {}
+            for future in as_completed(futures):
+                done[futures[future]] = future.result()
+                task.advance(item=sources[futures[future]].label)
+    finally:
+        for cursor in cursors:
+            cursor.close()
+    task.done()
+    return [done[i] for i in range(len(sources))]
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _load_one(con: duckdb.DuckDBPyConnection, source: Source, lang: Lang, mapping: Mapping | None) -> _Loaded:
+    """Read one source, map its headers, stage and check it in DuckDB; any library error becomes an issue."""
+    started = time.perf_counter()
+    issues: list[Issue] = []
+    present: dict[str, int] | None = None
+    try:
+        raw = _read(source, lang, mapping, con)
+    except Exception as exc:  # whatever a library throws at a damaged file becomes an issue
+        raw = RawTable(source.table, source.path, source.sheet, [], [], pa.array([], pa.int64()))
+        raw.issues.append(
+            make_issue(
+                "unreadable_file",
+                lang,
+                source.table,
+                None,
+                None,
+                source.label,
+                detail=exc.render(lang) if isinstance(exc, InputError) else f"{source.label}: {exc}",
+            )
+        )
+    try:
+        digest, size = raw.digest or file_digest(source.path)
+        issues += raw.issues
+        if raw.headers and not any(i.is_error and i.code not in ("bad_row", "unclosed_quote") for i in raw.issues):
+            mapped, header_issues = map_headers(raw, mapping, lang)
+            issues += header_issues
+            spec = TABLES[source.table]
+            if source.kind == "xlsx":
+                serials_to_dates(raw, spec, mapped)
+            seen = len(raw.issues)
+            normalised = stage(con, raw, spec, mapped)
+            issues += raw.issues[seen:]  # rows DuckDB refused, named by the row-by-row reader
+            issues += [make_issue("ids_normalised", lang, source.table, None, column, detail=count)
+                       for column, count in normalised.items()]
+            raw.columns = []  # DuckDB holds the data now
+            pa.default_memory_pool().release_unused()
+            issues += check_types(con, spec, mapped, lang)
+            issues += check_values(con, spec, mapped, lang)
+            present = mapped
+        if raw.relation is not None and raw.row_sql is not None:
+            con.execute(f"DROP TABLE IF EXISTS {raw.relation}")  # not staged: a file with errors
+    finally:
+        for leftover in raw.cleanup:  # the UTF-8 copy of a CSV, even when a check raised
+            leftover.unlink(missing_ok=True)
+    record = FileRecord(source.path, source.table, source.sheet, digest, size, raw.num_rows,
+                        datetime.now(JST).replace(tzinfo=None), time.perf_counter() - started, raw.encoding)
+    return _Loaded(issues, present, record)
 
 
 def _create_empty(con: duckdb.DuckDBPyConnection, name: str) -> None:

@@ -188,12 +188,16 @@ def _create_work(con: duckdb.DuckDBPyConnection, spec: TableSchema, present: dic
             outer.append(f"CAST(NULL AS {_TYPE_SQL[col.type]}) AS {q(col.name)}")
             if col.type != "string":
                 outer.append(f"CAST(NULL AS VARCHAR) AS {raw_col(col)}")
+    # In memory the work table is an ordinary table: files are staged on two cursors at once, and the
+    # cross-table checks read every work table from the main connection. In a database file it stays
+    # temporary, never written to the file.
+    temp = "" if in_memory(con) else "TEMP "
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {work_data(spec.name)} AS "
+        f"CREATE OR REPLACE {temp}TABLE {work_data(spec.name)} AS "
         f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {source})"
     )
     shown = ["*"] if rows is not None else [f"{view_rows} AS _row", "*"]
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {work_table(spec.name)} AS SELECT {', '.join(shown + shown_text)} "
+    con.execute(f"CREATE OR REPLACE {temp}VIEW {work_table(spec.name)} AS SELECT {', '.join(shown + shown_text)} "
                 f"FROM {work_data(spec.name)}")
 
 
@@ -386,7 +390,7 @@ def create_typed_table(con: duckdb.DuckDBPyConnection, spec: TableSchema) -> Non
     memory the work table itself becomes the table (its helper columns dropped, defaults filled, types
     set: each a change of the catalogue, not a copy); a database file gets a table of its own.
     """
-    if _in_memory(con):
+    if in_memory(con):
         con.execute(f"DROP VIEW {work_table(spec.name)}")
         _work_becomes_table(con, spec)
         return
@@ -395,7 +399,7 @@ def create_typed_table(con: duckdb.DuckDBPyConnection, spec: TableSchema) -> Non
     con.execute(f"DROP TABLE {work_data(spec.name)}")
 
 
-def _in_memory(con: duckdb.DuckDBPyConnection) -> bool:
+def in_memory(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the connection's database lives in memory (a scan of a folder) rather than in a file."""
     found = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
     return bool(found) and found[0][0] is None
@@ -406,7 +410,8 @@ def _work_becomes_table(con: duckdb.DuckDBPyConnection, spec: TableSchema) -> No
     data = work_data(spec.name)
     kept = {c.name for c in spec.columns}
     have = {str(r[0]): str(r[1]) for r in con.execute(
-        "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ? AND database_name = 'temp'",
+        "SELECT column_name, data_type FROM duckdb_columns() "
+        "WHERE table_name = ? AND database_name = current_database()",
         [data.strip('"')]).fetchall()}
     for name in have:
         if name not in kept:  # _row, and the text of typed columns
