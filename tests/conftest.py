@@ -14,6 +14,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Rich wraps CLI output at the terminal width (80 under CliRunner); tests read messages whole.
 os.environ["COLUMNS"] = "200"
+# The machine cache (kansa.cache: holidays, linted and compiled rules) starts empty for every test run, in
+# a folder of its own: tests never depend on what an earlier run left in ~/.cache.
+if "KANSA_CACHE_DIR" not in os.environ:
+    import tempfile
+
+    os.environ["KANSA_CACHE_DIR"] = tempfile.mkdtemp(prefix="kansa-test-cache-")
 
 
 def _shared_data_dir() -> Path:

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import importlib.metadata
-import json
-import os
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
-from pathlib import Path
 
+from kansa import cache as machine_cache
 from kansa.messages import InputError
 
 
@@ -118,13 +116,6 @@ def supervisory_year(d: date) -> int:
     return d.year if d.month >= 7 else d.year - 1
 
 
-def _cache_dir() -> Path:
-    """Where computed calendars are kept: $KANSA_CACHE_DIR, else $XDG_CACHE_HOME/kansa, else ~/.cache/kansa."""
-    if os.environ.get("KANSA_CACHE_DIR"):
-        return Path(os.environ["KANSA_CACHE_DIR"])
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kansa"
-
-
 @cache
 def public_holidays(year: int) -> dict[date, str]:
     """Japan's public holidays of a year and their names (jpholiday), kept on disk per jpholiday version.
@@ -135,18 +126,9 @@ def public_holidays(year: int) -> dict[date, str]:
     """
     import jpholiday  # the few callers need it; the CLI's start-up does not
 
-    path = _cache_dir() / f"holidays-jpholiday-{importlib.metadata.version('jpholiday')}.json"
-    try:
-        known: dict[str, dict[str, str]] = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        known = {}
+    name = f"holidays-jpholiday-{importlib.metadata.version('jpholiday')}.json"
+    known = machine_cache.read(name)
     if str(year) not in known:
-        known[str(year)] = {d.isoformat(): name for d, name in jpholiday.year_holidays(year)}
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            part = path.with_suffix(f".{os.getpid()}.tmp")
-            part.write_text(json.dumps(known, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-            part.replace(path)  # atomic: a concurrent reader sees the old file or the new one
-        except OSError:
-            pass
-    return {date.fromisoformat(d): name for d, name in known[str(year)].items()}
+        known[str(year)] = {d.isoformat(): label for d, label in jpholiday.year_holidays(year)}
+        machine_cache.write(name, known)
+    return {date.fromisoformat(d): n for d, n in known[str(year)].items()}

@@ -8,6 +8,7 @@ from tests.architecture.imports import graph
 # Lowest first; a package may import its own layer's packages (acyclically) and any lower layer.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("kansa", "kansa.i18n", "kansa.jpdate", "kansa.spreadsheet", "kansa.messages", "kansa.progress", "kansa.yamlio",
+     "kansa.cache",
      "kansa.outputs", "kansa.safepath", "kansa.limits"),
     ("kansa.contract",),
     ("kansa.engine", "kansa.reports", "kansa.workspace"),

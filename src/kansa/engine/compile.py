@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 from collections.abc import Mapping
 from datetime import date
+from pathlib import Path
 from typing import Any, cast
 
 import sqlglot
 from sqlglot import exp
 
+from kansa import cache as machine_cache
+from kansa.engine import macros
 from kansa.engine.macros import expand_macros
 from kansa.engine.spec import ParamSpec, RuleSpec, SpecError
 
@@ -50,10 +56,29 @@ def bind_params(tree: exp.Expression, spec: RuleSpec, values: Mapping[str, Any])
 
 
 def compile_rule(spec: RuleSpec, values: Mapping[str, Any], as_of: date, dialect: str = "duckdb") -> str:
-    """The rule's SELECT as plain SQL for `dialect`, with macros expanded and `values` plus `:as_of` bound."""
+    """The rule's SELECT as plain SQL for `dialect`, with macros expanded and `values` plus `:as_of` bound.
+
+    The same SQL, values, date and dialect always give the same text: it is kept in the machine's cache
+    (kansa.cache, keyed by this module, the macros and SQLGlot's version), which saves SQLGlot's parse and
+    generation (~15 ms a rule) on every later scan.
+    """
     if dialect not in DIALECTS:
         raise ValueError(f"dialect must be one of {DIALECTS}, not {dialect!r}")
+    name = f"rule-sql-{_code_fingerprint()}.json"
+    key = hashlib.sha256(json.dumps([spec.sql, sorted(values.items()), as_of, dialect], default=str)
+                         .encode("utf-8")).hexdigest()
+    known = machine_cache.read(name)
+    if isinstance(known.get(key), str):
+        return str(known[key])
     tree = cast(exp.Expression, sqlglot.parse_one(spec.sql, read="duckdb"))
     tree = expand_macros(tree, dialect)
     tree = bind_params(tree, spec, {**values, "as_of": as_of})
-    return tree.sql(dialect=dialect)
+    known[key] = sql = tree.sql(dialect=dialect)
+    machine_cache.write(name, known)
+    return sql
+
+
+@functools.cache
+def _code_fingerprint() -> str:
+    """What compiled SQL depends on besides its inputs: this module, the macros and SQLGlot."""
+    return machine_cache.fingerprint(sqlglot.__version__, Path(__file__), Path(macros.__file__))
