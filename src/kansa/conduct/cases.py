@@ -112,33 +112,17 @@ def assign_subjects(con: duckdb.DuckDBPyConnection, flags: pa.Table) -> pa.Table
         con.unregister("_case_flags")
 
 
-def _vulnerability(
-    con: duckdb.DuckDBPyConnection, as_of: date, subjects: set[str] | None = None
-) -> dict[tuple[str, str], tuple[int, bool]]:
-    """(subject_type, id) -> (oldest member's age at the evaluation date, any member without experience).
-
-    With `subjects` (the customer and household ids that have flags) only those customers and every member
-    of those households are read: at 100M trades all 10M customers as Python tuples took 3 GB and 60 s.
-    """
+def _vulnerability(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[tuple[str, str], tuple[int, bool]]:
+    """(subject_type, id) -> (oldest member's age at the evaluation date, any member without experience)."""
     if not _exists(con, "customers"):
         return {}
     exp = "investment_experience = 'none'" if _has_column(con, "customers", "investment_experience") else "false"
-    where = ""
-    if subjects is not None:
-        con.register("_case_subjects", pa.table({"id": pa.array(sorted(subjects), pa.string())}))
-        # a household's figure needs all its members: keep a customer named itself or through its household
-        where = ("WHERE customer_id IN (SELECT id FROM _case_subjects) "
-                 "OR COALESCE(household_id, customer_id) IN (SELECT id FROM _case_subjects)")
-    try:
-        rows = con.execute(f"""
-            SELECT customer_id, COALESCE(household_id, customer_id) AS household_id,
-                   date_diff('year', birth_date, ?::DATE)
-                     - CASE WHEN strftime(birth_date, '%m%d') > strftime(?::DATE, '%m%d') THEN 1 ELSE 0 END AS age,
-                   COALESCE({exp}, false) AS no_experience
-            FROM customers {where}""", [as_of, as_of]).fetchall()
-    finally:
-        if subjects is not None:
-            con.unregister("_case_subjects")
+    rows = con.execute(f"""
+        SELECT customer_id, COALESCE(household_id, customer_id) AS household_id,
+               date_diff('year', birth_date, ?::DATE)
+                 - CASE WHEN strftime(birth_date, '%m%d') > strftime(?::DATE, '%m%d') THEN 1 ELSE 0 END AS age,
+               COALESCE({exp}, false) AS no_experience
+        FROM customers""", [as_of, as_of]).fetchall()
     out: dict[tuple[str, str], tuple[int, bool]] = {}
     for customer_id, household_id, age, novice in rows:
         for key in (("customer", customer_id), ("household", household_id)):
@@ -201,8 +185,7 @@ def build_cases(con: duckdb.DuckDBPyConnection, flags: pa.Table, as_of: date) ->
     if flags.num_rows == 0:
         return CASES_SCHEMA.empty_table(), flags.append_column("case_id", pa.array([], pa.string()))
     assigned = assign_subjects(con, flags).to_pylist()
-    people = {r["subject_id"] for r in assigned if r["subject_type"] in ("customer", "household") and r["subject_id"]}
-    vulnerable = _vulnerability(con, as_of, people)
+    vulnerable = _vulnerability(con, as_of)
     complaints = _complaints(con, as_of)
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for row in assigned:
