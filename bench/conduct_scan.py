@@ -68,15 +68,25 @@ def _configure(con: Any, memory_limit: str, threads: int, tmp: Path) -> None:
 
 
 def child_scan(ws: Path, out: Path, memory_limit: str, threads: int, with_report: bool) -> dict[str, Any]:
-    """The full conduct scan (all rules + KPIs + complaints) on a workspace, timed per step and rule."""
-    from kansa.services import run_conduct_scan
-    from kansa.workspace import Workspace
+    """The full conduct scan (all rules + KPIs + complaints) on a workspace, timed per step and rule.
+
+    What `run_conduct_scan` does (open, evaluate, write), with the connection configured first: it takes
+    a memory limit and temp folder but not the thread count this bench pins.
+    """
+    from kansa.services.conduct import run_conduct, write_conduct_outputs
+    from kansa.services.source import open_source
 
     started = time.perf_counter()
-    con = Workspace(ws).connect(read_only=True)
-    _configure(con, memory_limit, threads, out.parent / "duckdb_tmp")
-    result = run_conduct_scan(con=con, out=out, report=with_report)
+    source = open_source(workspace=ws, domain="conduct")
+    try:
+        _configure(source.con, memory_limit, threads, out.parent / "duckdb_tmp")
+        run = run_conduct(source)
+        formats = ("csv", "parquet", *(("html", "pdf", "xlsx") if with_report else ()))
+        write_conduct_outputs(run, out, formats=formats)
+    finally:
+        source.close()
     total = time.perf_counter() - started
+    result = run.result
     counts: dict[str, int] = {}
     for rule_id in result.flags.column("rule_id").to_pylist():
         counts[rule_id] = counts.get(rule_id, 0) + 1
@@ -85,7 +95,7 @@ def child_scan(ws: Path, out: Path, memory_limit: str, threads: int, with_report
         "seconds": total,
         "cpu_seconds": usage.ru_utime + usage.ru_stime,
         "peak_rss_mb": _peak_mb(),
-        "timings": result.timings,
+        "timings": run.timings,
         "flags": counts,
         "as_of": result.as_of.isoformat(),
     }
