@@ -12,7 +12,6 @@ from pathlib import Path
 from kansa.conduct.cases import build_cases, write_cases
 from kansa.conduct.complaints import write_summary_csv
 from kansa.conduct.kpis import write_kpis
-from kansa.conduct.report import write_reports
 from kansa.conduct.scan import (
     CONDUCT_TABLES,
     DATE_COLUMNS,
@@ -151,6 +150,8 @@ def _write_conduct_outputs_into(
     files["complaints_summary.csv"] = write_summary_csv(result.complaints["summary"], out / "complaints_summary.csv")
     reports = tuple(f for f in chosen if f in ("html", "pdf", "xlsx"))
     if reports:
+        from kansa.conduct.report import write_reports  # HTML, PDF, Excel: only when asked for
+
         with timed(run.timings, "report"):
             files.update(write_reports(run.source.con, result, rules=run.rules, params=run.params, lang=lang,
                                        top_n=top_n, source=run.source.origin, engine=run.engine, formats=reports))

@@ -6,7 +6,6 @@ from datetime import date
 
 import duckdb
 
-from kansa.cyber.scan import infer_as_of
 from kansa.messages import InputError
 
 
@@ -34,6 +33,8 @@ def cyber_as_of(con: duckdb.DuckDBPyConnection, given: date | None = None) -> tu
     """
     if given is not None:
         return given, False
+
+    from kansa.cyber.scan import infer_as_of  # the cyber pillar, only for a cyber date
 
     found = infer_as_of(con)
     if found is None:
