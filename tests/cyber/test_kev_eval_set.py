@@ -3,7 +3,6 @@ splits and forms are as documented, nothing is duplicated. No quality bar for th
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -30,13 +29,6 @@ README = INVENTORY.parent / "README.md"
 @pytest.fixture(scope="module")
 def rows() -> list[InventoryRow]:
     return load_inventory()
-
-
-@pytest.fixture(scope="module")
-def catalogue(shared_data: Path) -> dict[str, Any]:
-    doc: dict[str, Any] = json.loads(
-        (shared_data / "cisa_kev" / "known_exploited_vulnerabilities.json").read_text(encoding="utf-8"))
-    return doc
 
 
 def test_the_catalogue_is_the_version_the_set_was_labelled_against(catalogue: dict[str, Any]) -> None:

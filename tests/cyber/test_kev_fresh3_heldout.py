@@ -9,7 +9,6 @@ measured figures minus a small margin, so a regression fails; they are not targe
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -29,13 +28,6 @@ WEAK_FORMS = ("renamed_vendor", "appliance_model", "ja_vendor", "sca", "sccm")
 @pytest.fixture(scope="module")
 def rows() -> list[InventoryRow]:
     return load_inventory(FRESH3)
-
-
-@pytest.fixture(scope="module")
-def catalogue(shared_data: Path) -> dict[str, Any]:
-    doc: dict[str, Any] = json.loads(
-        (shared_data / "cisa_kev" / "known_exploited_vulnerabilities.json").read_text(encoding="utf-8"))
-    return doc
 
 
 def _readme_table() -> dict[str, tuple[int, int, int]]:

@@ -8,7 +8,6 @@ regression fails; they are not targets (the issue's target, recall 0.90, is not 
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -27,13 +26,6 @@ MEASURED_PRECISION, MEASURED_RECALL, MARGIN = 0.951, 0.707, 0.02
 @pytest.fixture(scope="module")
 def rows() -> list[InventoryRow]:
     return load_inventory(FRESH2)
-
-
-@pytest.fixture(scope="module")
-def catalogue(shared_data: Path) -> dict[str, Any]:
-    doc: dict[str, Any] = json.loads(
-        (shared_data / "cisa_kev" / "known_exploited_vulnerabilities.json").read_text(encoding="utf-8"))
-    return doc
 
 
 def test_the_set_has_at_least_200_held_out_rows_in_the_documented_forms(rows: list[InventoryRow]) -> None:
