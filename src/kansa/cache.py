@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-MAX_ENTRIES = 2000  # per file: the oldest go first (a compiled rule per evaluation date adds up over years)
+MAX_ENTRIES = 2000  # per file unless the writer says otherwise: the oldest go first
 
 
 def cache_dir() -> Path:
@@ -32,24 +32,41 @@ def fingerprint(*parts: str | Path) -> str:
     return h.hexdigest()[:16]
 
 
+# The parsed files of this process, with the (mtime, size) they were parsed at: a scan asks once per rule, and
+# parsing a file of compiled rules each time would cost more than compiling.
+_PARSED: dict[Path, tuple[tuple[int, int], dict[str, Any]]] = {}
+
+
 def read(name: str) -> dict[str, Any]:
-    """The cached entries of one file (empty when absent or unreadable)."""
+    """The cached entries of one file (empty when absent or unreadable); parsed again only when it changed."""
+    path = cache_dir() / name
     try:
-        data = json.loads((cache_dir() / name).read_text(encoding="utf-8"))
+        st = path.stat()
+        seen = _PARSED.get(path)
+        if seen is not None and seen[0] == (st.st_mtime_ns, st.st_size):
+            return seen[1]
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return data if isinstance(data, dict) else {}
+    entries = data if isinstance(data, dict) else {}
+    _PARSED[path] = ((st.st_mtime_ns, st.st_size), entries)
+    return entries
 
 
-def write(name: str, entries: dict[str, Any]) -> None:
-    """Replace one file atomically (a concurrent reader sees the old or the new); errors are ignored."""
-    if len(entries) > MAX_ENTRIES:
-        entries = dict(list(entries.items())[-MAX_ENTRIES:])
+def write(name: str, entries: dict[str, Any], keep: int = MAX_ENTRIES) -> None:
+    """Replace one file atomically (a concurrent reader sees the old or the new), keeping the newest `keep`.
+
+    The whole file is written each time, so a file written often should be kept small. Errors are ignored.
+    """
+    if len(entries) > keep:
+        entries = dict(list(entries.items())[-keep:])
     path = cache_dir() / name
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         part = path.with_suffix(f".{os.getpid()}.tmp")
         part.write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
         part.replace(path)
+        st = path.stat()
+        _PARSED[path] = ((st.st_mtime_ns, st.st_size), entries)
     except OSError:
         pass

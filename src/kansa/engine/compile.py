@@ -19,6 +19,9 @@ from kansa.engine.macros import expand_macros
 from kansa.engine.spec import ParamSpec, RuleSpec, SpecError
 
 DIALECTS = ("duckdb", "spark")
+# Compiled rules kept in the machine cache: about ten evaluation dates of both catalogues. Each new rule
+# rewrites the file, so it stays small (a few hundred KB) rather than holding years of dates.
+_KEEP = 300
 
 
 def _literal(param: ParamSpec | None, value: Any) -> exp.Expression:
@@ -74,7 +77,7 @@ def compile_rule(spec: RuleSpec, values: Mapping[str, Any], as_of: date, dialect
     tree = expand_macros(tree, dialect)
     tree = bind_params(tree, spec, {**values, "as_of": as_of})
     known[key] = sql = tree.sql(dialect=dialect)
-    machine_cache.write(name, known)
+    machine_cache.write(name, known, keep=_KEEP)
     return sql
 
 
