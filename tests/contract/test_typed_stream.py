@@ -38,7 +38,7 @@ def _load_both(folder: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any,
     lanes: list[bool] = []
     create = validate._create_from_stream
 
-    def spy(con: Any, raw: Any, spec: Any, present: Any, cells: Any, typed: dict[str, int]) -> None:
+    def spy(con: Any, raw: Any, spec: Any, present: Any, cells: Any, typed: dict[str, Any]) -> None:
         if spec.name == "trades":
             lanes.append(bool(typed))  # one entry per attempt: converted (True) or text (False)
         create(con, raw, spec, present, cells, typed)

@@ -130,26 +130,26 @@ def _stage_sql(con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSchema,
     return normalised
 
 
-def _convertible(raw: RawTable, spec: TableSchema, present: dict[str, int]) -> dict[str, int]:
-    """The present columns a streamed CSV can hand over already converted by pyarrow (name -> column index)."""
+def _convertible(raw: RawTable, spec: TableSchema, present: dict[str, int]) -> dict[str, tuple[int, pa.DataType]]:
+    """The present columns a streamed CSV can hand over converted by pyarrow: name -> (column index, type)."""
     if raw.open is None:
         return {}
-    return {c.name: present[c.name] for c in spec.columns
-            if c.name in present and stream_type(c.type, raw.hex_prefix) is not None}
+    found = {c.name: (present[c.name], stream_type(c.type, raw.hex_prefix)) for c in spec.columns if c.name in present}
+    return {name: (index, kind) for name, (index, kind) in found.items() if kind is not None}
 
 
 def _create_from_stream(con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSchema, present: dict[str, int],
-                        cells: dict[str, str], typed: dict[str, int]) -> None:
+                        cells: dict[str, str], typed: dict[str, tuple[int, pa.DataType]]) -> None:
     """The work table from the relation in one pass; `typed` columns come converted by pyarrow."""
     assert raw.relation is not None
     if raw.open is not None:
         # a stream is read once: registered afresh for the one statement that reads it
-        raw.open({index: stream_type(spec.column(name).type, raw.hex_prefix) for name, index in typed.items()})
+        raw.open(dict(typed.values()))
     # Read straight from the file in one pass, the work table keeps the file's order: rowid gives the row.
     rows = raw.row_sql if raw.row_sql is not None else f"rowid + {raw.header_row + 1}"
     try:
         _create_work(con, spec, present, raw.relation, None if raw.row_sql is None else raw.row_sql,
-                     {**cells, **{name: q(f"c{index}") for name, index in typed.items()}}, rows, set(typed))
+                     {**cells, **{name: q(f"c{index}") for name, (index, _) in typed.items()}}, rows, set(typed))
     finally:
         if raw.open is not None:
             con.unregister(raw.relation.strip('"'))
