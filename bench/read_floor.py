@@ -9,7 +9,7 @@ read against what merely reading the files costs on the same machine in the same
 
 from __future__ import annotations
 
-import sys
+import argparse
 from pathlib import Path
 
 
@@ -28,8 +28,12 @@ def main(data: Path, reader: str) -> None:
         frames = [pd.read_csv(f, engine="pyarrow") for f in files]
         assert frames
     else:
-        raise SystemExit(f"reader must be duckdb or pandas, not {reader!r}")
+        raise SystemExit(f"reader must be duckdb or pandas, not {reader!r}")  # main() called from code
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), sys.argv[2])
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("data", type=Path, help="a CSV folder, e.g. from kansa synth conduct")
+    ap.add_argument("reader", choices=("duckdb", "pandas"))
+    args = ap.parse_args()
+    main(args.data, args.reader)
