@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import csv
+import json
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kansa.conduct.cases import build_cases
 from kansa.engine.flags import FLAGS_SCHEMA
-from kansa.engine.testing import customer, duckdb_world
+from kansa.engine.testing import customer, duckdb_world, trade
 from kansa.services import run_conduct_scan
+from tests.conduct.cases_oracle import oracle_cases
 from tests.conduct.institution import tables, write_csv
 
 
@@ -102,3 +107,56 @@ def test_staff_and_branch_flags_go_to_their_own_cases_and_complaints_raise_the_s
 def test_no_flags_give_no_cases_and_an_empty_case_id_column() -> None:
     cases, tagged = build_cases(duckdb_world({}), _flags([]), date(2026, 3, 31))
     assert cases.num_rows == 0 and tagged.column_names[-1] == "case_id"
+
+
+# --- the SQL case list against the per-flag Python one it replaced (tests/conduct/cases_oracle.py) ---------
+
+_IDS = st.sampled_from(["C1", "C2", "C3", "C4", "H9", "S1", "B1", "", "-"])
+_RULES = st.sampled_from(["churning_customer", "short_term_switch", "staff_high_fee_skew", "branch_sales_spike"])
+
+
+@st.composite
+def _flag(draw: st.DrawFn) -> dict[str, object]:
+    """A flag of any entity type, with or without the evidence keys the case list reads."""
+    evidence: dict[str, object] = {}
+    if draw(st.booleans()):
+        evidence["customer_id"] = draw(st.sampled_from(["C1", "C2", "C5"]))
+    if draw(st.booleans()):
+        evidence["branch_id"] = draw(st.sampled_from(["B1", "B2", ""]))
+    key = draw(st.sampled_from(["amount_jpy", "sell_amount_jpy", "target_jpy", "none"]))
+    if key != "none":
+        evidence[key] = draw(st.integers(0, 50_000_000))
+    return {"rule_id": draw(_RULES), "entity_type": draw(st.sampled_from(["trade", "customer", "household", "staff",
+                                                                           "branch"])),
+            "entity_id": draw(_IDS), "severity": draw(st.sampled_from(["high", "medium", "low", None])),
+            "evidence": json.dumps(evidence)}
+
+
+def _oracle_world() -> duckdb.DuckDBPyConnection:
+    """Customers in a two-person household and alone, an 80-year-old novice, trades, complaints in and out of window."""
+    return duckdb_world({
+        "customers": [customer("C1", "1945-04-01", household_id="H9", investment_experience="none"),
+                      customer("C2", "1950-12-31", household_id="H9", branch_id="B2"),
+                      customer("C3", "1990-01-01"), customer("C4", "1951-04-01", household_id=None)],
+        "trades": [trade("C1", "2026-01-05", "C1", "P1"), trade("C3", "2026-01-05", "C3", "P1"),
+                   trade("H9", "2026-01-05", "C4", "P1")],
+        "complaints": [{"complaint_id": f"K{i}", "received_date": when, "kind": kind, "customer_id": cust,
+                        "staff_id": staff, "branch_id": branch}
+                       for i, (when, kind, cust, staff, branch) in enumerate([
+                           (date(2026, 3, 1), "complaint", "C1", "S1", "B1"),
+                           (date(2026, 2, 1), "dispute", "C3", None, "B1"),
+                           (date(2025, 3, 31), "complaint", "C2", "S1", None),   # 365 days before: out
+                           (date(2025, 4, 1), "complaint", "C4", None, None),    # 364 days before: in
+                           (date(2026, 3, 2), "inquiry", "C3", "S1", "B1")])],   # an inquiry: no points
+    })
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_flag(), min_size=1, max_size=40))
+def test_the_sql_case_list_agrees_with_the_per_flag_python_one(rows: list[dict[str, object]]) -> None:
+    con = _oracle_world()
+    flags = _flags(rows)
+    cases, tagged = build_cases(con, flags, date(2026, 3, 31))
+    want_cases, want_tagged = oracle_cases(con, flags, date(2026, 3, 31))
+    assert cases.to_pylist() == want_cases.to_pylist()
+    assert tagged.column("case_id").to_pylist() == want_tagged.column("case_id").to_pylist()

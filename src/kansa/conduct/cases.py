@@ -15,17 +15,20 @@ The ranking score is the sum of five parts, each shown in the case's reason:
 5. complaints: complaints and disputes received in the 365 days up to the evaluation date that name the
    subject (its customers, the salesperson or the branch), 1 each, at most 3.
 Larger is reviewed first; ties are broken by subject type and id so the order is reproducible.
+
+Grouping, scoring, the reasons and the ranking all run in DuckDB: Python never loops over flags or cases,
+so the case list costs the same per flag at 100M trades as at 1M (tests/conduct/cases_oracle.py keeps
+the per-flag Python version the SQL must agree with).
 """
 
 from __future__ import annotations
 
-import math
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from kansa.outputs import write_csv_table
 
@@ -112,127 +115,150 @@ def assign_subjects(con: duckdb.DuckDBPyConnection, flags: pa.Table) -> pa.Table
         con.unregister("_case_flags")
 
 
-def _vulnerability(con: duckdb.DuckDBPyConnection, as_of: date,
-                   subjects: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[int, bool]]:
-    """(subject_type, id) -> (oldest member's age at the evaluation date, any member without experience).
+def _vulnerability_sql(con: duckdb.DuckDBPyConnection) -> str:
+    """Per customer and per household: the oldest member's age at $as_of and whether any member has no experience.
 
-    Only for the customers and households that have a case: grouped in the engine, not over every customer.
+    Joined to the case subjects only, so the engine groups just the customers that have a case.
     """
-    wanted = [s for s in subjects if s[0] in ("customer", "household")]
-    if not wanted or not _exists(con, "customers"):
-        return {}
+    if not _exists(con, "customers"):
+        return "SELECT NULL::VARCHAR AS kind, NULL::VARCHAR AS id, -1 AS age, false AS novice WHERE false"
     exp = "investment_experience = 'none'" if _has_column(con, "customers", "investment_experience") else "false"
-    con.register("_case_subjects", pa.table({"kind": [k for k, _ in wanted], "id": [i for _, i in wanted]}))
-    try:
-        rows = con.execute(f"""
-            WITH c AS (
-                SELECT customer_id, COALESCE(household_id, customer_id) AS household_id,
-                       date_diff('year', birth_date, ?::DATE)
-                         - CASE WHEN strftime(birth_date, '%m%d') > strftime(?::DATE, '%m%d') THEN 1 ELSE 0 END AS age,
-                       COALESCE({exp}, false) AS novice
-                FROM customers
-            ), member AS (
-                SELECT 'customer' AS kind, customer_id AS id, age, novice FROM c
-                UNION ALL SELECT 'household', household_id, age, novice FROM c
-            )
-            SELECT m.kind, m.id, max(COALESCE(m.age, -1)), bool_or(m.novice)
-            FROM member m JOIN _case_subjects s ON s.kind = m.kind AND s.id = m.id
-            GROUP BY m.kind, m.id""", [as_of, as_of]).fetchall()
-    finally:
-        con.unregister("_case_subjects")
-    return {(kind, ident): (int(age), bool(novice)) for kind, ident, age, novice in rows}
+    return f"""
+        WITH c AS (
+            SELECT customer_id, COALESCE(household_id, customer_id) AS household_id,
+                   date_diff('year', birth_date, $as_of::DATE)
+                     - CASE WHEN strftime(birth_date, '%m%d') > strftime($as_of::DATE, '%m%d') THEN 1 ELSE 0 END AS age,
+                   COALESCE({exp}, false) AS novice
+            FROM customers
+        ), member AS (
+            SELECT 'customer' AS kind, customer_id AS id, age, novice FROM c
+            UNION ALL SELECT 'household', household_id, age, novice FROM c
+        )
+        SELECT m.kind, m.id, max(COALESCE(m.age, -1)) AS age, bool_or(m.novice) AS novice
+        FROM member m SEMI JOIN _case_subjects s ON s.subject_type = m.kind AND s.subject_id = m.id
+        GROUP BY m.kind, m.id"""
 
 
-def _complaints(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[tuple[str, str], int]:
-    """(subject_type, id) -> complaints and disputes in the year up to the evaluation date that name it."""
+def _complaints_sql(con: duckdb.DuckDBPyConnection) -> str:
+    """Per (subject type, id): complaints and disputes in the year up to $as_of that name it."""
     if not _exists(con, "complaints"):
-        return {}
+        return "SELECT NULL::VARCHAR AS kind, NULL::VARCHAR AS id, 0 AS n WHERE false"
     hh = ("LEFT JOIN customers c ON c.customer_id = k.customer_id" if _exists(con, "customers")
           else "LEFT JOIN (SELECT NULL::VARCHAR AS customer_id, NULL::VARCHAR AS household_id WHERE false) c "
                "ON c.customer_id = k.customer_id")
-    rows = con.execute(f"""
-        SELECT k.customer_id, COALESCE(c.household_id, k.customer_id), k.staff_id, k.branch_id
-        FROM complaints k {hh}
-        WHERE k.kind IN ('complaint', 'dispute') AND k.received_date <= ?::DATE
-          AND k.received_date > ?::DATE - INTERVAL {COMPLAINT_WINDOW_DAYS} DAY""", [as_of, as_of]).fetchall()
-    out: dict[tuple[str, str], int] = {}
-    for customer_id, household_id, staff_id, branch_id in rows:
-        for key in (("customer", customer_id), ("household", household_id), ("staff", staff_id),
-                    ("branch", branch_id)):
-            if key[1] is not None:
-                out[key] = out.get(key, 0) + 1
-    return out
+    return f"""
+        WITH k AS (
+            SELECT k.customer_id, COALESCE(c.household_id, k.customer_id) AS household_id, k.staff_id, k.branch_id
+            FROM complaints k {hh}
+            WHERE k.kind IN ('complaint', 'dispute') AND k.received_date <= $as_of::DATE
+              AND k.received_date > $as_of::DATE - INTERVAL {COMPLAINT_WINDOW_DAYS} DAY
+        ), named AS (
+            SELECT 'customer' AS kind, customer_id AS id FROM k
+            UNION ALL SELECT 'household', household_id FROM k
+            UNION ALL SELECT 'staff', staff_id FROM k
+            UNION ALL SELECT 'branch', branch_id FROM k
+        )
+        SELECT kind, id, count(*) AS n FROM named WHERE id IS NOT NULL GROUP BY ALL"""
 
 
-def _reason(parts: dict[str, Any]) -> tuple[str, str]:
-    """Why the case ranks where it does, in Japanese and English, the largest contributions first."""
-    ja: list[tuple[float, str]] = []
-    en: list[tuple[float, str]] = []
-    rules = parts["rules"]
-    ja.append((parts["severity"], f"{len(rules)}種類のルールに該当（{'、'.join(rules)}）"))
-    en.append((parts["severity"], f"{len(rules)} rule(s): {', '.join(rules)}"))
-    if parts["flag_count"] > 1:
-        ja.append((parts["repetition"], f"指摘{parts['flag_count']}件の繰り返し"))
-        en.append((parts["repetition"], f"{parts['flag_count']} flags (repetition)"))
-    if parts["amount_jpy"] > 0:
-        ja.append((parts["amount"], f"金額計{parts['amount_jpy']:,.0f}円"))
-        en.append((parts["amount"], f"{parts['amount_jpy']:,.0f} JPY in total"))
-    if parts["age"] >= 75:
-        ja.append((parts["vulnerability"], f"高齢の顧客（{parts['age']}歳）"))
-        en.append((parts["vulnerability"], f"elderly customer (aged {parts['age']})"))
-    if parts["novice"]:
-        ja.append((1.0, "投資経験のない顧客"))
-        en.append((1.0, "customer without investment experience"))
-    if parts["complaints"]:
-        ja.append((parts["complaint_points"], f"直近1年の苦情・紛争{parts['complaints']}件"))
-        en.append((parts["complaint_points"], f"{parts['complaints']} complaint(s) or dispute(s) in the last year"))
-    ordered_ja = [t for _, t in sorted(ja, key=lambda p: -p[0])]
-    ordered_en = [t for _, t in sorted(en, key=lambda p: -p[0])]
-    score = parts["score"]
-    return (f"スコア{score:.2f}: " + "、".join(ordered_ja), f"Score {score:.2f}: " + "; ".join(ordered_en))
+# One row per case, grouped in the engine: no Python loop over flags (a 100M-trade book has ~10^6 of them).
+_CASE_TOTALS = """
+WITH s AS (
+  SELECT _i, rule_id, amount, branch_id, subject_type, COALESCE(NULLIF(subject_id, ''), '-') AS subject_id,
+         {weight} AS weight
+  FROM _case_assigned
+), per_rule AS (
+  SELECT subject_type, subject_id, rule_id, max(weight) AS weight FROM s GROUP BY ALL
+), sev AS (
+  SELECT subject_type, subject_id, sum(weight) AS severity, list(rule_id ORDER BY rule_id) AS rules
+  FROM per_rule GROUP BY ALL
+), g AS (
+  SELECT subject_type, subject_id, count(*) AS flag_count, sum(COALESCE(amount, 0)) AS amount_jpy,
+         arg_min(branch_id, _i) FILTER (WHERE branch_id <> '') AS branch_id
+  FROM s GROUP BY ALL
+), _case_subjects AS (
+  SELECT subject_type, subject_id FROM g WHERE subject_type IN ('customer', 'household')
+), vul AS ({vulnerability}), comp AS ({complaints})
+SELECT g.subject_type, g.subject_id, g.flag_count, g.amount_jpy,
+       COALESCE(g.branch_id, CASE WHEN g.subject_type = 'branch' THEN g.subject_id END) AS branch_id,
+       sev.severity, sev.rules, COALESCE(vul.age, -1) AS age, COALESCE(vul.novice, false) AS novice,
+       COALESCE(comp.n, 0) AS complaints
+FROM g JOIN sev USING (subject_type, subject_id)
+LEFT JOIN vul ON vul.kind = g.subject_type AND vul.id = g.subject_id
+LEFT JOIN comp ON comp.kind = g.subject_type AND comp.id = g.subject_id
+"""
+
+# The five parts of the score (module docstring), added in that order, and the reason: the parts that apply,
+# largest contribution first (ties in the order listed), after the score to two decimals.
+_CASE_SCORES = """
+WITH t AS ({totals}), parts AS (
+  SELECT *, log2(flag_count) AS repetition, log10(1 + amount_jpy / 1000000) AS amount_points,
+         CASE WHEN age >= 80 THEN 2.0 WHEN age >= 75 THEN 1.0 ELSE 0.0 END::DOUBLE AS vulnerability,
+         least({cap}, complaints)::DOUBLE AS complaint_points
+  FROM t
+), scored AS (
+  SELECT *, round(severity + repetition + amount_points + vulnerability + CASE WHEN novice THEN 1.0 ELSE 0.0 END
+                  + complaint_points, 2) AS score
+  FROM parts
+), explained AS (
+  SELECT *, list_sort(list_filter([
+      {{'w': -severity, 'i': 0,
+        'ja': len(rules) || '種類のルールに該当（' || array_to_string(rules, '、') || '）',
+        'en': len(rules) || ' rule(s): ' || array_to_string(rules, ', ')}},
+      CASE WHEN flag_count > 1 THEN {{'w': -repetition, 'i': 1, 'ja': '指摘' || flag_count || '件の繰り返し',
+                                      'en': flag_count || ' flags (repetition)'}} END,
+      CASE WHEN amount_jpy > 0 THEN {{'w': -amount_points, 'i': 2,
+                                     'ja': '金額計' || format('{{:,.0f}}', amount_jpy) || '円',
+                                     'en': format('{{:,.0f}}', amount_jpy) || ' JPY in total'}} END,
+      CASE WHEN age >= 75 THEN {{'w': -vulnerability, 'i': 3, 'ja': '高齢の顧客（' || age || '歳）',
+                                 'en': 'elderly customer (aged ' || age || ')'}} END,
+      CASE WHEN novice THEN {{'w': -1.0, 'i': 4, 'ja': '投資経験のない顧客',
+                              'en': 'customer without investment experience'}} END,
+      CASE WHEN complaints > 0 THEN {{'w': -complaint_points, 'i': 5,
+                                      'ja': '直近1年の苦情・紛争' || complaints || '件',
+                                      'en': complaints || ' complaint(s) or dispute(s) in the last year'}} END
+    ], lambda x: x IS NOT NULL)) AS reasons
+  FROM scored
+)
+SELECT subject_type || ':' || subject_id AS case_id, subject_type, subject_id, score,
+       row_number() OVER (ORDER BY score DESC, subject_type, subject_id) AS rank,
+       array_to_string(rules, ';') AS rule_ids, flag_count,
+       'スコア' || format('{{:.2f}}', score) || ': ' || array_to_string(list_transform(reasons, lambda x: x.ja), '、')
+         AS reason_ja,
+       'Score ' || format('{{:.2f}}', score) || ': ' || array_to_string(list_transform(reasons, lambda x: x.en), '; ')
+         AS reason_en,
+       branch_id
+FROM explained ORDER BY rank
+"""
+
+
+def _ranked_cases(con: duckdb.DuckDBPyConnection, assigned: pa.Table, as_of: date) -> pa.Table:
+    """The cases, scored, explained and ranked in the engine (CASES_SCHEMA), from the flags' subjects."""
+    weight = " ".join(f"WHEN '{name}' THEN {w}" for name, w in SEVERITY_WEIGHT.items())
+    totals = _CASE_TOTALS.format(weight=f"CAST(CASE severity {weight} ELSE 1.0 END AS DOUBLE)",
+                                 vulnerability=_vulnerability_sql(con), complaints=_complaints_sql(con))
+    sql = _CASE_SCORES.format(totals=totals, cap=COMPLAINT_CAP)
+    con.register("_case_assigned", assigned)
+    try:
+        ranked = con.sql(sql, params={"as_of": as_of}).to_arrow_table()
+    finally:
+        con.unregister("_case_assigned")
+    return ranked.cast(CASES_SCHEMA)
+
+
+def _case_ids(assigned: pa.Table) -> pa.Array:
+    """Each flag's case id, `<subject_type>:<subject_id>` (a missing subject id reads `-`), in flag order."""
+    subject = assigned.column("subject_id").combine_chunks()
+    subject = pc.if_else(pc.equal(pc.fill_null(subject, ""), ""), "-", subject)
+    return pc.binary_join_element_wise(assigned.column("subject_type").combine_chunks(), subject, ":")
 
 
 def build_cases(con: duckdb.DuckDBPyConnection, flags: pa.Table, as_of: date) -> tuple[pa.Table, pa.Table]:
     """The cases table (CASES_SCHEMA, ranked) and the flags with a `case_id` column: every flag in one case."""
     if flags.num_rows == 0:
         return CASES_SCHEMA.empty_table(), flags.append_column("case_id", pa.array([], pa.string()))
-    assigned = assign_subjects(con, flags).to_pylist()
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for row in assigned:
-        groups.setdefault((row["subject_type"], row["subject_id"] or "-"), []).append(row)
-    vulnerable = _vulnerability(con, as_of, set(groups))
-    complaints = _complaints(con, as_of)
-    cases = []
-    for (kind, subject), rows in groups.items():
-        per_rule: dict[str, float] = {}
-        for r in rows:
-            per_rule[r["rule_id"]] = max(per_rule.get(r["rule_id"], 0.0), SEVERITY_WEIGHT.get(r["severity"], 1.0))
-        amount_jpy = sum(r["amount"] or 0.0 for r in rows)
-        age, novice = vulnerable.get((kind, subject), (-1, False)) if kind in ("customer", "household") else (-1, False)
-        n_complaints = complaints.get((kind, subject), 0)
-        parts: dict[str, Any] = {
-            "rules": sorted(per_rule), "flag_count": len(rows), "amount_jpy": amount_jpy, "age": age,
-            "novice": novice, "complaints": n_complaints,
-            "severity": sum(per_rule.values()), "repetition": math.log2(len(rows)),
-            "amount": math.log10(1 + amount_jpy / 1_000_000),
-            "vulnerability": 2.0 if age >= 80 else 1.0 if age >= 75 else 0.0,
-            "complaint_points": float(min(COMPLAINT_CAP, n_complaints)),
-        }
-        parts["score"] = round(parts["severity"] + parts["repetition"] + parts["amount"] + parts["vulnerability"]
-                               + (1.0 if novice else 0.0) + parts["complaint_points"], 2)
-        reason_ja, reason_en = _reason(parts)
-        branch = next((r["branch_id"] for r in rows if r["branch_id"]), subject if kind == "branch" else None)
-        cases.append({"case_id": f"{kind}:{subject}", "subject_type": kind, "subject_id": subject,
-                      "score": parts["score"], "rule_ids": ";".join(parts["rules"]), "flag_count": len(rows),
-                      "reason_ja": reason_ja, "reason_en": reason_en, "branch_id": branch, "_rows": rows})
-    cases.sort(key=lambda c: (-c["score"], c["subject_type"], c["subject_id"]))
-    case_of = [""] * flags.num_rows
-    for rank, case in enumerate(cases, start=1):
-        case["rank"] = rank
-        for r in case.pop("_rows"):
-            case_of[r["_i"]] = case["case_id"]
-    table = pa.Table.from_pylist(cases, schema=CASES_SCHEMA)
-    return table, flags.append_column("case_id", pa.array(case_of, pa.string()))
+    assigned = assign_subjects(con, flags)
+    return _ranked_cases(con, assigned, as_of), flags.append_column("case_id", _case_ids(assigned))
 
 
 def write_cases(cases: pa.Table, path: Path) -> Path:
