@@ -52,3 +52,22 @@ def test_show_an_unknown_rule_speaks_the_readers_language() -> None:
     japanese = RUNNER.invoke(app, ["show", "no_such_rule", "--lang", "ja"])
     assert english.exit_code == japanese.exit_code == 2
     assert "no rule no_such_rule" in english.output and "ルール no_such_rule はありません" in japanese.output
+
+
+def test_a_reader_that_stops_early_is_not_reported_as_a_bug() -> None:
+    """`kansa ... --help | head`: a write to the closed pipe exits 1 quietly, with no crash file (it is no bug)."""
+    from kansa.cli.handler import new_app
+
+    demo = new_app()
+
+    @demo.command()
+    def talk() -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    @demo.command()
+    def other() -> None:
+        """A second command, so that `talk` is a subcommand as every kansa command is."""
+
+    result = RUNNER.invoke(demo, ["talk"])
+    assert result.exit_code == 1
+    assert "kansa-crash" not in result.output and "内部エラー" not in result.output

@@ -52,6 +52,10 @@ class KansaGroup(TyperGroup):
             raise typer.Exit(130) from exc
         except (typer.Exit, typer.Abort, SystemExit, TyperException):
             raise  # Typer's own (usage errors exit 2, --help, explicit exits)
+        except BrokenPipeError:
+            # The reader went away (`kansa ... --help | head`): not a bug. Click's main exits 1 quietly, as Rich
+            # does when its own write fails; a crash file here would send the user hunting for nothing.
+            raise
         except Exception as exc:
             if os.environ.get("KANSA_DEBUG"):
                 raise
