@@ -332,3 +332,20 @@ def test_a_buy_31_days_after_a_sell_is_not_a_switch_but_30_days_is() -> None:
     m = monitoring_indicators(con, AS_OF)["monitoring"]
     # buys of funds: T3, T7b (switch), T8b, T9b (switch), T10b (switch)
     assert m["investment_trust_buys"] == 5 and m["switch_share"] == pytest.approx(3 / 5)
+
+
+def test_a_buy_after_two_sells_or_in_a_group_and_after_a_sell_counts_once() -> None:
+    from kansa.conduct.indicators import monitoring_indicators
+
+    con = _trading_con()
+    con.executemany("INSERT INTO trades VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+        ("T11s", date(2025, 9, 1), "C75", "IT", "sell", 100_000, 0, "B1", None),
+        ("T12s", date(2025, 9, 10), "C75", "IT2", "sell", 100_000, 0, "B1", None),
+        ("T11b", date(2025, 9, 15), "C75", "IT2", "buy", 200_000, 0, "B1", None),    # two sells before: once
+        ("T13b", date(2025, 9, 15), "C75", "IT", "buy", 400_000, 0, "B1", "G2"),     # group and sells: once
+        ("T14b", date(2025, 9, 15), "C80", "IT", "buy", 300_000, 0, "B2", None),     # same day, no sell: none
+    ])
+    m = monitoring_indicators(con, AS_OF)["monitoring"]
+    # buys of funds: T3 (500k), T7b (300k, switch), T11b (200k, switch), T13b (400k, switch), T14b (300k)
+    assert m["investment_trust_buys"] == 5 and m["switch_share"] == pytest.approx(3 / 5)
+    assert m["switch_amount_share"] == pytest.approx(0.9 / 1.7)

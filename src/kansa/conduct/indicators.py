@@ -121,30 +121,33 @@ def _switch_rates(
     con: SqlConnection, dates: Sequence[date], window_days: int
 ) -> dict[date, dict[str, Any]]:
     """Share of investment-trust buys that are switches: in a switch group, or within 30 days after a sell."""
-    # A join on the customer (then the 30-day test) costs a third of a window over each customer's trades.
+    # A buy is a switch when it is in a switch group or a sell of the same customer came in the 30 days before.
+    # The join on the customer (then the 30-day test) costs a third of a window over each customer's trades.
+    # Only the buys it matches are made distinct (by trade_id, the contract's key): a DISTINCT over every
+    # (customer, day) of buys kept almost all of them and grew faster than the data (x23 for x10 at 110M).
     rows = con.execute(f"""
         WITH it AS (
-            SELECT t.customer_id, t.trade_date, t.side, t.amount_jpy, t.switch_group_id
+            SELECT t.trade_id, t.customer_id, t.trade_date, t.side, t.amount_jpy, t.switch_group_id
             FROM trades t JOIN products d ON d.product_id = t.product_id
             WHERE d.product_type = 'investment_trust'
               AND t.trade_date <= $last AND t.trade_date > $first - INTERVAL {int(window_days) + 30} DAY
         ), sells AS (
             SELECT DISTINCT customer_id, trade_date AS sold_on FROM it WHERE side = 'sell'
         ), buys AS (
-            SELECT customer_id, trade_date, amount_jpy, switch_group_id
+            SELECT trade_id, customer_id, trade_date, amount_jpy, switch_group_id
             FROM it WHERE side = 'buy' AND trade_date > $first - INTERVAL {int(window_days)} DAY
         ), after_sell AS (
-            -- whether a sell came in the 30 days before depends on the customer and the day only
-            SELECT DISTINCT b.customer_id, b.trade_date FROM (SELECT DISTINCT customer_id, trade_date FROM buys) b
-            JOIN sells s
+            -- buys outside a switch group that a sell preceded: counted once more, as switches
+            SELECT DISTINCT b.trade_id, b.trade_date, b.amount_jpy
+            FROM buys b JOIN sells s
               ON s.customer_id = b.customer_id AND s.sold_on BETWEEN b.trade_date - INTERVAL 30 DAY AND b.trade_date
+            WHERE b.switch_group_id IS NULL
         ), flagged AS (
-            SELECT b.trade_date, b.amount_jpy,
-                   (b.switch_group_id IS NOT NULL OR a.customer_id IS NOT NULL) AS is_switch
-            FROM buys b LEFT JOIN after_sell a ON a.customer_id = b.customer_id AND a.trade_date = b.trade_date
+            SELECT trade_date, amount_jpy, false AS again, switch_group_id IS NOT NULL AS is_switch FROM buys
+            UNION ALL SELECT trade_date, amount_jpy, true, true FROM after_sell
         )
-        SELECT w.as_of, count(*), sum(amount_jpy), count(*) FILTER (WHERE is_switch),
-               sum(amount_jpy) FILTER (WHERE is_switch)
+        SELECT w.as_of, count(*) FILTER (WHERE NOT again), sum(amount_jpy) FILTER (WHERE NOT again),
+               count(*) FILTER (WHERE is_switch), sum(amount_jpy) FILTER (WHERE is_switch)
         FROM flagged f JOIN (SELECT unnest($dates::DATE[]) AS as_of) w
           ON f.trade_date <= w.as_of AND f.trade_date > w.as_of - INTERVAL {int(window_days)} DAY
         GROUP BY w.as_of
