@@ -30,6 +30,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from kansa.conduct.indicators import age_sql
 from kansa.outputs import write_csv_table
 
 SEVERITY_WEIGHT = {"high": 3.0, "medium": 2.0, "low": 1.0}
@@ -70,15 +71,21 @@ WITH f AS (
                   TRY_CAST(json_extract_string(evidence, '$.sell_amount_jpy') AS DOUBLE),
                   TRY_CAST(json_extract_string(evidence, '$.target_jpy') AS DOUBLE), 0) AS amount
   FROM _case_flags
-), cust AS (
-  SELECT customer_id, COALESCE(household_id, customer_id) AS household_id, branch_id FROM {customers}
-), hh AS (
-  SELECT household_id, count(*) AS members FROM cust GROUP BY household_id
 ), who AS (
   SELECT f.*,
          CASE WHEN f.entity_type = 'customer' THEN f.entity_id
               WHEN f.entity_type = 'trade' THEN COALESCE(f.ev_customer, t.customer_id) END AS customer_id
   FROM f LEFT JOIN {trades} t ON f.entity_type = 'trade' AND f.ev_customer IS NULL AND t.trade_id = f.entity_id
+), cust AS (
+  -- only the flagged customers and the households they or a household flag name: at 100M trades the
+  -- whole customer table (10M) grouped by household cost more than the flags themselves
+  SELECT customer_id, COALESCE(household_id, customer_id) AS household_id, branch_id FROM {customers}
+  WHERE customer_id IN (SELECT customer_id FROM who)
+), wanted AS (
+  SELECT household_id FROM cust UNION SELECT entity_id FROM who WHERE entity_type = 'household'
+), hh AS (
+  SELECT COALESCE(household_id, customer_id) AS household_id, count(*) AS members FROM {customers}
+  WHERE COALESCE(household_id, customer_id) IN (SELECT household_id FROM wanted) GROUP BY 1
 )
 SELECT w._i, w.rule_id, w.severity, w.amount,
        CASE WHEN w.entity_type IN ('staff', 'branch') THEN w.entity_type
@@ -101,6 +108,13 @@ def _empty_customers() -> str:
             "CAST(NULL AS VARCHAR) AS branch_id WHERE false)")
 
 
+def _unnamed_trade_flags(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether a registered trade flag lacks `customer_id` in its evidence."""
+    row = con.execute("SELECT count(*) FROM _case_flags WHERE entity_type = 'trade' "
+                      "AND json_extract_string(evidence, '$.customer_id') IS NULL").fetchall()[0]
+    return bool(row[0])
+
+
 def assign_subjects(con: duckdb.DuckDBPyConnection, flags: pa.Table) -> pa.Table:
     """Each flag's row number, rule, severity, amount and the case subject (type, id) and branch it goes to."""
     indexed = flags.select(["rule_id", "entity_type", "entity_id", "severity", "evidence"]).append_column(
@@ -108,7 +122,9 @@ def assign_subjects(con: duckdb.DuckDBPyConnection, flags: pa.Table) -> pa.Table
     con.register("_case_flags", indexed)
     try:
         customers = "customers" if _exists(con, "customers") else _empty_customers()
-        trades = ("trades" if _exists(con, "trades")
+        # The trades are read only for trade flags whose evidence does not name the customer (none of ours):
+        # otherwise the join would scan every trade for nothing.
+        trades = ("trades" if _exists(con, "trades") and _unnamed_trade_flags(con)
                   else "(SELECT CAST(NULL AS VARCHAR) AS trade_id, CAST(NULL AS VARCHAR) AS customer_id WHERE false)")
         return con.sql(_ASSIGN.format(customers=customers, trades=trades) + " ORDER BY w._i").to_arrow_table()
     finally:
@@ -118,25 +134,27 @@ def assign_subjects(con: duckdb.DuckDBPyConnection, flags: pa.Table) -> pa.Table
 def _vulnerability_sql(con: duckdb.DuckDBPyConnection) -> str:
     """Per customer and per household: the oldest member's age at $as_of and whether any member has no experience.
 
-    Joined to the case subjects only, so the engine groups just the customers that have a case.
+    Only the customers of a case are read past the filter: the engine groups just those.
     """
     if not _exists(con, "customers"):
         return "SELECT NULL::VARCHAR AS kind, NULL::VARCHAR AS id, -1 AS age, false AS novice WHERE false"
     exp = "investment_experience = 'none'" if _has_column(con, "customers", "investment_experience") else "false"
     return f"""
-        WITH c AS (
+        WITH one AS (SELECT subject_id FROM _case_subjects WHERE subject_type = 'customer'),
+        many AS (SELECT subject_id FROM _case_subjects WHERE subject_type = 'household'),
+        c AS (
             SELECT customer_id, COALESCE(household_id, customer_id) AS household_id,
-                   date_diff('year', birth_date, $as_of::DATE)
-                     - CASE WHEN strftime(birth_date, '%m%d') > strftime($as_of::DATE, '%m%d') THEN 1 ELSE 0 END AS age,
-                   COALESCE({exp}, false) AS novice
+                   {age_sql("birth_date", "$as_of::DATE")} AS age, COALESCE({exp}, false) AS novice
             FROM customers
+            WHERE customer_id IN (SELECT subject_id FROM one)
+               OR COALESCE(household_id, customer_id) IN (SELECT subject_id FROM many)
         ), member AS (
             SELECT 'customer' AS kind, customer_id AS id, age, novice FROM c
+            WHERE customer_id IN (SELECT subject_id FROM one)
             UNION ALL SELECT 'household', household_id, age, novice FROM c
+            WHERE household_id IN (SELECT subject_id FROM many)
         )
-        SELECT m.kind, m.id, max(COALESCE(m.age, -1)) AS age, bool_or(m.novice) AS novice
-        FROM member m SEMI JOIN _case_subjects s ON s.subject_type = m.kind AND s.subject_id = m.id
-        GROUP BY m.kind, m.id"""
+        SELECT kind, id, max(COALESCE(age, -1)) AS age, bool_or(novice) AS novice FROM member GROUP BY ALL"""
 
 
 def _complaints_sql(con: duckdb.DuckDBPyConnection) -> str:
