@@ -3,9 +3,12 @@
     .venv/bin/python bench/spark.py --customers 1000000          # ~10M trades
     .venv/bin/python bench/spark.py --customers 100000           # ~1M trades
     .venv/bin/python bench/spark.py --customers 100000 --master spark://host:7077
+    .venv/bin/python bench/spark.py --workspace /tmp/kansa-bench-scale/10m/ws_x10   # ~100M, from bench/scale.py
 
 Each engine runs the whole CLI process (load and validate the Parquet folder, rules, KPIs, complaint
-figures, flags.csv). Peak memory is the highest total resident memory of the process tree (the Python
+figures, flags.csv). With --workspace both engines start from a workspace that `kansa load` made (Spark
+from the Parquet the scan exports into its stage): at 100M trades a folder would first be validated in
+memory, which needs ~70 GB. Peak memory is the highest total resident memory of the process tree (the Python
 process and, for Spark, its JVM driver; on --master also not the executors, which run elsewhere), sampled
 from /proc every 0.2 s. CPU seconds (user + system) come from wait4: the CLI process and its JVM, which
 pyspark never waits for; this script adopts it as a subreaper and reaps it, so its CPU is counted
@@ -113,6 +116,14 @@ def institution(folder: Path, customers: int, seed: int) -> Path:
     return folder
 
 
+def _workspace_trades(workspace: Path) -> int:
+    """Trades in a workspace (read-only, closed before the scans start)."""
+    import duckdb
+
+    with duckdb.connect(str(workspace / "kansa.duckdb"), read_only=True) as con:
+        return int(con.execute("SELECT count(*) FROM trades").fetchall()[0][0])
+
+
 def main() -> None:
     """Scan the same folder with --engine duckdb and --engine spark; print a JSON line per engine."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -121,13 +132,21 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=Path("/tmp/kansa-bench-spark"))
     ap.add_argument("--master", default=None, help="Spark master URL (default local[2])")
     ap.add_argument("--engines", default="duckdb,spark")
+    ap.add_argument("--workspace", type=Path, help="scan this workspace instead of a generated folder")
+    ap.add_argument("--memory-limit", default=None, help="DuckDB memory_limit (with --workspace)")
     args = ap.parse_args()
-    data = institution(args.work / f"c{args.customers}-s{args.seed}", args.customers, args.seed)
-    import pyarrow.parquet as pq
+    if args.workspace:
+        source, trades = ["--workspace", str(args.workspace)], _workspace_trades(args.workspace)
+        if args.memory_limit:
+            source += ["--memory-limit", args.memory_limit]
+    else:
+        data = institution(args.work / f"c{args.customers}-s{args.seed}", args.customers, args.seed)
+        import pyarrow.parquet as pq
 
-    trades = pq.ParquetFile(data / "trades.parquet").metadata.num_rows
+        source, trades = [str(data)], pq.ParquetFile(data / "trades.parquet").metadata.num_rows
+    args.work.mkdir(parents=True, exist_ok=True)
     for engine in args.engines.split(","):
-        argv = [*KANSA, "conduct", "scan", str(data), "--out", str(args.work / f"out-{engine}"), "--format", "csv",
+        argv = [*KANSA, "conduct", "scan", *source, "--out", str(args.work / f"out-{engine}"), "--format", "csv",
                 "--engine", engine]
         if engine == "spark" and args.master:
             argv += ["--spark-master", args.master]
