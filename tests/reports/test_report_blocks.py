@@ -116,7 +116,8 @@ def test_flags_csv_makes_user_text_inert_but_parquet_keeps_it(tmp_path: Path) ->
         "rule_id": "host_not_in_register", "entity_type": "asset", "entity_id": "=HYPERLINK(\"http://x\")",
         "severity": "high", "score": 1.0, "event_date": date(2026, 3, 31), "reason": "@SUM(A1) は台帳にない",
         "evidence": "{}"}], schema=FLAGS_SCHEMA)
-    csv_path, parquet_path = write_flags(flags, tmp_path)
+    written = write_flags(flags, tmp_path)
+    csv_path, parquet_path = written["flags.csv"], written["flags.parquet"]
     text = csv_path.read_text(encoding="utf-8-sig")
     assert "'=HYPERLINK" in text and "'@SUM(A1)" in text
     assert pq.read_table(parquet_path).column("entity_id")[0].as_py() == "=HYPERLINK(\"http://x\")"

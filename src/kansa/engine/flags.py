@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyarrow as pa
@@ -37,13 +38,17 @@ def empty_flags() -> pa.Table:
     return FLAGS_SCHEMA.empty_table()
 
 
-def write_flags(flags: pa.Table, out_dir: Path) -> tuple[Path, Path]:
-    """Write flags.csv (UTF-8 with BOM, so Excel opens Japanese correctly) and flags.parquet."""
+def write_flags(flags: pa.Table, out_dir: Path, formats: Iterable[str] = ("csv", "parquet")) -> dict[str, Path]:
+    """Write flags.csv (UTF-8 with BOM, so Excel opens Japanese correctly) and/or flags.parquet: {name: path}."""
     out_dir.mkdir(parents=True, exist_ok=True)
     # the optional case_id (conduct's review queue) follows the contract's columns when the scan made cases
     extra = [f for f in (CASE_ID_FIELD,) if f.name in flags.column_names]
     flags = flags.select([*FLAG_COLUMNS, *(f.name for f in extra)]).cast(pa.schema([*FLAGS_SCHEMA, *extra]))
-    csv_path, parquet_path = out_dir / "flags.csv", out_dir / "flags.parquet"
-    pq.write_table(flags, parquet_path)
-    write_csv_table(csv_path, flags)  # text made inert for spreadsheets; Parquet keeps it as is
-    return csv_path, parquet_path
+    written: dict[str, Path] = {}
+    if "parquet" in formats:
+        written["flags.parquet"] = out_dir / "flags.parquet"
+        pq.write_table(flags, written["flags.parquet"])
+    if "csv" in formats:
+        written["flags.csv"] = out_dir / "flags.csv"
+        write_csv_table(written["flags.csv"], flags)  # text made inert for spreadsheets; Parquet keeps it as is
+    return written

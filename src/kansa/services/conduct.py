@@ -136,12 +136,7 @@ def _write_conduct_outputs_into(
     result = run.result
     result.out_dir = out
     files = result.files
-    csv_path, parquet_path = write_flags(result.flags, out)
-    for name, path in (("flags.csv", csv_path), ("flags.parquet", parquet_path)):
-        if name.split(".")[1] in chosen:
-            files[name] = path
-        else:
-            path.unlink(missing_ok=True)
+    files.update(write_flags(result.flags, out, chosen))
     if result.cases is not None:
         files["cases.csv"] = write_cases(result.cases, out / "cases.csv")
     if result.coverage is not None:

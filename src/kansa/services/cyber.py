@@ -96,12 +96,7 @@ def _write_cyber_outputs_into(scan: CyberScan, out: Path, *, formats: Sequence[s
     chosen = check_formats(formats)
     out.mkdir(parents=True, exist_ok=True)
     scan.out_dir = out
-    csv_path, parquet_path = write_flags(scan.flags, out)
-    for name, path in (("flags.csv", csv_path), ("flags.parquet", parquet_path)):
-        if name.split(".")[1] in chosen:
-            scan.files[name] = path
-        else:
-            path.unlink(missing_ok=True)
+    scan.files.update(write_flags(scan.flags, out, chosen))
     if scan.coverage is not None:
         scan.files["coverage.csv"] = write_coverage(scan.coverage, out / "coverage.csv")
     if scan.kev is not None and "csv" in chosen:
