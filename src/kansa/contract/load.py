@@ -27,6 +27,7 @@ from kansa.contract.validate import (
     check_values,
     create_typed_table,
     in_memory,
+    keep_scan_order,
     stage,
     trimmed_sql,
     typed_table,
@@ -315,7 +316,9 @@ def load_directory(
     con.execute("SET enable_progress_bar = false")
     staged: dict[str, dict[str, int]] = {}
     try:
-        for one in _load_sources(con, sources, lang, user_map, reporter):
+        with keep_scan_order(con):
+            loaded = _load_sources(con, sources, lang, user_map, reporter)
+        for one in loaded:
             result.issues += one.issues
             result.files.append(one.record)
             if one.present is not None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,6 +94,26 @@ def trimmed_sql(cell: str) -> str:
 def _wide_sql(cell: str) -> str:
     """True where a cell holds a full-width ASCII letter, digit or sign (byte length tells ASCII cheaply)."""
     return f"(strlen({cell}) <> length({cell}) AND regexp_matches({cell}, '[\uFF01-\uFF5E\u3000]'))"
+
+
+@contextmanager
+def keep_scan_order(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Keep rows in scan order while tables are staged: DuckDB's `in_clause` optimizer off, then as it was.
+
+    The work tables number their rows by rowid, so they must be written in file order. DuckDB rewrites a long
+    `x IN (...)` list (the enum and boolean fast paths) into a hash join, whose probe hands rows on out of
+    order on more than one thread: an error then names the wrong row. The setting is global to the database
+    (every cursor sees it), so it is restored when the load is done.
+    """
+    old = str(con.execute("SELECT current_setting('disabled_optimizers')").fetchall()[0][0])
+    kept = [name.strip() for name in old.split(",") if name.strip()]
+    if "in_clause" not in kept:
+        con.execute(f"SET disabled_optimizers = {_lit(', '.join([*kept, 'in_clause']))}")
+    try:
+        yield
+    finally:
+        if "in_clause" not in kept:
+            con.execute(f"SET disabled_optimizers = {_lit(old)}")
 
 
 def stage(con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSchema, present: dict[str, int]) -> dict[str, int]:
