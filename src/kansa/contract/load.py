@@ -19,7 +19,8 @@ import pyarrow.compute as pc
 from kansa.contract.checks import check_foreign_keys, fk_in_use, warn
 from kansa.contract.headers import Mapping, MappingError, MappingProblem, read_mapping, resolve_header, table_for_name
 from kansa.contract.issues import Issue, make_issue, sort_key, with_file
-from kansa.contract.readers import NOT_TEXT, RawTable, file_digest, read_parquet, sniff_not_text
+from kansa.contract.parquet import read_parquet_into
+from kansa.contract.readers import NOT_TEXT, RawTable, file_digest, sniff_not_text
 from kansa.contract.schema import TABLES, Domain, empty_table, tables_of
 from kansa.contract.stream import materialize, read_csv_into
 from kansa.contract.validate import (
@@ -194,7 +195,7 @@ def _read(source: Source, lang: Lang, mapping: Mapping | None, con: duckdb.DuckD
     if source.kind == "csv":
         return read_csv_into(con, source.path, source.table, lang, mapping)
     if source.kind == "parquet":
-        return read_parquet(source.path, source.table, lang)
+        return read_parquet_into(con, source.path, source.table, lang)
     assert source.sheet is not None
     return read_sheet(source.path, source.sheet, source.table, lang, mapping)
 

@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kansa.contract.issues import Issue, make_issue, row_issues
+from kansa.contract.parquet import lane_type
 from kansa.contract.readers import RawTable
 from kansa.contract.schema import Column, TableSchema, arrow_schema, arrow_type
 from kansa.contract.stream import stream_type
@@ -153,10 +154,16 @@ def _stage_sql(con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSchema,
 
 
 def _convertible(raw: RawTable, spec: TableSchema, present: dict[str, int]) -> dict[str, tuple[int, pa.DataType]]:
-    """The present columns a streamed CSV can hand over converted by pyarrow: name -> (column index, type)."""
+    """The present columns a streamed CSV or Parquet file can hand over converted: name -> (column index, type)."""
     if raw.open is None:
         return {}
-    found = {c.name: (present[c.name], stream_type(c.type, raw.hex_prefix)) for c in spec.columns if c.name in present}
+    if raw.source_types is not None:  # Parquet: what the file's own column type allows
+        types = raw.source_types
+        found = {c.name: (present[c.name], lane_type(types[present[c.name]], c.type))
+                 for c in spec.columns if c.name in present}
+    else:
+        found = {c.name: (present[c.name], stream_type(c.type, raw.hex_prefix))
+                 for c in spec.columns if c.name in present}
     return {name: (index, kind) for name, (index, kind) in found.items() if kind is not None}
 
 
@@ -257,7 +264,7 @@ def _sql_cells(
         counts = ", ".join(f"count(*) FILTER (WHERE strlen(c{present[k]}) <> length(c{present[k]}) "
                            f"AND {_wide_sql(cells[k])})" for k in keys)
         if raw.open is not None:
-            raw.open()
+            raw.open(columns=sorted({present[k] for k in keys}))
         found = con.execute(f"SELECT {counts} FROM {raw.relation}").fetchall()[0]
         for key, changed in zip(keys, found, strict=True):
             if changed:
