@@ -53,6 +53,14 @@ def lane_type(arrow_type: pa.DataType, kind: str) -> pa.DataType | None:
     return None
 
 
+def midnight_text(arrow_type: pa.DataType) -> str:
+    """What a timestamp typed as a date (always midnight) shows after the date as text: ' 00:00:00.000' for ms."""
+    t = _value_type(arrow_type)
+    if not pa.types.is_timestamp(t):
+        return ""
+    return " 00:00:00" + {"s": "", "ms": ".000", "us": ".000000", "ns": ".000000000"}[t.unit]
+
+
 def _refuse_if(bad: pa.Array | pa.ChunkedArray, why: str) -> None:
     if pc.any(pc.fill_null(bad, False)).as_py():
         raise NotTyped(why)
@@ -72,7 +80,7 @@ def to_lane(array: pa.Array, target: pa.DataType) -> pa.Array:
             _refuse_if(pc.invert(finite), "not a finite number")
             _refuse_if(pc.not_equal(pc.floor(array), array), "a fraction")
             _refuse_if(pc.greater_equal(pc.abs(array), _FLOAT_WHOLE), "written with an exponent as text")
-            _refuse_if(pc.and_(pc.equal(array, 0.0), pc.is_negative(pc.divide(1.0, array))), "-0")
+            _refuse_if(pc.and_(pc.equal(array, 0.0), pc.less(pc.divide(1.0, array), 0.0)), "-0")
             return array.cast(pa.int64())
         if pa.types.is_uint64(t):
             _refuse_if(pc.greater(array, pa.scalar(2**63 - 1, pa.uint64())), "out of int64")
@@ -119,11 +127,12 @@ def _plain(t: pa.DataType) -> bool:
 
 
 def read_parquet_into(con: duckdb.DuckDBPyConnection, path: Path, table: str, lang: Lang,
-                      batch_size: int = BATCH) -> RawTable:
+                      batch_size: int | None = None) -> RawTable:
     """Open a Parquet file for staging: headers and row count now, the cells streamed into DuckDB when staged.
 
     Rows are numbered as if the table were a sheet with a header row (the first data row is 2). An empty or
     unreadable file, and a column that cannot be text (nested, bytes that are not UTF-8), are issues.
+    `batch_size`: rows per batch (BATCH when None).
     """
     raw = RawTable(table, path, None, [], [], pa.array([], pa.int64()))
     if path.stat().st_size == 0:
@@ -152,7 +161,7 @@ def read_parquet_into(con: duckdb.DuckDBPyConnection, path: Path, table: str, la
         return raw
     view = f'"src_{table}"'
     raw.relation, raw.con, raw.row_sql, raw.trimmed = view, con, None, True
-    raw.open = _stream(con, view, path, schema, batch_size)
+    raw.open = _stream(con, view, path, schema, batch_size or BATCH)
 
     def fallback() -> None:
         _read_whole(con, raw, lang)

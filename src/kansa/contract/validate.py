@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kansa.contract.issues import Issue, make_issue, row_issues
-from kansa.contract.parquet import lane_type
+from kansa.contract.parquet import lane_type, midnight_text
 from kansa.contract.readers import RawTable
 from kansa.contract.schema import Column, TableSchema, arrow_schema, arrow_type
 from kansa.contract.stream import stream_type
@@ -178,7 +178,8 @@ def _create_from_stream(con: duckdb.DuckDBPyConnection, raw: RawTable, spec: Tab
     rows = raw.row_sql if raw.row_sql is not None else f"rowid + {raw.header_row + 1}"
     try:
         _create_work(con, spec, present, raw.relation, None if raw.row_sql is None else raw.row_sql,
-                     {**cells, **{name: q(f"c{index}") for name, (index, _) in typed.items()}}, rows, set(typed))
+                     {**cells, **{name: q(f"c{index}") for name, (index, _) in typed.items()}}, rows,
+                     {name: _shown_suffix(raw, index) for name, (index, _) in typed.items()})
     finally:
         if raw.open is not None:
             con.unregister(raw.relation.strip('"'))
@@ -187,15 +188,21 @@ def _create_from_stream(con: duckdb.DuckDBPyConnection, raw: RawTable, spec: Tab
     raw.count = int(con.execute(f"SELECT count(*) FROM {work_data(spec.name)}").fetchall()[0][0])
 
 
+def _shown_suffix(raw: RawTable, index: int) -> str:
+    """What the text of a Parquet timestamp has after its date (typed only at midnight): '' for other columns."""
+    return "" if raw.source_types is None else midnight_text(raw.source_types[index])
+
+
 def _create_work(con: duckdb.DuckDBPyConnection, spec: TableSchema, present: dict[str, int], source: str,
-                 rows: str | None, cells: dict[str, str], view_rows: str = "_row", typed: set[str] | None = None
-                 ) -> None:
+                 rows: str | None, cells: dict[str, str], view_rows: str = "_row",
+                 typed: dict[str, str] | None = None) -> None:
     """The work table: row, trimmed text (NULL when empty) and the fast-path typed value of every column.
 
     `rows`: the SQL of each row's number in `source`; None to number them from the table's rowid (`view_rows`).
-    `typed`: columns whose cells arrive converted; their text is shown from the value (the view casts it).
+    `typed`: columns whose cells arrive converted, with what their text has after the value (a Parquet
+    timestamp's midnight); their text is shown from the value (the view casts it).
     """
-    typed = typed or set()
+    typed = typed or {}
     inner = [] if rows is None else [f"{rows} AS _row"]
     outer = [] if rows is None else ["_row"]
     shown_text = []
@@ -203,7 +210,8 @@ def _create_work(con: duckdb.DuckDBPyConnection, spec: TableSchema, present: dic
         if col.name in typed:
             inner.append(f"{cells[col.name]} AS {q(col.name)}")
             outer.append(q(col.name))
-            shown_text.append(f"CAST({q(col.name)} AS VARCHAR) AS {raw_col(col)}")
+            after = f" || {_lit(typed[col.name])}" if typed[col.name] else ""
+            shown_text.append(f"CAST({q(col.name)} AS VARCHAR){after} AS {raw_col(col)}")
         elif col.name in present:
             text = f"NULLIF({cells[col.name]}, '')"
             if col.type == "string":
