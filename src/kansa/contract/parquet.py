@@ -26,6 +26,23 @@ _PER_DAY = {"s": 86_400, "ms": 86_400_000, "us": 86_400_000_000, "ns": 86_400_00
 _TOKYO = 9 * 3600  # Asia/Tokyo is UTC+09:00 without daylight saving (since 1951)
 
 
+_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def half_width(values: pa.Array) -> tuple[pa.Array, int]:
+    """Full-width ASCII letters, digits and signs as half-width (their NFKC form); other characters, such as
+    CP932 vendor characters (①, ㈱) that are part of a real key, stay as written. Returns the count changed."""
+    if pc.all(pc.fill_null(pc.string_is_ascii(values), True)).as_py() is not False:
+        return values, 0  # all ASCII (the usual case): nothing full-width, and no regex over every key
+    hit = pc.fill_null(pc.match_substring_regex(values, "[\uFF01-\uFF5E\u3000]"), False)
+    changed = pc.sum(pc.cast(hit, pa.int64())).as_py() or 0
+    if not changed:
+        return values, 0
+    fixed = [v.translate(_FULL_WIDTH) if h and v is not None else v
+             for v, h in zip(values.to_pylist(), hit.to_pylist(), strict=True)]
+    return pa.array(fixed, pa.string()), changed
+
+
 class NotTyped(pa.ArrowInvalid):
     """A value of a column read typed does not fit the contract as it is: the table goes the text way instead."""
 
@@ -161,7 +178,9 @@ def read_parquet_into(con: duckdb.DuckDBPyConnection, path: Path, table: str, la
         return raw
     view = f'"src_{table}"'
     raw.relation, raw.con, raw.row_sql, raw.trimmed = view, con, None, True
-    raw.open = _stream(con, view, path, schema, batch_size or BATCH)
+    # no look at the keys in SQL before staging (a second pass over the file): they are fixed on the way in
+    raw.wide, raw.half_width = False, {}
+    raw.open = _stream(raw, view, path, schema, batch_size or BATCH)
 
     def fallback() -> None:
         _read_whole(con, raw, lang)
@@ -179,15 +198,20 @@ def _open_error(path: Path, exc: Exception) -> str:
     return str(exc)
 
 
-def _stream(con: duckdb.DuckDBPyConnection, view: str, path: Path, schema: pa.Schema,
-            batch_size: int) -> Callable[..., None]:
+def _stream(raw: RawTable, view: str, path: Path, schema: pa.Schema, batch_size: int) -> Callable[..., None]:
     """A function that registers (again) a one-pass reader of the file's batches as `view` (cells c0, c1, ...).
 
-    open(types) has the columns of `types` (index -> Arrow type) converted by to_lane, the rest as trimmed text;
-    open(columns=[...]) streams only those columns (as text), for a look at a few keys.
+    open(types) has the columns of `types` (index -> Arrow type) converted by to_lane, the rest as trimmed text,
+    the key columns named in raw.half_width made half-width (counted there); open(columns=[...]) streams only
+    those columns.
     """
+    assert raw.con is not None
+    con = raw.con
 
     def batches(types: dict[int, pa.DataType], columns: list[int], out: pa.Schema) -> Iterator[pa.RecordBatch]:
+        keys = raw.half_width if raw.half_width is not None else {}
+        for index in keys:
+            keys[index] = 0
         with pq.ParquetFile(path) as file:
             for batch in file.iter_batches(batch_size=batch_size, columns=[schema.names[i] for i in columns],
                                            use_threads=False):
@@ -195,8 +219,12 @@ def _stream(con: duckdb.DuckDBPyConnection, view: str, path: Path, schema: pa.Sc
                 for i, column in zip(columns, batch.columns, strict=True):
                     if i in types:
                         arrays.append(to_lane(column, types[i]))
-                    else:
-                        arrays.append(pc.utf8_trim_whitespace(as_text(column)))
+                        continue
+                    text = pc.utf8_trim_whitespace(as_text(column))
+                    if i in keys:
+                        text, changed = half_width(text)
+                        keys[i] += changed
+                    arrays.append(text)
                 yield pa.RecordBatch.from_arrays(arrays, schema=out)
 
     def open_(types: dict[int, pa.DataType] | None = None, columns: list[int] | None = None) -> None:
@@ -213,6 +241,7 @@ def _read_whole(con: duckdb.DuckDBPyConnection, raw: RawTable, lang: Lang) -> No
     relation = f'"raw_{raw.table}"'
     n = len(raw.headers)
     raw.relation, raw.open, raw.row_sql, raw.trimmed = relation, None, "_row", True
+    raw.wide, raw.half_width = True, None  # keys made half-width in SQL from here
     try:
         whole = pq.read_table(raw.path)
         cells = [pc.utf8_trim_whitespace(as_text(whole.column(i))) for i in range(n)]

@@ -51,6 +51,8 @@ class RawTable:
     wide: bool = True
     # A Parquet file: the Arrow type of each column (kansa.contract.parquet.lane_type says which arrive typed)
     source_types: list[pa.DataType] | None = None
+    # A Parquet stream makes its keys half-width as it passes (column index -> count changed); None: not so read
+    half_width: dict[int, int] | None = None
     cleanup: list[Path] = field(default_factory=list)
 
     @property

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kansa.contract.issues import Issue, make_issue, row_issues
-from kansa.contract.parquet import lane_type, midnight_text
+from kansa.contract.parquet import half_width, lane_type, midnight_text
 from kansa.contract.readers import RawTable
 from kansa.contract.schema import Column, TableSchema, arrow_schema, arrow_type
 from kansa.contract.stream import stream_type
@@ -56,23 +56,6 @@ def raw_col(column: Column) -> str:
 def is_key(column: Column) -> bool:
     """Ids and codes compared across tables: primary and foreign keys and household_id."""
     return column.type == "string" and (column.pk or column.fk is not None or column.name == "household_id")
-
-
-_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-
-
-def _half_width(values: pa.Array) -> tuple[pa.Array, int]:
-    """Full-width ASCII letters, digits and signs as half-width (their NFKC form); other characters, such as
-    CP932 vendor characters (①, ㈱) that are part of a real key, stay as written. Returns the count changed."""
-    if pc.all(pc.fill_null(pc.string_is_ascii(values), True)).as_py() is not False:
-        return values, 0  # all ASCII (the usual case): nothing full-width, and no regex over every key
-    hit = pc.fill_null(pc.match_substring_regex(values, "[\uFF01-\uFF5E\u3000]"), False)
-    changed = pc.sum(pc.cast(hit, pa.int64())).as_py() or 0
-    if not changed:
-        return values, 0
-    fixed = [v.translate(_FULL_WIDTH) if h and v is not None else v
-             for v, h in zip(values.to_pylist(), hit.to_pylist(), strict=True)]
-    return pa.array(fixed, pa.string()), changed
 
 
 # What Arrow's utf8_trim_whitespace (and str.strip) remove at either end of a cell: Unicode white space.
@@ -141,16 +124,27 @@ def stage(con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSchema, pres
 def _stage_sql(con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSchema, present: dict[str, int]) -> dict[
         str, int]:
     assert raw.relation is not None
+    if raw.open is None and raw.half_width is not None:
+        raw.half_width, raw.wide = None, True  # a Parquet file already in a table: its keys made half-width in SQL
     cells, normalised = _sql_cells(con, raw, spec, present)
+    if raw.half_width is not None:  # Parquet: keys are made half-width in Arrow as the batches pass
+        raw.half_width = {index: 0 for name, index in present.items() if is_key(spec.column(name))}
     typed = _convertible(raw, spec, present)
     if typed:
         try:
             _create_from_stream(con, raw, spec, present, cells, typed)
-            return normalised
+            return normalised | _half_width_counts(raw, present)
         except (duckdb.Error, pa.ArrowException):
             pass  # a cell pyarrow does not convert (era date, 1,000, a label): the text path parses or names it
     _create_from_stream(con, raw, spec, present, cells, {})
-    return normalised
+    return normalised | _half_width_counts(raw, present)
+
+
+def _half_width_counts(raw: RawTable, present: dict[str, int]) -> dict[str, int]:
+    """Keys a Parquet stream made half-width on the way in, per column (none for other sources)."""
+    if not raw.half_width:
+        return {}
+    return {name: raw.half_width[index] for name, index in present.items() if raw.half_width.get(index)}
 
 
 def _convertible(raw: RawTable, spec: TableSchema, present: dict[str, int]) -> dict[str, tuple[int, pa.DataType]]:
@@ -249,7 +243,7 @@ def _arrow_source(
         # Arrow trims Unicode whitespace (the ideographic space too) far faster than SQL trim(x, chars).
         values = pc.utf8_trim_whitespace(raw.columns[index])
         if is_key(spec.column(name)):
-            values, changed = _half_width(values)
+            values, changed = half_width(values)
             if changed:
                 normalised[name] = changed
         arrays.append(values)
