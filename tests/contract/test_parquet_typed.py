@@ -340,3 +340,20 @@ def test_full_width_keys_are_made_half_width_and_counted(write_conduct: WriteCon
         ("trade_id", "trade_id: 1 values with full-width letters or digits normalised (NFKC)"),
     ]
     assert any(i.code == "unnamed_column" for i in typed.issues) == unnamed
+
+
+def test_a_parquet_file_with_a_header_and_no_rows_is_no_rows(write_conduct: WriteConduct) -> None:
+    data = write_conduct(branches=None)
+    pq.write_table(pa.table({"branch_id": pa.array([], pa.string()), "name": pa.array([], pa.string())}),
+                   data / "branches.parquet")
+    result = load_directory(data, lang="en")
+    assert [(i.code, i.row) for i in result.issues if i.table == "branches"] == [("no_rows", 1)]
+    assert [f.rows for f in result.files if f.table == "branches"] == [0]
+
+
+def test_a_column_that_cannot_be_text_still_counts_the_rows_read(write_conduct: WriteConduct) -> None:
+    data = write_conduct(branches=None)
+    pq.write_table(pa.table({"branch_id": ["B01", "B02"], "name": pa.array([[1], [2]])}), data / "branches.parquet")
+    result = load_directory(data, lang="en")
+    assert [(i.code, i.column) for i in result.errors] == [("unreadable_file", "name")]
+    assert [f.rows for f in result.files if f.table == "branches"] == [2]

@@ -162,6 +162,7 @@ def read_parquet_into(con: duckdb.DuckDBPyConnection, path: Path, table: str, la
         raw.issues.append(make_issue("unreadable_file", lang, table, None, None, None, detail=_open_error(path, exc)))
         return raw
     raw.headers = list(schema.names)
+    raw.count = file.metadata.num_rows
     for i, name in enumerate(schema.names):
         if _plain(schema.field(i).type):
             continue
@@ -172,9 +173,9 @@ def read_parquet_into(con: duckdb.DuckDBPyConnection, path: Path, table: str, la
             raw.issues.append(make_issue("unreadable_file", lang, table, None, name, None, detail=detail))
     if raw.issues:
         return raw
-    raw.count = file.metadata.num_rows
     raw.source_types = list(schema.types)
     if raw.count == 0 or not raw.headers:
+        raw.columns = [pa.array([], pa.string()) for _ in raw.headers]  # staged from Arrow: nothing to stream
         return raw
     view = f'"src_{table}"'
     raw.relation, raw.con, raw.row_sql, raw.trimmed = view, con, None, True
