@@ -105,6 +105,19 @@ def _check(folder: Path, table: pa.Table, monkeypatch: pytest.MonkeyPatch) -> tu
 INTS = [pa.int8(), pa.int16(), pa.int32(), pa.int64(), pa.uint8(), pa.uint16(), pa.uint32(), pa.uint64()]
 
 
+@pytest.mark.parametrize(("kind", "values", "lane"), [
+    (pa.int64(), [-(2**63), 1, 2], [True, False]),  # the text parser refuses its magnitude
+    (pa.int64(), [-(2**63) + 1, 2**63 - 1, 2], [True]),
+    (pa.uint64(), [2**63, 1, 2], [True, False]),
+    (pa.uint64(), [2**63 - 1, 1, 2], [True]),
+], ids=str)
+def test_integers_at_the_edges_of_int64(write_conduct: WriteConduct, monkeypatch: pytest.MonkeyPatch,
+                                        kind: pa.DataType, values: list[int], lane: list[bool]) -> None:
+    table = _trades(amount_jpy=pa.array(values, kind))
+    _, lanes = _check(write_conduct(trades=None), table, monkeypatch)
+    assert lanes == lane
+
+
 @pytest.mark.parametrize("kind", INTS, ids=str)
 def test_integer_amounts_arrive_typed(write_conduct: WriteConduct, monkeypatch: pytest.MonkeyPatch,
                                       kind: pa.DataType) -> None:
