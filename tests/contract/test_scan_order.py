@@ -33,6 +33,28 @@ def test_an_error_in_a_long_csv_with_enum_columns_names_its_own_row(write_conduc
     assert _bad_rows(write_conduct(customers=_customers())) == [BAD + 2]
 
 
+def test_a_long_parquet_file_keeps_its_rows_in_order(write_conduct: WriteConduct) -> None:
+    """The same file through the Parquet stream: the bad row is named, and a clean file's table keeps file order.
+
+    (DuckDB reads a Python stream on one thread, so this holds even without keep_scan_order; it guards the
+    stream's own order and numbering at a size of many batches.)
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    folder = write_conduct(customers=None)
+    table = pacsv.read_csv(pa.py_buffer(_customers().encode()),
+                           convert_options=pacsv.ConvertOptions(column_types={"birth_date": pa.string()}))
+    pq.write_table(table, folder / "customers.parquet")
+    assert _bad_rows(folder) == [BAD + 2]
+    fixed = table.set_column(1, "birth_date", pa.array(["1990-05-06"] * N))
+    pq.write_table(fixed, folder / "customers.parquet")
+    result = load_directory(folder, lang="en")
+    assert result.ok
+    assert result.tables["customers"].column("customer_id").to_pylist() == [f"C{i}" for i in range(N)]
+
+
 def test_without_keep_scan_order_duckdb_reorders_the_rows(write_conduct: WriteConduct,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """The guard is needed: with DuckDB's in_clause rewrite left on, the same file names another row."""
