@@ -19,7 +19,8 @@ import pyarrow.compute as pc
 from kansa.contract.checks import check_foreign_keys, fk_in_use, warn
 from kansa.contract.headers import Mapping, MappingError, MappingProblem, read_mapping, resolve_header, table_for_name
 from kansa.contract.issues import Issue, make_issue, sort_key, with_file
-from kansa.contract.readers import NOT_TEXT, RawTable, file_digest, read_parquet, sniff_not_text
+from kansa.contract.parquet import read_parquet_into
+from kansa.contract.readers import NOT_TEXT, RawTable, file_digest, sniff_not_text
 from kansa.contract.schema import TABLES, Domain, empty_table, tables_of
 from kansa.contract.stream import materialize, read_csv_into
 from kansa.contract.validate import (
@@ -27,6 +28,7 @@ from kansa.contract.validate import (
     check_values,
     create_typed_table,
     in_memory,
+    keep_scan_order,
     stage,
     trimmed_sql,
     typed_table,
@@ -193,7 +195,7 @@ def _read(source: Source, lang: Lang, mapping: Mapping | None, con: duckdb.DuckD
     if source.kind == "csv":
         return read_csv_into(con, source.path, source.table, lang, mapping)
     if source.kind == "parquet":
-        return read_parquet(source.path, source.table, lang)
+        return read_parquet_into(con, source.path, source.table, lang)
     assert source.sheet is not None
     return read_sheet(source.path, source.sheet, source.table, lang, mapping)
 
@@ -315,7 +317,9 @@ def load_directory(
     con.execute("SET enable_progress_bar = false")
     staged: dict[str, dict[str, int]] = {}
     try:
-        for one in _load_sources(con, sources, lang, user_map, reporter):
+        with keep_scan_order(con):
+            loaded = _load_sources(con, sources, lang, user_map, reporter)
+        for one in loaded:
             result.issues += one.issues
             result.files.append(one.record)
             if one.present is not None:

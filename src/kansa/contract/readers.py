@@ -1,4 +1,4 @@
-"""Readers: CSV (UTF-8, UTF-8 with BOM or CP932, detected), .xlsx and Parquet, every cell as text."""
+"""Readers: CSV (UTF-8, UTF-8 with BOM or CP932, detected) and .xlsx, every cell as text (Parquet: contract.parquet)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from kansa.contract.headers import Mapping, resolve_header
-from kansa.contract.issues import Issue, make_issue
-from kansa.i18n import Lang
+from kansa.contract.issues import Issue
 
 _CHUNK = 8 << 20  # decode in slices so a 1M-row file never exists three times over in memory
 _BAD_BYTE = re.compile("[\udc80-\udcff]")  # what surrogateescape leaves for an undecodable byte
@@ -53,6 +49,10 @@ class RawTable:
     hex_prefix: bool = False  # the file holds 0x/0X: pyarrow must not convert integers (it reads 0x10 as 16)
     trimmed: bool = False  # the cells of `relation` come trimmed
     wide: bool = True
+    # A Parquet file: the Arrow type of each column (kansa.contract.parquet.lane_type says which arrive typed)
+    source_types: list[pa.DataType] | None = None
+    # A Parquet stream makes its keys half-width as it passes (column index -> count changed); None: not so read
+    half_width: dict[int, int] | None = None
     cleanup: list[Path] = field(default_factory=list)
 
     @property
@@ -227,11 +227,6 @@ def _sniff_delimiter(path: Path, header_line: str) -> str:
     return ","
 
 
-def row_numbers(n: int, first: int = 2) -> pa.Array:
-    """Rows as the user sees them for n data rows under one header row: 2, 3, ..., n + 1."""
-    return pa.array(np.arange(first, first + n, dtype=np.int64))
-
-
 _TITLE_LINES = 10  # how far down a file the header row is looked for
 
 
@@ -262,40 +257,3 @@ def _find_header(
     k = best if best_n >= 2 else 0
     a, b, c = spans[k] if spans else (begin, end, end)
     return a, b, c, k
-
-
-def _as_text(arr: pa.ChunkedArray) -> pa.Array:
-    t = arr.type
-    if pa.types.is_timestamp(t) and t.tz is not None:
-        # Aware instants become Asia/Tokyo wall time (+09:00, no daylight saving) before they are text.
-        arr = pc.add(
-            arr.cast(pa.timestamp(t.unit)), pa.scalar(9 * 3600 * 10**6, pa.duration("us")).cast(pa.duration(t.unit))
-        )
-    elif pa.types.is_boolean(t):
-        arr = pc.if_else(arr, "true", "false")
-    text = arr.cast(pa.string()) if not pa.types.is_string(arr.type) else arr
-    return pc.fill_null(text, "").combine_chunks()
-
-
-def read_parquet(path: Path, table: str, lang: Lang) -> RawTable:
-    """Read a Parquet file; typed columns become text so they pass the same checks (rows: 1-based + 1)."""
-    raw = RawTable(table, path, None, [], [], pa.array([], pa.int64()))
-    if path.stat().st_size == 0:
-        raw.issues.append(make_issue("empty_file", lang, table, None, None, None, detail=path.name))
-        return raw
-    try:
-        t = pq.read_table(path)
-    except (pa.ArrowException, OSError) as exc:
-        raw.issues.append(make_issue("unreadable_file", lang, table, None, None, None, detail=str(exc)))
-        return raw
-    raw.headers = list(t.column_names)
-    for i, name in enumerate(t.column_names):
-        try:
-            raw.columns.append(_as_text(t.column(i)))
-        except (pa.ArrowException, ValueError) as exc:  # lists, structs, bytes that are not UTF-8
-            raw.columns.append(pa.array([""] * t.num_rows, pa.string()))
-            detail = f"{path.name}: {name} ({t.schema.field(i).type}): {exc}"
-            raw.issues.append(make_issue("unreadable_file", lang, table, None, name, None, detail=detail))
-    # Row numbers as if the table were a sheet with a header row, so every format reads alike.
-    raw.rows = row_numbers(t.num_rows)
-    return raw

@@ -316,7 +316,8 @@ def _arrow_stream(con: duckdb.DuckDBPyConnection, view: str, body: Path, n: int,
         if refused:
             raise Refused(f"row {refused[0]}")
 
-    def open_(types: dict[int, pa.DataType] | None = None) -> None:
+    def open_(types: dict[int, pa.DataType] | None = None, columns: list[int] | None = None) -> None:
+        # `columns` (only those are needed) is a hint a CSV cannot use: every column is parsed anyway
         kept = types or {}
         schema = pa.schema([(name, kept.get(i, pa.string())) for i, name in enumerate(names)])
         con.register(view.strip('"'), pa.RecordBatchReader.from_batches(schema, batches(kept, schema)))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kansa.contract.issues import Issue, make_issue, row_issues
+from kansa.contract.parquet import half_width, lane_type, midnight_text
 from kansa.contract.readers import RawTable
 from kansa.contract.schema import Column, TableSchema, arrow_schema, arrow_type
 from kansa.contract.stream import stream_type
@@ -55,23 +58,6 @@ def is_key(column: Column) -> bool:
     return column.type == "string" and (column.pk or column.fk is not None or column.name == "household_id")
 
 
-_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-
-
-def _half_width(values: pa.Array) -> tuple[pa.Array, int]:
-    """Full-width ASCII letters, digits and signs as half-width (their NFKC form); other characters, such as
-    CP932 vendor characters (①, ㈱) that are part of a real key, stay as written. Returns the count changed."""
-    if pc.all(pc.fill_null(pc.string_is_ascii(values), True)).as_py() is not False:
-        return values, 0  # all ASCII (the usual case): nothing full-width, and no regex over every key
-    hit = pc.fill_null(pc.match_substring_regex(values, "[\uFF01-\uFF5E\u3000]"), False)
-    changed = pc.sum(pc.cast(hit, pa.int64())).as_py() or 0
-    if not changed:
-        return values, 0
-    fixed = [v.translate(_FULL_WIDTH) if h and v is not None else v
-             for v, h in zip(values.to_pylist(), hit.to_pylist(), strict=True)]
-    return pa.array(fixed, pa.string()), changed
-
-
 # What Arrow's utf8_trim_whitespace (and str.strip) remove at either end of a cell: Unicode white space.
 WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
               "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
@@ -92,6 +78,26 @@ def trimmed_sql(cell: str) -> str:
 def _wide_sql(cell: str) -> str:
     """True where a cell holds a full-width ASCII letter, digit or sign (byte length tells ASCII cheaply)."""
     return f"(strlen({cell}) <> length({cell}) AND regexp_matches({cell}, '[\uFF01-\uFF5E\u3000]'))"
+
+
+@contextmanager
+def keep_scan_order(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Keep rows in scan order while tables are staged: DuckDB's `in_clause` optimizer off, then as it was.
+
+    The work tables number their rows by rowid, so they must be written in file order. DuckDB rewrites a long
+    `x IN (...)` list (the enum and boolean fast paths) into a hash join, whose probe hands rows on out of
+    order on more than one thread: an error then names the wrong row. The setting is global to the database
+    (every cursor sees it), so it is restored when the load is done.
+    """
+    old = str(con.execute("SELECT current_setting('disabled_optimizers')").fetchall()[0][0])
+    kept = [name.strip() for name in old.split(",") if name.strip()]
+    if "in_clause" not in kept:
+        con.execute(f"SET disabled_optimizers = {_lit(', '.join([*kept, 'in_clause']))}")
+    try:
+        yield
+    finally:
+        if "in_clause" not in kept:
+            con.execute(f"SET disabled_optimizers = {_lit(old)}")
 
 
 def stage(con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSchema, present: dict[str, int]) -> dict[str, int]:
@@ -118,23 +124,40 @@ def stage(con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSchema, pres
 def _stage_sql(con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSchema, present: dict[str, int]) -> dict[
         str, int]:
     assert raw.relation is not None
+    if raw.open is None and raw.half_width is not None:
+        raw.half_width, raw.wide = None, True  # a Parquet file already in a table: its keys made half-width in SQL
     cells, normalised = _sql_cells(con, raw, spec, present)
+    if raw.half_width is not None:  # Parquet: keys are made half-width in Arrow as the batches pass
+        raw.half_width = {index: 0 for name, index in present.items() if is_key(spec.column(name))}
     typed = _convertible(raw, spec, present)
     if typed:
         try:
             _create_from_stream(con, raw, spec, present, cells, typed)
-            return normalised
+            return normalised | _half_width_counts(raw, present)
         except (duckdb.Error, pa.ArrowException):
             pass  # a cell pyarrow does not convert (era date, 1,000, a label): the text path parses or names it
     _create_from_stream(con, raw, spec, present, cells, {})
-    return normalised
+    return normalised | _half_width_counts(raw, present)
+
+
+def _half_width_counts(raw: RawTable, present: dict[str, int]) -> dict[str, int]:
+    """Keys a Parquet stream made half-width on the way in, per column (none for other sources)."""
+    if not raw.half_width:
+        return {}
+    return {name: raw.half_width[index] for name, index in present.items() if raw.half_width.get(index)}
 
 
 def _convertible(raw: RawTable, spec: TableSchema, present: dict[str, int]) -> dict[str, tuple[int, pa.DataType]]:
-    """The present columns a streamed CSV can hand over converted by pyarrow: name -> (column index, type)."""
+    """The present columns a streamed CSV or Parquet file can hand over converted: name -> (column index, type)."""
     if raw.open is None:
         return {}
-    found = {c.name: (present[c.name], stream_type(c.type, raw.hex_prefix)) for c in spec.columns if c.name in present}
+    if raw.source_types is not None:  # Parquet: what the file's own column type allows
+        types = raw.source_types
+        found = {c.name: (present[c.name], lane_type(types[present[c.name]], c.type))
+                 for c in spec.columns if c.name in present}
+    else:
+        found = {c.name: (present[c.name], stream_type(c.type, raw.hex_prefix))
+                 for c in spec.columns if c.name in present}
     return {name: (index, kind) for name, (index, kind) in found.items() if kind is not None}
 
 
@@ -149,7 +172,8 @@ def _create_from_stream(con: duckdb.DuckDBPyConnection, raw: RawTable, spec: Tab
     rows = raw.row_sql if raw.row_sql is not None else f"rowid + {raw.header_row + 1}"
     try:
         _create_work(con, spec, present, raw.relation, None if raw.row_sql is None else raw.row_sql,
-                     {**cells, **{name: q(f"c{index}") for name, (index, _) in typed.items()}}, rows, set(typed))
+                     {**cells, **{name: q(f"c{index}") for name, (index, _) in typed.items()}}, rows,
+                     {name: _shown_suffix(raw, index) for name, (index, _) in typed.items()})
     finally:
         if raw.open is not None:
             con.unregister(raw.relation.strip('"'))
@@ -158,15 +182,21 @@ def _create_from_stream(con: duckdb.DuckDBPyConnection, raw: RawTable, spec: Tab
     raw.count = int(con.execute(f"SELECT count(*) FROM {work_data(spec.name)}").fetchall()[0][0])
 
 
+def _shown_suffix(raw: RawTable, index: int) -> str:
+    """What the text of a Parquet timestamp has after its date (typed only at midnight): '' for other columns."""
+    return "" if raw.source_types is None else midnight_text(raw.source_types[index])
+
+
 def _create_work(con: duckdb.DuckDBPyConnection, spec: TableSchema, present: dict[str, int], source: str,
-                 rows: str | None, cells: dict[str, str], view_rows: str = "_row", typed: set[str] | None = None
-                 ) -> None:
+                 rows: str | None, cells: dict[str, str], view_rows: str = "_row",
+                 typed: dict[str, str] | None = None) -> None:
     """The work table: row, trimmed text (NULL when empty) and the fast-path typed value of every column.
 
     `rows`: the SQL of each row's number in `source`; None to number them from the table's rowid (`view_rows`).
-    `typed`: columns whose cells arrive converted; their text is shown from the value (the view casts it).
+    `typed`: columns whose cells arrive converted, with what their text has after the value (a Parquet
+    timestamp's midnight); their text is shown from the value (the view casts it).
     """
-    typed = typed or set()
+    typed = typed or {}
     inner = [] if rows is None else [f"{rows} AS _row"]
     outer = [] if rows is None else ["_row"]
     shown_text = []
@@ -174,7 +204,8 @@ def _create_work(con: duckdb.DuckDBPyConnection, spec: TableSchema, present: dic
         if col.name in typed:
             inner.append(f"{cells[col.name]} AS {q(col.name)}")
             outer.append(q(col.name))
-            shown_text.append(f"CAST({q(col.name)} AS VARCHAR) AS {raw_col(col)}")
+            after = f" || {_lit(typed[col.name])}" if typed[col.name] else ""
+            shown_text.append(f"CAST({q(col.name)} AS VARCHAR){after} AS {raw_col(col)}")
         elif col.name in present:
             text = f"NULLIF({cells[col.name]}, '')"
             if col.type == "string":
@@ -212,7 +243,7 @@ def _arrow_source(
         # Arrow trims Unicode whitespace (the ideographic space too) far faster than SQL trim(x, chars).
         values = pc.utf8_trim_whitespace(raw.columns[index])
         if is_key(spec.column(name)):
-            values, changed = _half_width(values)
+            values, changed = half_width(values)
             if changed:
                 normalised[name] = changed
         arrays.append(values)
@@ -235,7 +266,7 @@ def _sql_cells(
         counts = ", ".join(f"count(*) FILTER (WHERE strlen(c{present[k]}) <> length(c{present[k]}) "
                            f"AND {_wide_sql(cells[k])})" for k in keys)
         if raw.open is not None:
-            raw.open()
+            raw.open(columns=sorted({present[k] for k in keys}))
         found = con.execute(f"SELECT {counts} FROM {raw.relation}").fetchall()[0]
         for key, changed in zip(keys, found, strict=True):
             if changed:
