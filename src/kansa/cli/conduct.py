@@ -33,8 +33,10 @@ def scan_command(
     lang: str = LANG,
     output_format: str = FORMAT,
     top: int = typer.Option(20, "--top", min=1, help="Flags shown per rule in the report / レポートの各ルール表示件数"),
-    memory_limit: str | None = typer.Option(None, "--memory-limit",
-                                            help="DuckDB memory limit, e.g. 2GB; beyond it DuckDB spills to disk"),
+    memory_limit: str | None = typer.Option(
+        None, "--memory-limit",
+        help="DuckDB memory limit, e.g. 2GB, for the validated load of a folder and the scan; beyond it DuckDB "
+             "spills to --temp-dir (a temporary folder by default) / メモリ上限"),
     temp_dir: Path | None = typer.Option(None, "--temp-dir", help="Where DuckDB spills / 一時ファイルの置き場所"),
     spark_master: str | None = typer.Option(
         None, "--spark-master", envvar="KANSA_SPARK_MASTER",

@@ -174,10 +174,10 @@ def run_conduct_scan(
     timings: dict[str, float] = {}
     check_output(out, [p for p in (data_dir, workspace, params_file) if p is not None], folder=True)
     start = time.perf_counter()
-    source = open_source(data_dir, workspace, domain="conduct", lang=lang, reporter=reporter)
+    source = open_source(data_dir, workspace, domain="conduct", lang=lang, reporter=reporter,
+                         memory_limit=memory_limit, temp_directory=temp_directory)
     timings["open"] = time.perf_counter() - start
     try:
-        _limit_memory(source, memory_limit, temp_directory)
         run = run_conduct(source, as_of=as_of, params=params_file, engine=engine, lang=lang, reporter=reporter,
                           spark=spark)
         run.timings.update(timings)
@@ -189,12 +189,3 @@ def run_conduct_scan(
         return run.result
     finally:
         source.close()
-
-
-def _limit_memory(source: Source, memory_limit: str | None, temp_directory: Path | None) -> None:
-    """Bound DuckDB's memory: beyond the limit it spills to `temp_directory`."""
-    if memory_limit:
-        source.con.execute("SET memory_limit = '" + memory_limit.replace("'", "''") + "'")
-    if temp_directory is not None:
-        source.con.execute("SET temp_directory = '" + str(temp_directory).replace("'", "''") + "'")
-

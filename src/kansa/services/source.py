@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import shutil
+import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import duckdb
 import pyarrow as pa
@@ -24,6 +26,7 @@ class Source:
     con: duckdb.DuckDBPyConnection
     origin: Path
     kind: Literal["folder", "workspace"]
+    spill: Path | None = field(default=None, repr=False)  # a spill folder of our own, removed on close
 
     @property
     def manifest(self) -> pa.Table:
@@ -38,8 +41,10 @@ class Source:
             return None
 
     def close(self) -> None:
-        """Close the connection."""
+        """Close the connection (and remove the spill folder the source made for itself)."""
         self.con.close()
+        if self.spill is not None:
+            shutil.rmtree(self.spill, ignore_errors=True)
 
 
 def open_source(
@@ -50,14 +55,28 @@ def open_source(
     lang: Lang = "ja",
     mapping: Path | str | None = None,
     reporter: Reporter = NULL_REPORTER,
+    memory_limit: str | None = None,
+    temp_directory: Path | None = None,
 ) -> Source:
-    """Open exactly one of a data folder (validated, all or nothing: LoadFailed) or a loaded workspace."""
+    """Open exactly one of a data folder (validated, all or nothing: LoadFailed) or a loaded workspace.
+
+    `memory_limit` (DuckDB's, e.g. "2GB") bounds the scan and, for a folder, the validated load too: beyond
+    it DuckDB spills to `temp_directory` (for a folder without one, a temporary folder removed on close).
+    """
     if (data_dir is None) == (workspace is None):
         raise UsageError("source_one_of")
+    bounds = memory_bounds(memory_limit, temp_directory)
     if workspace is not None:
-        return Source(Workspace(workspace).connect(read_only=True), Path(workspace), "workspace")
+        con = Workspace(workspace).connect(read_only=True)
+        for name, value in bounds.items():
+            con.execute(f"SET {name} = {_literal(value)}")
+        return Source(con, Path(workspace), "workspace")
     assert data_dir is not None
-    con = duckdb.connect()  # the tables are checked and typed in the very connection the scan reads
+    spill = None
+    if memory_limit and temp_directory is None:  # an in-memory database spills its tables too: give it a place
+        spill = Path(tempfile.mkdtemp(prefix="kansa-spill-"))
+        bounds["temp_directory"] = str(spill)
+    con = duckdb.connect(config=bounds)  # the tables are checked and typed in the very connection the scan reads
     try:
         result = load_directory(Path(data_dir), mapping=mapping, lang=lang, domain=domain, reporter=reporter,
                                 into=con)
@@ -66,8 +85,29 @@ def open_source(
         _register_manifest(con, result)
     except BaseException:
         con.close()
+        if spill is not None:
+            shutil.rmtree(spill, ignore_errors=True)
         raise
-    return Source(con, Path(data_dir), "folder")
+    return Source(con, Path(data_dir), "folder", spill)
+
+
+def memory_bounds(memory_limit: str | None, temp_directory: Path | None) -> dict[str, Any]:
+    """DuckDB settings for a memory limit and a spill folder; UsageError naming a limit DuckDB cannot read."""
+    bounds: dict[str, Any] = {}
+    if memory_limit:
+        try:  # DuckDB's own parser decides what a size is (2GB, 1.5GiB, 500MB)
+            duckdb.connect(config={"memory_limit": memory_limit}).close()
+        except duckdb.Error as exc:
+            raise UsageError("memory_limit_bad", value=memory_limit) from exc
+        bounds["memory_limit"] = memory_limit
+    if temp_directory is not None:
+        bounds["temp_directory"] = str(temp_directory)
+    return bounds
+
+
+def _literal(value: str) -> str:
+    """A SQL string literal."""
+    return "'" + value.replace("'", "''") + "'"
 
 
 def _register_manifest(con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
