@@ -11,7 +11,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from kansa.contract.issues import make_issue
-from kansa.contract.readers import RawTable
+from kansa.contract.readers import RawTable, watched
 from kansa.i18n import Lang
 
 BATCH = 131_072  # rows per batch read from the file
@@ -231,7 +231,8 @@ def _stream(raw: RawTable, view: str, path: Path, schema: pa.Schema, batch_size:
         kept = types or {}
         wanted = list(range(len(schema.names))) if columns is None else columns
         out = pa.schema([(f"c{i}", kept.get(i, pa.string())) for i in wanted])
-        con.register(view.strip('"'), pa.RecordBatchReader.from_batches(out, batches(kept, wanted, out)))
+        reader = pa.RecordBatchReader.from_batches(out, watched(raw, batches(kept, wanted, out)))
+        con.register(view.strip('"'), reader)
 
     return open_
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,6 +54,14 @@ class RawTable:
     # A Parquet stream makes its keys half-width as it passes (column index -> count changed); None: not so read
     half_width: dict[int, int] | None = None
     cleanup: list[Path] = field(default_factory=list)
+    # an error inside a stream that is not a refusal of a cell (a bug): raised, not taken for a refusal
+    stream_bug: Exception | None = None
+
+    def raise_stream_bug(self) -> None:
+        """Raise what broke the stream, if it was not a refusal: DuckDB reports both alike, as its own error."""
+        bug, self.stream_bug = self.stream_bug, None
+        if bug is not None:
+            raise bug
 
     @property
     def num_rows(self) -> int:
@@ -257,3 +265,19 @@ def _find_header(
     k = best if best_n >= 2 else 0
     a, b, c = spans[k] if spans else (begin, end, end)
     return a, b, c, k
+
+
+def watched(raw: RawTable, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """The batches of a stream as they come; an error that is not Arrow refusing a value is kept on `raw`.
+
+    A stream is read by DuckDB, which turns any Python exception into its own error, so the loader cannot
+    tell a cell pyarrow refused (fall back to the text path, which names it) from a bug in our code. Kept here,
+    the bug is raised by the loader instead of slowing every later load down unseen.
+    """
+    try:
+        yield from batches
+    except (pa.ArrowException, OSError):
+        raise
+    except Exception as exc:
+        raw.stream_bug = exc
+        raise

@@ -37,6 +37,7 @@ from kansa.contract.readers import (
     bad_lines_in,
     long_line,
     sniff_not_text,
+    watched,
 )
 from kansa.contract.values import FALSE_WORDS, TRUE_WORDS
 from kansa.i18n import Lang
@@ -236,7 +237,7 @@ def read_csv_into(con: duckdb.DuckDBPyConnection, path: Path, table: str, lang: 
         raw.cleanup.append(kept)
         view = f'"src_{table}"'
         raw.relation, raw.row_sql, raw.count, raw.trimmed = view, None, -1, trim
-        raw.open = _arrow_stream(con, view, kept, n, delimiter, body.quoted, trim)
+        raw.open = _arrow_stream(con, raw, view, kept, n, delimiter, body.quoted, trim)
         raw.hex_prefix = body.hex_prefix
 
         def fallback() -> None:
@@ -277,7 +278,7 @@ def stream_type(kind: str, hex_prefix: bool = False) -> pa.DataType | None:
     return None if hex_prefix and found is not None and pa.types.is_integer(found) else found
 
 
-def _arrow_stream(con: duckdb.DuckDBPyConnection, view: str, body: Path, n: int, delimiter: str,
+def _arrow_stream(con: duckdb.DuckDBPyConnection, raw: RawTable, view: str, body: Path, n: int, delimiter: str,
                   quoted: bool, trim: bool) -> Callable[..., None]:
     """A function that registers (again) a one-pass reader of the UTF-8 rows as `view`: text cells, trimmed.
 
@@ -320,7 +321,7 @@ def _arrow_stream(con: duckdb.DuckDBPyConnection, view: str, body: Path, n: int,
         # `columns` (only those are needed) is a hint a CSV cannot use: every column is parsed anyway
         kept = types or {}
         schema = pa.schema([(name, kept.get(i, pa.string())) for i, name in enumerate(names)])
-        con.register(view.strip('"'), pa.RecordBatchReader.from_batches(schema, batches(kept, schema)))
+        con.register(view.strip('"'), pa.RecordBatchReader.from_batches(schema, watched(raw, batches(kept, schema))))
 
     return open_
 
@@ -335,6 +336,7 @@ def materialize(con: duckdb.DuckDBPyConnection, raw: RawTable) -> None:
             raw.open()
         con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {raw.relation}")
     except (duckdb.Error, pa.ArrowException):
+        raw.raise_stream_bug()
         if raw.fallback is None:
             raise
         raw.fallback()

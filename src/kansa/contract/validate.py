@@ -114,6 +114,7 @@ def stage(con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSchema, pres
     try:
         return _stage_sql(con, raw, spec, present)
     except (duckdb.Error, pa.ArrowException):
+        raw.raise_stream_bug()
         if raw.fallback is None:
             raise
         fallback, raw.fallback = raw.fallback, None
@@ -135,7 +136,8 @@ def _stage_sql(con: duckdb.DuckDBPyConnection, raw: RawTable, spec: TableSchema,
             _create_from_stream(con, raw, spec, present, cells, typed)
             return normalised | _half_width_counts(raw, present)
         except (duckdb.Error, pa.ArrowException):
-            pass  # a cell pyarrow does not convert (era date, 1,000, a label): the text path parses or names it
+            raw.raise_stream_bug()  # a bug in the stream is not a cell to read as text
+            # a cell pyarrow does not convert (era date, 1,000, a label): the text path parses or names it
     _create_from_stream(con, raw, spec, present, cells, {})
     return normalised | _half_width_counts(raw, present)
 
