@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -50,3 +51,25 @@ def write_conduct(tmp_path: Path) -> WriteConduct:
         return out
 
     return write
+
+
+def load_typed_and_text(folder: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any, list[bool]]:
+    """Load the folder with the typed lane and with the text path only; which lane each trades attempt took."""
+    import kansa.contract.validate as validate
+    from kansa.contract.load import load_directory
+
+    lanes: list[bool] = []
+    create = validate._create_from_stream
+
+    def spy(con: Any, raw: Any, spec: Any, present: Any, cells: Any, typed: dict[str, Any]) -> None:
+        if spec.name == "trades":
+            lanes.append(bool(typed))  # one entry per attempt: converted (True) or text (False)
+        create(con, raw, spec, present, cells, typed)
+
+    with monkeypatch.context() as m:
+        m.setattr(validate, "_create_from_stream", spy)
+        fast = load_directory(folder, lang="en")
+    with monkeypatch.context() as m:
+        m.setattr(validate, "_convertible", lambda *_: {})
+        text = load_directory(folder, lang="en")
+    return fast, text, lanes

@@ -21,11 +21,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kansa.contract.parquet as parquet
-import kansa.contract.validate as validate
 from kansa.contract.load import load_directory
 from kansa.contract.parquet import as_text, lane_type
 
-from .conftest import WriteConduct
+from .conftest import WriteConduct, load_typed_and_text
 
 N = 3
 
@@ -63,20 +62,7 @@ def _load_three(folder: Path, table: pa.Table, monkeypatch: pytest.MonkeyPatch) 
     """Load trades.parquet typed, as text only, and the same text as trades.csv; which lanes the typed load took."""
     (folder / "trades.csv").unlink(missing_ok=True)
     pq.write_table(table, folder / "trades.parquet", row_group_size=max(1, len(table) // 3 or 1))
-    lanes: list[bool] = []
-    create = validate._create_from_stream
-
-    def spy(con: Any, raw: Any, spec: Any, present: Any, cells: Any, typed: dict[str, Any]) -> None:
-        if spec.name == "trades":
-            lanes.append(bool(typed))
-        create(con, raw, spec, present, cells, typed)
-
-    with monkeypatch.context() as m:
-        m.setattr(validate, "_create_from_stream", spy)
-        typed = load_directory(folder, lang="en")
-    with monkeypatch.context() as m:
-        m.setattr(validate, "_convertible", lambda *_: {})
-        text = load_directory(folder, lang="en")
+    typed, text, lanes = load_typed_and_text(folder, monkeypatch)
     _write_csv(pq.read_table(folder / "trades.parquet"), folder / "trades.csv")  # as read (seconds come as ms)
     (folder / "trades.parquet").unlink()
     as_csv = load_directory(folder, lang="en")

@@ -15,10 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import kansa.contract.validate as validate
 from kansa.contract.load import load_directory
 
-from .conftest import CONDUCT, WriteConduct
+from .conftest import CONDUCT, WriteConduct, load_typed_and_text
 
 AMOUNTS = ["1000", "0", "-5", "007", " 12 ", "1,000", "0x10", "0X1F", "12.5", "1e3", "", "+5", "１２", '""',
            "99999999999999999999", "abc", '"2000"', "inf", "nan", ".5", "1_000", "NA"]
@@ -33,25 +32,6 @@ def _trades(rows: list[tuple[str, str, str, str]]) -> str:
     return HEADER + "\n".join(lines) + "\n"
 
 
-def _load_both(folder: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any, list[bool]]:
-    """Load the folder with the fast lane and with the text path only; which tables went the fast lane."""
-    lanes: list[bool] = []
-    create = validate._create_from_stream
-
-    def spy(con: Any, raw: Any, spec: Any, present: Any, cells: Any, typed: dict[str, Any]) -> None:
-        if spec.name == "trades":
-            lanes.append(bool(typed))  # one entry per attempt: converted (True) or text (False)
-        create(con, raw, spec, present, cells, typed)
-
-    with monkeypatch.context() as m:
-        m.setattr(validate, "_create_from_stream", spy)
-        fast = load_directory(folder, lang="en")
-    with monkeypatch.context() as m:
-        m.setattr(validate, "_convertible", lambda *_: {})
-        text = load_directory(folder, lang="en")
-    return fast, text, lanes
-
-
 def _same(fast: Any, text: Any) -> None:
     key = [(i.code, i.table, i.row, i.column, i.value, i.level) for i in fast.issues]
     assert key == [(i.code, i.table, i.row, i.column, i.value, i.level) for i in text.issues]
@@ -64,7 +44,7 @@ def _same(fast: Any, text: Any) -> None:
 def test_clean_iso_files_take_the_fast_lane_and_match(write_conduct: WriteConduct,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     folder = write_conduct(trades=_trades([("2024-06-03", "1000", "30", "true"), ("2024-06-04", "-0", "", "0")]))
-    fast, text, lanes = _load_both(folder, monkeypatch)
+    fast, text, lanes = load_typed_and_text(folder, monkeypatch)
     assert lanes == [True]  # converted by pyarrow, no second pass
     _same(fast, text)
     assert fast.tables["trades"].column("amount_jpy").to_pylist() == [1000.0, 0.0]
@@ -73,7 +53,7 @@ def test_clean_iso_files_take_the_fast_lane_and_match(write_conduct: WriteConduc
 def test_a_hexadecimal_amount_is_an_error_not_sixteen(write_conduct: WriteConduct,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     folder = write_conduct(trades=_trades([("2024-06-03", "0x10", "0", "true")]))
-    fast, text, _ = _load_both(folder, monkeypatch)
+    fast, text, _ = load_typed_and_text(folder, monkeypatch)
     _same(fast, text)
     assert [(i.row, i.column, i.value) for i in fast.errors] == [(2, "amount_jpy", "0x10")]
 
@@ -81,7 +61,7 @@ def test_a_hexadecimal_amount_is_an_error_not_sixteen(write_conduct: WriteConduc
 def test_a_fraction_and_an_era_date_send_the_table_to_the_text_path(write_conduct: WriteConduct,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     folder = write_conduct(trades=_trades([("令和6年6月3日", "1000.5", "\"1,000\"", "○")]))
-    fast, text, lanes = _load_both(folder, monkeypatch)
+    fast, text, lanes = load_typed_and_text(folder, monkeypatch)
     assert lanes == [True, False]  # tried converted, refused, read as text
     _same(fast, text)
     row = fast.tables["trades"].to_pylist()[0]
@@ -95,7 +75,7 @@ def test_a_fraction_and_an_era_date_send_the_table_to_the_text_path(write_conduc
 def test_any_spelling_gives_the_same_values_and_issues_both_ways(
         rows: list[tuple[str, str, str, str]], write_conduct: WriteConduct, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = write_conduct(trades=_trades(rows))
-    fast, text, _ = _load_both(folder, monkeypatch)
+    fast, text, _ = load_typed_and_text(folder, monkeypatch)
     _same(fast, text)
 
 

@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 
 from kansa.contract.issues import make_issue
 from kansa.contract.readers import RawTable, watched
+from kansa.contract.values import half_width
 from kansa.i18n import Lang
 
 BATCH = 131_072  # rows per batch read from the file
@@ -24,23 +25,6 @@ _LAST_DAY = 2_932_896  # 9999-12-31
 _FLOAT_WHOLE = 1e10
 _PER_DAY = {"s": 86_400, "ms": 86_400_000, "us": 86_400_000_000, "ns": 86_400_000_000_000}
 _TOKYO = 9 * 3600  # Asia/Tokyo is UTC+09:00 without daylight saving (since 1951)
-
-
-_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-
-
-def half_width(values: pa.Array) -> tuple[pa.Array, int]:
-    """Full-width ASCII letters, digits and signs as half-width (their NFKC form); other characters, such as
-    CP932 vendor characters (①, ㈱) that are part of a real key, stay as written. Returns the count changed."""
-    if pc.all(pc.fill_null(pc.string_is_ascii(values), True)).as_py() is not False:
-        return values, 0  # all ASCII (the usual case): nothing full-width, and no regex over every key
-    hit = pc.fill_null(pc.match_substring_regex(values, "[\uFF01-\uFF5E\u3000]"), False)
-    changed = pc.sum(pc.cast(hit, pa.int64())).as_py() or 0
-    if not changed:
-        return values, 0
-    fixed = [v.translate(_FULL_WIDTH) if h and v is not None else v
-             for v, h in zip(values.to_pylist(), hit.to_pylist(), strict=True)]
-    return pa.array(fixed, pa.string()), changed
 
 
 class NotTyped(pa.ArrowInvalid):

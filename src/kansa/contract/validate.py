@@ -13,11 +13,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kansa.contract.issues import Issue, make_issue, row_issues
-from kansa.contract.parquet import half_width, lane_type, midnight_text
+from kansa.contract.parquet import lane_type, midnight_text
 from kansa.contract.readers import RawTable
 from kansa.contract.schema import Column, TableSchema, arrow_schema, arrow_type
 from kansa.contract.stream import stream_type
-from kansa.contract.values import CellError, fast_sql, parse_value
+from kansa.contract.values import CellError, fast_sql, half_width, parse_value
 from kansa.i18n import Lang
 from kansa.limits import LIMITS, setting
 
@@ -153,13 +153,10 @@ def _convertible(raw: RawTable, spec: TableSchema, present: dict[str, int]) -> d
     """The present columns a streamed CSV or Parquet file can hand over converted: name -> (column index, type)."""
     if raw.open is None:
         return {}
-    if raw.source_types is not None:  # Parquet: what the file's own column type allows
-        types = raw.source_types
-        found = {c.name: (present[c.name], lane_type(types[present[c.name]], c.type))
-                 for c in spec.columns if c.name in present}
-    else:
-        found = {c.name: (present[c.name], stream_type(c.type, raw.hex_prefix))
-                 for c in spec.columns if c.name in present}
+    types = raw.source_types  # Parquet: what the file's own column type allows; CSV: what pyarrow may convert
+    found = {c.name: (present[c.name], lane_type(types[present[c.name]], c.type) if types is not None
+                      else stream_type(c.type, raw.hex_prefix))
+             for c in spec.columns if c.name in present}
     return {name: (index, kind) for name, (index, kind) in found.items() if kind is not None}
 
 

@@ -7,6 +7,9 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta, timezone
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from kansa.contract.schema import Column
 from kansa.jpdate import EraDateError, parse_era_date
 
@@ -343,3 +346,20 @@ def fast_sql(column: Column, v: str) -> str:
             f"THEN TRY_CAST(replace({v}, ',', '') AS DOUBLE) END"
         )
     return f"CASE WHEN {v} IN ({_sql_list(column.enum)}) THEN {v} END"
+
+
+_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def half_width(values: pa.Array) -> tuple[pa.Array, int]:
+    """Full-width ASCII letters, digits and signs as half-width (their NFKC form); other characters, such as
+    CP932 vendor characters (①, ㈱) that are part of a real key, stay as written. Returns the count changed."""
+    if pc.all(pc.fill_null(pc.string_is_ascii(values), True)).as_py() is not False:
+        return values, 0  # all ASCII (the usual case): nothing full-width, and no regex over every key
+    hit = pc.fill_null(pc.match_substring_regex(values, "[\uFF01-\uFF5E\u3000]"), False)
+    changed = pc.sum(pc.cast(hit, pa.int64())).as_py() or 0
+    if not changed:
+        return values, 0
+    fixed = [v.translate(_FULL_WIDTH) if h and v is not None else v
+             for v, h in zip(values.to_pylist(), hit.to_pylist(), strict=True)]
+    return pa.array(fixed, pa.string()), changed

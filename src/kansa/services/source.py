@@ -13,6 +13,7 @@ import pyarrow as pa
 
 from kansa.contract.load import LoadFailed, LoadResult, load_directory
 from kansa.contract.schema import Domain
+from kansa.engine.connection import sql_literal
 from kansa.i18n import Lang
 from kansa.messages import UsageError
 from kansa.progress import NULL_REPORTER, Reporter
@@ -69,7 +70,7 @@ def open_source(
     if workspace is not None:
         con = Workspace(workspace).connect(read_only=True)
         for name, value in bounds.items():
-            con.execute(f"SET {name} = {_literal(value)}")
+            con.execute(f"SET {name} = {sql_literal(value)}")
         return Source(con, Path(workspace), "workspace")
     assert data_dir is not None
     spill = None
@@ -103,11 +104,6 @@ def memory_bounds(memory_limit: str | None, temp_directory: Path | None) -> dict
     if temp_directory is not None:
         bounds["temp_directory"] = str(temp_directory)
     return bounds
-
-
-def _literal(value: str) -> str:
-    """A SQL string literal."""
-    return "'" + value.replace("'", "''") + "'"
 
 
 def _register_manifest(con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
