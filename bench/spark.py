@@ -133,9 +133,13 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=Path("/tmp/kansa-bench-spark"))
     ap.add_argument("--master", default=None, help="Spark master URL (default local[2])")
     ap.add_argument("--engines", default="duckdb,spark")
-    ap.add_argument("--workspace", type=Path, help="scan this workspace instead of a generated folder")
+    ap.add_argument("--workspace", type=Path,
+                    help="scan this workspace (made by `kansa load`, e.g. bench/scale.py's 10m/ws_x10 for 110M trades) "
+                         "instead of a generated folder")
     ap.add_argument("--memory-limit", default=None, help="DuckDB memory_limit (with --workspace)")
     args = ap.parse_args()
+    if args.workspace and not (args.workspace / "kansa.duckdb").is_file():
+        ap.error(f"--workspace {args.workspace}: no kansa.duckdb there (make one with `kansa load DIR --workspace WS`)")
     if args.workspace:
         source, trades = ["--workspace", str(args.workspace)], _workspace_trades(args.workspace)
         if args.memory_limit:
